@@ -1,0 +1,57 @@
+# mixmodel: PGXS build.  `make && make install`, then `make installcheck` (pg_regress)
+# and `make prove` (pgTAP) against a running server; tools/test does all of it on a
+# throwaway cluster.
+
+EXTENSION  = mixmodel
+EXTVERSION = 0.1.0
+MODULE_big = mixmodel
+
+# Stages in dependency order; each keeps its install SQL beside its C.
+STAGES = transform
+
+# Objects, listed explicitly.  Add a line when a file joins the build.
+OBJS = \
+	src/mixmodel.o \
+	src/common/errors.o \
+	src/common/arrays.o
+
+# Install SQL, in load order.
+STAGE_SQL = \
+	src/common/common.sql
+
+DATA_built = mixmodel--$(EXTVERSION).sql
+EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
+
+PG_CPPFLAGS += -I$(srcdir)/src $(shell pkg-config --cflags gsl lapacke)
+# GSL's own CBLAS is replaced by the system BLAS (Debian alternatives: OpenBLAS).
+SHLIB_LINK  += $(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
+	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
+
+# Core unit tests: src/math without a server.
+UNIT_SRC = $(wildcard test/unit/*.c)
+MATH_SRC = $(wildcard src/math/*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h test/unit/*.h)
+	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
+		-o $@ $(UNIT_SRC) $(MATH_SRC) \
+		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+
+unittest: test/unit/run_unit
+	test/unit/run_unit
+
+prove:
+	pg_prove --ext .sql -r test/pgtap
+
+check-version:
+	@grep -q "default_version = '$(EXTVERSION)'" mixmodel.control && \
+	 grep -q '"version": "$(EXTVERSION)"' META.json && echo "version $(EXTVERSION) consistent"
+
+.PHONY: unittest prove check-version

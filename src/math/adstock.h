@@ -1,0 +1,56 @@
+/*
+ * adstock.h: adstock (carry-over) transforms of the numerical core.
+ *
+ * Conventions are named in shared reference formulas.md §1.1; the enum values
+ * below are those names.  Plain C: arrays in, status out, no allocation.
+ * "L" is the number of lag weights (lags 0..L-1), i.e. max_lag + 1.
+ */
+#ifndef MM_ADSTOCK_H
+#define MM_ADSTOCK_H
+
+#include <stdbool.h>
+
+#include "math/mm_status.h"
+
+typedef enum MMAdstockKind
+{
+	MM_ADSTOCK_GEOMETRIC,		/* w_l = theta^l (windowed) or recursive */
+	MM_ADSTOCK_WEIBULL_CDF,		/* w_0 = 1, w_l = prod_{j<=l} S(j) */
+	MM_ADSTOCK_WEIBULL_PDF,		/* min-max of f(l+1) */
+	MM_ADSTOCK_DELAYED,			/* w_l = alpha^((l - peak)^2) */
+	MM_ADSTOCK_BINOMIAL			/* w_l = (1 - l/L)^(1/alpha - 1), normalised */
+} MMAdstockKind;
+
+/*
+ * Robyn's relative Weibull scale: lambda = nearbyint(type-7 quantile of 1..T
+ * at "scale"), half-to-even.  scale in [0, 1], T >= 1.
+ */
+extern MMStatus mm_weibull_relative_lambda(double scale, int T, double *lambda);
+
+/*
+ * Lag weights w[0..L-1] of one adstock.  p1, p2 are the kind's parameters:
+ *   GEOMETRIC:   p1 = theta in [0, 1]
+ *   WEIBULL_*:   p1 = shape k >= 0, p2 = lambda (periods) >= 0; k = 0 or
+ *                lambda = 0 means no adstock (w = 1, 0, 0, ...)
+ *   DELAYED:     p1 = alpha in (0, 1], p2 = peak in [0, L-1]
+ *   BINOMIAL:    p1 = alpha in [0, 1]
+ * normalize divides by the sum (after the min-max step for WEIBULL_PDF).
+ */
+extern MMStatus mm_adstock_weights(MMAdstockKind kind, double p1, double p2,
+								   int L, bool normalize, double *w);
+
+/*
+ * Convolution a_t = sum_{l<L} w_l x_{t-l} with zero padding before x[0].
+ * out must not alias x.
+ */
+extern void mm_adstock_convolve(const double *x, int n, const double *w, int L,
+								double *out);
+
+/*
+ * Robyn's recursive geometric adstock a_1 = x_1, a_t = x_t + theta a_{t-1};
+ * normalize multiplies by (1 - theta).  out may alias x.
+ */
+extern MMStatus mm_adstock_geometric_recursive(const double *x, int n, double theta,
+											   bool normalize, double *out);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * main.c: runs every core unit suite and prints TAP.
+ */
+#include <gsl/gsl_errno.h>
+
+#include "unit.h"
+
+int			unit_count = 0;
+int			unit_failed = 0;
+
+int
+main(void)
+{
+	gsl_set_error_handler_off();
+
+	test_status();
+
+	printf("1..%d\n", unit_count);
+	return unit_failed ? 1 : 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * unit.h: a tiny TAP emitter for the core unit tests (no server, no postgres.h).
+ */
+#ifndef MM_UNIT_H
+#define MM_UNIT_H
+
+#include <math.h>
+#include <stdio.h>
+
+extern int	unit_count;
+extern int	unit_failed;
+
+/* Report one assertion as a TAP line. */
+#define UNIT_OK(cond, ...) do { \
+	unit_count++; \
+	if (cond) printf("ok %d - ", unit_count); \
+	else { unit_failed++; printf("not ok %d - ", unit_count); } \
+	printf(__VA_ARGS__); printf("\n"); \
+} while (0)
+
+/* Assert |got - want| <= tol (absolute), naming the check. */
+#define UNIT_NEAR(got, want, tol, ...) do { \
+	double g_ = (got), w_ = (want); \
+	int ok_ = fabs(g_ - w_) <= (tol) || (isnan(g_) && isnan(w_)); \
+	UNIT_OK(ok_, __VA_ARGS__); \
+	if (!ok_) printf("#   got %.17g, want %.17g\n", g_, w_); \
+} while (0)
+
+/* Each suite is a function; test/unit/main.c calls them in turn. */
+void		test_status(void);
+
+#endif

@@ -1,0 +1,50 @@
+# tools/lib.sh: shared by tools/demo and tools/test (sourced, not run).
+# Installs what is missing, builds and installs the extension, and runs a
+# command inside a throwaway PostgreSQL cluster (Debian's pg_virtualenv).
+
+set -euo pipefail
+
+MM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PGVER=${PGVER:-15}
+export PATH="/usr/lib/postgresql/$PGVER/bin:$PATH"
+# BLAS stays single-threaded in every backend (parallelism is PostgreSQL's).
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the build, the demo and the tests need.
+MM_PACKAGES="make gcc pkg-config postgresql-$PGVER postgresql-server-dev-$PGVER \
+postgresql-common libgsl-dev liblapacke-dev libopenblas-dev \
+postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl"
+
+ensure_packages() {
+	local missing=""
+	for p in $MM_PACKAGES "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "mixmodel: installing$missing" >&2
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	fi
+}
+
+# Builds, installs and tests share one installed copy of the extension, so
+# they hold one lock (several developers may work in one tree).
+mm_lock() {
+	exec 9>"${TMPDIR:-/tmp}/mixmodel-build.lock"
+	flock 9
+}
+
+build_install() {
+	cd "$MM_ROOT"
+	make -s PG_CFLAGS="${MM_CFLAGS:--Wall -Wextra}" >/dev/null
+	as_root make -s install >/dev/null
+}
+
+# Run "$@" with PG* variables pointing at a fresh cluster that is dropped afterwards.
+in_cluster() {
+	pg_virtualenv -v "$PGVER" -o max_parallel_workers_per_gather=2 -o shared_preload_libraries= "$@"
+}
