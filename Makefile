@@ -25,11 +25,12 @@ EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs re
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
 
-PG_CPPFLAGS += -I$(srcdir)/src $(shell pkg-config --cflags gsl lapacke)
+PG_CONFIG ?= pg_config
+# PostgreSQL's headers as system headers, so -Wextra judges only our code.
+PG_CPPFLAGS += -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server) $(shell pkg-config --cflags gsl lapacke)
 # GSL's own CBLAS is replaced by the system BLAS (Debian alternatives: OpenBLAS).
 SHLIB_LINK  += $(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
 
-PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

@@ -40,8 +40,9 @@ mm_lock() {
 
 build_install() {
 	cd "$MM_ROOT"
-	make -s PG_CFLAGS="${MM_CFLAGS:--Wall -Wextra}" >/dev/null
-	as_root make -s install >/dev/null
+	# with_llvm=no: no JIT bitcode, which halves build time and is not needed here
+	make -s with_llvm=no PG_CFLAGS="${MM_CFLAGS:--Wall -Wextra}" >/dev/null
+	as_root make -s with_llvm=no install >/dev/null
 }
 
 # Run "$@" with PG* variables pointing at a fresh cluster that is dropped afterwards.
