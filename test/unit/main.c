@@ -14,6 +14,7 @@ main(void)
 	gsl_set_error_handler_off();
 
 	test_status();
+	test_plan();
 	test_adstock();
 
 	printf("1..%d\n", unit_count);

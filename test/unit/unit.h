@@ -28,6 +28,7 @@ extern int	unit_failed;
 
 /* Each suite is a function; test/unit/main.c calls them in turn. */
 void		test_status(void);
+void		test_plan(void);
 void		test_adstock(void);
 
 #endif
