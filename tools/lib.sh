@@ -47,5 +47,5 @@ build_install() {
 
 # Run "$@" with PG* variables pointing at a fresh cluster that is dropped afterwards.
 in_cluster() {
-	pg_virtualenv -v "$PGVER" -o max_parallel_workers_per_gather=2 -o shared_preload_libraries= "$@"
+	pg_virtualenv -t -v "$PGVER" -o max_parallel_workers_per_gather=2 -o shared_preload_libraries= "$@"
 }
