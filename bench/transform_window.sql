@@ -1,0 +1,82 @@
+-- bench/transform_window.sql: adstock + Hill as window functions over 10 M rows
+-- (1000 geos x 10000 weeks), against a bare sum(spend) OVER the same window.
+-- Both queries sort the same way (checked below) and feed one outer sum, so the
+-- ratio is the cost of the transforms per row.  Target: ratio <= 1.5.
+-- Timing: clock_timestamp() around each query, best of 3, runs alternating.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;   -- a window partition runs in one process anyway
+SET jit = off;
+SET work_mem = '2GB';                      -- both sorts in memory
+
+CREATE UNLOGGED TABLE bench_spend AS
+SELECT g AS geo, DATE '1900-01-01' + 7 * w AS week,
+       ((g * 7919 + w * 104729) % 1000)::float8 AS spend
+  FROM generate_series(1, 1000) g, generate_series(0, 9999) w;
+VACUUM ANALYZE bench_spend;
+
+-- Best wall-clock time of `runs` executions of each query, alternating.
+CREATE FUNCTION pg_temp.bench_best(queries text[], runs int) RETURNS float8[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    best float8[] := array_fill('Infinity'::float8, ARRAY[cardinality(queries)]);
+    t0 timestamptz;
+BEGIN
+    FOR r IN 1 .. runs LOOP
+        FOR q IN 1 .. cardinality(queries) LOOP
+            t0 := clock_timestamp();
+            EXECUTE queries[q];
+            best[q] := least(best[q], extract(epoch FROM clock_timestamp() - t0));
+        END LOOP;
+    END LOOP;
+    RETURN best;
+END
+$$;
+
+-- The sort keys of a query's plan, to check both queries sort alike.
+CREATE FUNCTION pg_temp.bench_sort_keys(query text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || query INTO plan;
+    RETURN jsonb_path_query_array(plan, 'strict $.**."Sort Key"');
+END
+$$;
+
+CREATE FUNCTION pg_temp.bench_transform_window() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    have_hill bool := to_regprocedure('mixmodel.hill(float8, float8, float8)') IS NOT NULL;
+    figure text;
+    baseline text := 'SELECT sum(a) FROM (SELECT sum(spend) OVER (PARTITION BY geo ORDER BY week) AS a
+                        FROM bench_spend) s';
+    what text;
+    t float8[];
+    n bigint := (SELECT count(*) FROM bench_spend);
+BEGIN
+    IF have_hill THEN
+        what := 'hill(adstock_geometric(spend, 0.5) OVER w, 2, 100)';
+        figure := 'SELECT sum(mixmodel.hill(a, 2.0, 100.0))
+                     FROM (SELECT mixmodel.adstock_geometric(spend, 0.5)
+                                  OVER (PARTITION BY geo ORDER BY week) AS a FROM bench_spend) s';
+    ELSE
+        what := 'adstock_geometric(spend, 0.5) OVER w (hill not installed)';
+        figure := 'SELECT sum(a)
+                     FROM (SELECT mixmodel.adstock_geometric(spend, 0.5)
+                                  OVER (PARTITION BY geo ORDER BY week) AS a FROM bench_spend) s';
+    END IF;
+    IF pg_temp.bench_sort_keys(figure) IS DISTINCT FROM pg_temp.bench_sort_keys(baseline)
+       OR pg_temp.bench_sort_keys(figure) = '[]' THEN
+        RAISE EXCEPTION 'transform_window: the two plans do not sort alike: % vs %',
+            pg_temp.bench_sort_keys(figure), pg_temp.bench_sort_keys(baseline);
+    END IF;
+    t := pg_temp.bench_best(ARRAY[baseline, figure], 3);
+    RETURN format('transform_window: %s over %s rows: %s s; baseline sum(spend) OVER w: %s s; ratio %s (target <= 1.50) %s',
+                  what, n, round(t[2]::numeric, 2), round(t[1]::numeric, 2),
+                  round((t[2] / t[1])::numeric, 2),
+                  CASE WHEN t[2] / t[1] <= 1.5 THEN 'met' ELSE 'NOT MET' END);
+END
+$$;
+
+SELECT pg_temp.bench_transform_window();
+
+DROP TABLE bench_spend;
