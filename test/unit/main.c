@@ -15,7 +15,9 @@ main(void)
 
 	test_status();
 	test_plan();
+	test_plan_flight();
 	test_adstock();
+	test_formula();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -29,6 +29,8 @@ extern int	unit_failed;
 /* Each suite is a function; test/unit/main.c calls them in turn. */
 void		test_status(void);
 void		test_plan(void);
+void		test_plan_flight(void);
 void		test_adstock(void);
+void		test_formula(void);
 
 #endif
