@@ -17,7 +17,6 @@ main(void)
 	test_plan();
 	test_plan_flight();
 	test_adstock();
-	test_formula();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

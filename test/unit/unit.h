@@ -31,6 +31,5 @@ void		test_status(void);
 void		test_plan(void);
 void		test_plan_flight(void);
 void		test_adstock(void);
-void		test_formula(void);
 
 #endif
