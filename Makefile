@@ -13,11 +13,16 @@ STAGES = transform
 OBJS = \
 	src/mixmodel.o \
 	src/common/errors.o \
-	src/common/arrays.o
+	src/common/arrays.o \
+	src/math/adstock.o \
+	src/transform/adstock_spec.o \
+	src/transform/adstock.o \
+	src/transform/adstock_window.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
-	src/common/common.sql
+	src/common/common.sql \
+	src/transform/adstock.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

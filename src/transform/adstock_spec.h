@@ -1,0 +1,48 @@
+/*
+ * adstock_spec.h: one validated adstock convention, shared by the array
+ * functions (adstock.c) and the window functions (adstock_window.c) so both
+ * check arguments and build weights the same way.
+ */
+#ifndef MM_ADSTOCK_SPEC_H
+#define MM_ADSTOCK_SPEC_H
+
+#include "postgres.h"
+
+#include "math/adstock.h"
+
+/* Longest adstock window a caller may ask for (max_lag); SQLSTATE 54000 above. */
+#define MM_ADSTOCK_MAX_LAG 10000
+
+typedef struct AdstockSpec
+{
+	bool		recursive;		/* geometric_recursive (Robyn): no window */
+	MMAdstockKind kind;			/* otherwise the windowed convention */
+	double		p1;				/* see mm_adstock_weights() */
+	double		p2;				/* Weibull: lambda, or the relative scale if relative */
+	bool		relative;		/* Weibull: p2 is Robyn's relative scale */
+	int			max_lag;		/* -1: the window is the whole series */
+	bool		normalize;
+} AdstockSpec;
+
+/* Each checks its arguments (ereport on error) and fills *spec. */
+extern void AdstockGeometricSpec(AdstockSpec *spec, double theta, bool max_lag_null,
+								 int max_lag, bool normalize);
+extern void AdstockWeibullSpec(AdstockSpec *spec, double shape, double scale,
+							   const char *variant, bool max_lag_null, int max_lag,
+							   bool normalize, const char *scale_type);
+extern void AdstockDelayedSpec(AdstockSpec *spec, double alpha, double peak,
+							   int max_lag, bool normalize);
+extern void AdstockBinomialSpec(AdstockSpec *spec, double alpha, int max_lag);
+
+/*
+ * Number of weights of a windowed spec over a series of n periods (max_lag + 1,
+ * or n for the whole-series window).
+ */
+extern int	AdstockWindowLength(const AdstockSpec *spec, int n);
+
+/* Fill w[0..L-1] with the lag weights of a windowed spec (L from AdstockWindowLength). */
+extern void AdstockFillWeights(const AdstockSpec *spec, int L, double *w);
+
+extern bool AdstockSpecEqual(const AdstockSpec *a, const AdstockSpec *b);
+
+#endif
