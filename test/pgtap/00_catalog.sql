@@ -1,6 +1,6 @@
 -- Catalog promises that hold for every object of the extension, present and future.
 BEGIN;
-SELECT plan(4);
+SELECT plan(9);
 
 SELECT has_schema('mixmodel');
 
@@ -30,6 +30,44 @@ SELECT is_empty($$
      WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.prokind = 'a'
        AND (SELECT a.aggcombinefn FROM pg_aggregate a WHERE a.aggfnoid = p.oid) = 0
 $$, 'every aggregate has a combine function');
+
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text
+      FROM pg_proc p
+     WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.prokind = 'a'
+       AND p.proparallel <> 's'
+$$, 'every aggregate is PARALLEL SAFE (the planner reads only the aggregate''s label)');
+
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text
+      FROM pg_proc p
+      JOIN pg_aggregate a ON a.aggfnoid = p.oid
+     WHERE p.pronamespace = 'mixmodel'::regnamespace
+       AND (a.aggtranstype = 'internal'::regtype OR a.aggfinalfn <> 0 AND a.aggfinalmodify <> 'r')
+$$, 'every aggregate has a non-internal state and a read-only final function');
+
+-- A STRICT function never runs when an argument is NULL, so a DEFAULT NULL
+-- (NULL meaning "not given") would make the short call return NULL.
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text
+      FROM pg_proc p
+     WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.proisstrict
+       AND p.pronargdefaults > 0
+       AND EXISTS (SELECT 1 FROM generate_series(1, coalesce(cardinality(p.proallargtypes), p.pronargs)) i
+                    WHERE pg_get_function_arg_default(p.oid, i) ~* '^NULL(::.*)?$')
+$$, 'no STRICT function has a DEFAULT NULL argument');
+
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text
+      FROM pg_proc p
+     WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.proretset AND p.prorows = 1000
+$$, 'every set-returning function sets ROWS');
+
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text
+      FROM pg_proc p
+     WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.prosecdef
+$$, 'no function is SECURITY DEFINER');
 
 SELECT * FROM finish();
 ROLLBACK;
