@@ -90,9 +90,10 @@ mm_adstock_weights(MMAdstockKind kind, double p1, double p2,
 				NoAdstock(L, w);
 				break;
 			}
+			/* once the product underflows to 0 it stays 0: skip GSL there */
 			w[0] = 1.0;
 			for (int l = 1; l < L; l++)
-				w[l] = w[l - 1] * gsl_cdf_weibull_Q((double) l, p2, p1);
+				w[l] = (w[l - 1] == 0.0) ? 0.0 : w[l - 1] * gsl_cdf_weibull_Q((double) l, p2, p1);
 			break;
 
 		case MM_ADSTOCK_WEIBULL_PDF:

@@ -49,6 +49,27 @@ TextArg(FunctionCallInfo fcinfo, int i, const char *name)
 	return text_to_cstring(PG_GETARG_TEXT_PP(i));
 }
 
+/*
+ * The whole-series window has n weights, but only up to the last non-zero
+ * one costs anything; refuse a convolution that would run for minutes.
+ */
+static void
+CheckWholeSeriesWork(int n, const float8 *w, int L)
+{
+	int64		work;
+
+	while (L > 1 && w[L - 1] == 0.0)
+		L--;
+	work = (int64) n * L;
+	if (work > MM_ADSTOCK_MAX_WORK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("whole-series adstock window is too long"),
+				 errdetail("%d periods with %d non-zero lag weights need %lld multiply-adds; the limit is %d.",
+						   n, L, (long long) work, MM_ADSTOCK_MAX_WORK),
+				 errhint("Pass max_lag to bound the window, or aggregate the series to a coarser period.")));
+}
+
 /* Apply one adstock to the series x and return the adstocked float8[]. */
 static ArrayType *
 AdstockArray(ArrayType *arr, const AdstockSpec *spec)
@@ -67,6 +88,8 @@ AdstockArray(ArrayType *arr, const AdstockSpec *spec)
 		float8	   *w = palloc(sizeof(float8) * L);
 
 		AdstockFillWeights(spec, L, w);
+		if (spec->max_lag < 0)
+			CheckWholeSeriesWork(n, w, L);
 		mixmodel_check_core(mm_adstock_convolve_interruptible(x, n, w, L, out,
 															  mixmodel_interrupt_check),
 							"adstock");

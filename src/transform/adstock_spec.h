@@ -13,6 +13,14 @@
 /* Longest adstock window a caller may ask for (max_lag); SQLSTATE 54000 above. */
 #define MM_ADSTOCK_MAX_LAG 10000
 
+/*
+ * A whole-series Weibull window (max_lag NULL) costs n times the number of
+ * non-zero weights; above this many multiply-adds (about a second) it is
+ * refused with 54000 rather than left to run for hours.  Explicit windows
+ * are bounded by MM_ADSTOCK_MAX_LAG instead.
+ */
+#define MM_ADSTOCK_MAX_WORK 1000000000
+
 typedef struct AdstockSpec
 {
 	bool		recursive;		/* geometric_recursive (Robyn): no window */
