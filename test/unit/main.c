@@ -17,6 +17,7 @@ main(void)
 	test_plan();
 	test_plan_flight();
 	test_adstock();
+	test_fuzz();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

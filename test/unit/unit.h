@@ -31,5 +31,6 @@ void		test_status(void);
 void		test_plan(void);
 void		test_plan_flight(void);
 void		test_adstock(void);
+void		test_fuzz(void);
 
 #endif
