@@ -36,6 +36,9 @@ INSERT INTO garden_src
 SELECT DATE '2024-01-01' + 7 * w, 'g' || g, c, 100 + w + g, 1000 * w, 500 + 3 * w, w
   FROM generate_series(0, 51) w, generate_series(1, 2) g, unnest(ARRAY['tv', 'search']) c;
 CREATE TEMP TABLE garden_nocols ();
+CREATE TEMP TABLE "garden ""weird"" name" ("we""ek" text, "spend" text, "select" int, "x'); DROP TABLE garden_src; --" float8);
+INSERT INTO "garden ""weird"" name" VALUES ('not a date', 'NaN', NULL, 'Infinity');
+CREATE TEMP VIEW garden_view AS SELECT * FROM garden_src;
 CREATE TEMP TABLE garden_dropped (x int);
 SELECT 'garden_dropped'::regclass::oid AS garden_dropped_oid \gset
 DROP TABLE garden_dropped;
@@ -85,6 +88,7 @@ INSERT INTO garden_value (typ, label, expr) VALUES
   ('interval', 'negative', '''-7 days'''), ('interval', 'huge', '''178000000 years'''),
   ('regclass', 'normal', '''garden_src'''), ('regclass', 'catalog', '''pg_catalog.pg_class'''),
   ('regclass', 'statistic', '''pg_catalog.pg_statistic'''), ('regclass', 'no columns', '''garden_nocols'''),
+  ('regclass', 'weird columns', $q$'"garden ""weird"" name"'$q$), ('regclass', 'view', '''garden_view'''),
   ('regclass', 'oid 0', '0::oid'), ('regclass', 'dropped', :'garden_dropped_oid' || '::oid'),
   ('jsonb', 'normal', '''{}'''), ('jsonb', 'null', '''null'''), ('jsonb', 'array', '''[]'''),
   ('jsonb', 'string', '''"x"'''), ('jsonb', 'unknown key', '''{"no_such_key": 1}'''),
@@ -121,16 +125,19 @@ INSERT INTO garden_value (typ, label, expr, guc) VALUES
 INSERT INTO garden_value (typ, label, expr)
 SELECT DISTINCT typ, 'NULL', 'NULL' FROM garden_value;
 
--- Normal values by argument name, where the type's normal value would be
--- rejected before the other arguments are looked at.  An argument's own
--- DEFAULT wins over both.
-CREATE TEMP TABLE garden_normal (argname text, typ regtype, expr text);
-INSERT INTO garden_normal VALUES
+-- Normal values by argument name, where the argument's DEFAULT or its type's
+-- normal value would be rejected before the other arguments are looked at.
+-- Order: this table, then the argument's DEFAULT, then the type's normal value.
+CREATE TEMP TABLE garden_normal (argname text, typ regtype, expr text, fname text);
+INSERT INTO garden_normal (argname, typ, expr) VALUES
   ('granularity', 'text', '''week'''), ('week_start', 'text', '''monday'''),
   ('variant', 'text', '''cdf'''), ('kind', 'text', '''geometric_windowed'''), ('form', 'text', '''additive'''),
   ('goal', 'text', '''budget'''), ('category', 'text', '''metric'''),
-  ('shape', 'float8', '2'), ('k', 'float8', '2'), ('vmax', 'float8', '10'),
+  ('theta', 'float8', '0.5'), ('shape', 'float8', '2'), ('k', 'float8', '2'), ('vmax', 'float8', '10'),
   ('max_lag', 'int4', '4'), ('peak', 'int4', '1'), ('peak', 'float8', '1');
+-- The same for one function only (fname wins over a row for every function).
+INSERT INTO garden_normal (fname, argname, typ, expr) VALUES
+  ('adstock_weights', 'shape', 'float8', 'NULL'), ('adstock_weights', 'peak', 'float8', 'NULL');
 
 -- Functions the test must not call, with the reason (printed on every run).
 CREATE TEMP TABLE garden_exclude (fn regprocedure PRIMARY KEY, reason text NOT NULL);
@@ -186,7 +193,7 @@ DECLARE
     ndirect int;
 BEGIN
     FOR f IN
-        SELECT p.oid, p.oid::regprocedure AS sig, p.prokind, p.pronargs, p.proargtypes,
+        SELECT p.oid, p.oid::regprocedure AS sig, p.proname::text, p.prokind, p.pronargs, p.proargtypes,
                p.proargnames, p.proargmodes, p.provariadic, p.proretset,
                a.aggkind, a.aggnumdirectargs,
                quote_ident(ns.nspname) || '.' || quote_ident(p.proname) AS qname
@@ -210,9 +217,11 @@ BEGIN
         names := ARRAY(SELECT coalesce(f.proargnames[pos[i]], '') FROM generate_series(1, n) i);
         normals := ARRAY(
             SELECT coalesce(
-                       pg_get_function_arg_default(f.oid, pos[i]),
                        (SELECT g.expr FROM pg_temp.garden_normal g
-                         WHERE g.argname = names[i] AND g.typ = types[i]),
+                         WHERE g.argname = names[i] AND g.typ = types[i]
+                           AND (g.fname IS NULL OR g.fname = f.proname)
+                         ORDER BY g.fname NULLS LAST LIMIT 1),
+                       pg_get_function_arg_default(f.oid, pos[i]),
                        (SELECT gv.expr FROM pg_temp.garden_value gv
                          WHERE gv.typ = types[i] AND gv.normal),
                        'NULL')
