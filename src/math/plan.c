@@ -38,6 +38,8 @@ deriv_at(const MMPlanCurve *c, double s)
 {
 	double		d;
 
+	if (c->dfn)
+		return c->dfn(c->arg, s);
 	(void) c->fn(c->arg, s, &d);
 	return d;
 }
@@ -89,12 +91,30 @@ typedef struct Sub
 	gsl_root_fsolver *inner;
 	double	   *buf;			/* receives s(lambda) */
 	MMStatus	status;
+
+	/*
+	 * The tightest evaluated multipliers around the root: S(lamL) >= B >=
+	 * S(lamU), with their allocations sL, sU and excesses gL, gU.  s(lambda)
+	 * is non-increasing, so every later inversion is bracketed by them.
+	 */
+	double		lamL,
+				lamU,
+				gL,
+				gU;
+	double	   *sL;
+	double	   *sU;
 } Sub;
 
+/*
+ * R'(s) - lambda for the inversion.  The two bracket ends are evaluated
+ * before the solver starts and again by gsl_root_fsolver_set: remember them.
+ */
 typedef struct Inv
 {
 	const MMPlanCurve *curve;
 	double		lambda;
+	double		s[2];
+	double		d[2];
 } Inv;
 
 static double
@@ -102,6 +122,9 @@ inv_f(double s, void *p)
 {
 	Inv		   *inv = p;
 
+	for (int i = 0; i < 2; i++)
+		if (s == inv->s[i])
+			return inv->d[i] - inv->lambda;
 	return deriv_at(inv->curve, s) - inv->lambda;
 }
 
@@ -116,7 +139,7 @@ spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
 	double		a = lo;
 	double		dlo,
 				dhi;
-	Inv			inv = {curve, lambda};
+	Inv			inv = {curve, lambda, {NAN, NAN}, {0, 0}};
 	gsl_function F = {inv_f, &inv};
 	int			status;
 
@@ -154,6 +177,10 @@ spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
 			return MM_OK;
 		}
 	}
+	inv.s[0] = a;
+	inv.d[0] = dlo;
+	inv.s[1] = hi;
+	inv.d[1] = dhi;
 	status = gsl_root_fsolver_set(solver, &F, a, hi);
 	if (status)
 		return MM_EDOM;
@@ -175,16 +202,29 @@ spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
 	return MM_OK;
 }
 
-/* S(lambda) - B, filling sub->buf. */
+/* S(lambda) - B, filling sub->buf and tightening the tracked bracket. */
 static double
 excess_f(double lambda, void *p)
 {
 	Sub		   *sub = p;
 	double		total = 0.0;
+	/* s(lambda) <= sL when lambda > lamL, and >= sU when lambda < lamU */
+	bool		belowL = isfinite(sub->lamL) && lambda > sub->lamL,
+				aboveU = isfinite(sub->lamU) && lambda < sub->lamU;
 
+	/* Brent re-evaluates its bracket ends: reuse them */
+	if (lambda == sub->lamL || lambda == sub->lamU)
+	{
+		bool		left = lambda == sub->lamL;
+
+		memcpy(sub->buf, left ? sub->sL : sub->sU, sizeof(double) * sub->n);
+		return left ? sub->gL : sub->gU;
+	}
 	for (int i = 0; i < sub->n; i++)
 	{
-		MMStatus	st = spend_at(&sub->curves[sub->idx[i]], sub->lo[i], sub->hi[i],
+		double		a = aboveU ? fmax(sub->lo[i], sub->sU[i]) : sub->lo[i];
+		double		b = belowL ? fmin(sub->hi[i], sub->sL[i]) : sub->hi[i];
+		MMStatus	st = spend_at(&sub->curves[sub->idx[i]], a, fmax(a, b),
 								  lambda, sub->inner, &sub->buf[i]);
 
 		if (st != MM_OK)
@@ -194,7 +234,20 @@ excess_f(double lambda, void *p)
 		}
 		total += sub->buf[i];
 	}
-	return total - sub->budget;
+	total -= sub->budget;
+	if (total >= 0 && lambda > sub->lamL)
+	{
+		sub->lamL = lambda;
+		sub->gL = total;
+		memcpy(sub->sL, sub->buf, sizeof(double) * sub->n);
+	}
+	if (total <= 0 && lambda < sub->lamU)
+	{
+		sub->lamU = lambda;
+		sub->gU = total;
+		memcpy(sub->sU, sub->buf, sizeof(double) * sub->n);
+	}
+	return total;
 }
 
 /*
@@ -240,8 +293,40 @@ solve_concave(Sub *sub, gsl_root_fsolver *outer, MMInterruptFn interrupt,
 	guess = found ? guess / found : 1.0;
 
 	/* bracket: excess(lam_lo) >= 0 >= excess(lam_hi) */
-	sub->buf = sa;
+	sub->buf = out;
+	sub->sL = sa;
+	sub->sU = sb;
+	sub->lamL = -INFINITY;
+	sub->lamU = INFINITY;
 	sub->status = MM_OK;
+	/*
+	 * Free bracket when every R' is finite on the bounds: at lambda =
+	 * max R'(lo) every channel sits at lo, at lambda = min R'(hi) at hi.
+	 */
+	{
+		double		dmax = -INFINITY,
+					dmin = INFINITY;
+
+		for (int i = 0; i < n && dmax < INFINITY; i++)
+		{
+			dmax = fmax(dmax, deriv_at(&sub->curves[sub->idx[i]], sub->lo[i]));
+			dmin = fmin(dmin, deriv_at(&sub->curves[sub->idx[i]], sub->hi[i]));
+		}
+		if (isfinite(dmax) && isfinite(dmin) && dmin < dmax)
+		{
+			sub->lamU = dmax;
+			sub->gU = sum_lo - sub->budget;
+			memcpy(sub->sU, sub->lo, sizeof(double) * n);
+			sub->lamL = dmin;
+			sub->gL = sum_hi - sub->budget;
+			memcpy(sub->sL, sub->hi, sizeof(double) * n);
+			lam_lo = dmin;
+			g_lo = sub->gL;
+			lam_hi = dmax;
+			g_hi = sub->gU;
+			goto bracketed;
+		}
+	}
 	g = excess_f(guess, sub);
 	if (sub->status != MM_OK)
 		return sub->status;
@@ -292,6 +377,7 @@ solve_concave(Sub *sub, gsl_root_fsolver *outer, MMInterruptFn interrupt,
 		}
 	}
 
+bracketed:
 	if (g_lo != 0 && g_hi != 0)
 	{
 		if (gsl_root_fsolver_set(outer, &F, lam_lo, lam_hi))
@@ -316,13 +402,23 @@ solve_concave(Sub *sub, gsl_root_fsolver *outer, MMInterruptFn interrupt,
 		lam_hi = gsl_root_fsolver_x_upper(outer);
 	}
 
-	/* allocations at both bracket ends, then interpolate to sum exactly B */
-	sub->buf = sa;
-	g_lo = excess_f(lam_lo, sub);
-	sub->buf = sb;
-	g_hi = excess_f(lam_hi, sub);
-	if (sub->status != MM_OK)
-		return sub->status;
+	/*
+	 * The bracket ends were evaluated: interpolate their allocations to sum
+	 * to B exactly (this splits a flat stretch of R' by each channel's room).
+	 */
+	lam_lo = sub->lamL;
+	lam_hi = sub->lamU;
+	g_lo = sub->gL;
+	g_hi = sub->gU;
+	if (!isfinite(lam_lo) || !isfinite(lam_hi))
+	{
+		/* the root was hit exactly on one side only */
+		double	   *src = isfinite(lam_lo) ? sa : sb;
+
+		memcpy(out, src, sizeof(double) * n);
+		*lambda = isfinite(lam_lo) ? lam_lo : lam_hi;
+		return MM_OK;
+	}
 	theta = (g_lo - g_hi > 0) ? g_lo / (g_lo - g_hi) : 0.0;
 	theta = fmin(1.0, fmax(0.0, theta));
 	for (int i = 0; i < n; i++)

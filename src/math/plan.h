@@ -38,9 +38,13 @@
  */
 typedef double (*MMResponseFn) (const void *arg, double s, double *deriv);
 
+/* R'(s) alone, when cheaper than the value (optional). */
+typedef double (*MMMarginalFn) (const void *arg, double s);
+
 typedef struct MMPlanCurve
 {
 	MMResponseFn fn;
+	MMMarginalFn dfn;			/* NULL: fn gives the derivative */
 	const void *arg;
 	bool		concave;		/* caller asserts R' non-increasing on [l, u] */
 } MMPlanCurve;

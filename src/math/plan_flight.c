@@ -104,21 +104,47 @@ block_curve(const void *arg, double s, double *deriv)
 
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
-			double		c0 = carry_at(tm, t) + base[t];
 			double		ds;
 
 			if (g[t] == 0.0)
 				continue;
-			v += tm->coef * (tm->sat(tm->sat_arg, (c0 + s * g[t]) / tm->scale,
-									  deriv ? &ds : NULL)
-							 - tm->sat(tm->sat_arg, c0 / tm->scale, NULL));
+			v += tm->coef * tm->sat(tm->sat_arg,
+									(carry_at(tm, t) + base[t] + s * g[t]) / tm->scale,
+									deriv ? &ds : NULL);
 			if (deriv)
 				d += tm->coef * ds * g[t] / tm->scale;
 		}
 	}
 	if (deriv)
 		*deriv = d;
-	return v;
+	return v - fc->r0;
+}
+
+/* R'(s) of a block: the planner's inner loop, so no value is computed */
+static double
+block_marginal(const void *arg, double s)
+{
+	const MMPlanFlightCurve *fc = arg;
+	const MMPlanHorizon *h = fc->h;
+	double		d = 0.0;
+
+	for (int j = h->term_start[fc->c]; j < h->term_start[fc->c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+		const double *base = fc->base + (long) j * h->H;
+		const double *g = fc->g + (long) j * h->H;
+
+		for (int t = fc->t0; t < fc->t1; t++)
+		{
+			double		ds;
+
+			if (g[t] == 0.0)
+				continue;
+			(void) tm->sat(tm->sat_arg, (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale, &ds);
+			d += tm->coef * ds * g[t] / tm->scale;
+		}
+	}
+	return d;
 }
 
 /* g of channel c's terms: adstocked flight-k pattern of unit total */
@@ -187,7 +213,10 @@ solve_block(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 		args[c].g = l->g;
 		args[c].t0 = h->flight_from[k];
 		args[c].t1 = t1;
+		args[c].r0 = 0.0;
+		args[c].r0 = block_curve(&args[c], 0.0, NULL);	/* R(0) = 0 */
 		curves[c].fn = block_curve;
+		curves[c].dfn = block_marginal;
 		curves[c].arg = &args[c];
 		curves[c].concave = concave;
 		l->lo[c] = h->lower[c * K + k];
@@ -653,4 +682,30 @@ mm_plan_horizon_response(const MMPlanHorizon *h, const double *x, double *incr,
 			}
 		}
 	return sum;
+}
+
+double
+mm_plan_horizon_marginal(const MMPlanHorizon *h, const double *x, int c, int t)
+{
+	double		gsum = 0.0;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+
+		for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
+		{
+			double		a = carry_at(tm, t + lag),
+						ds;
+			int			u = t + lag;
+
+			if (tm->w[lag] == 0.0)
+				continue;
+			for (int l2 = 0; l2 < tm->L && l2 <= u; l2++)
+				a += tm->w[l2] * x[(long) c * h->H + u - l2];
+			(void) tm->sat(tm->sat_arg, a / tm->scale, &ds);
+			gsum += tm->coef * tm->w[lag] * ds / tm->scale;
+		}
+	}
+	return gsum;
 }

@@ -76,6 +76,7 @@ typedef struct MMPlanFlightCurve
 	const double *g;			/* per term: adstocked unit pattern of this block, H each */
 	int			t0;				/* periods the block reaches: [t0, t1) */
 	int			t1;
+	double		r0;				/* response at s = 0, subtracted */
 } MMPlanFlightCurve;
 
 typedef struct MMPlanHorizonResult
@@ -109,5 +110,9 @@ extern MMStatus mm_plan_horizon_budget(const MMPlanHorizon *h, MMPlanWorkspace *
  */
 extern double mm_plan_horizon_response(const MMPlanHorizon *h, const double *x,
 									   double *incr, double *total);
+
+/* Marginal return of one more unit of spend in period t of channel c, given x. */
+extern double mm_plan_horizon_marginal(const MMPlanHorizon *h, const double *x,
+									   int c, int t);
 
 #endif

@@ -77,6 +77,7 @@ setup(TCurve *t, MMPlanCurve *c, int C)
 	for (int i = 0; i < C; i++)
 	{
 		c[i].fn = tcurve;
+		c[i].dfn = NULL;
 		c[i].arg = &t[i];
 		c[i].concave = !(t[i].kind == T_HILL && t[i].a > 1);
 	}
