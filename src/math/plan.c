@@ -859,7 +859,28 @@ mm_plan_goal(const MMPlanCurve *curves, const double *lower, const double *upper
 	blo = res->plan.sum_lower;
 	bhi = fmin(max_budget, res->plan.sum_upper);
 	if (!isfinite(bhi))
-		return MM_EDOM;			/* no cap at all: the glue must give one */
+	{
+		/*
+		 * No cap at all: a volume target takes the first doubling of the
+		 * budget that reaches it as the cap; a ratio target needs a cap.
+		 */
+		GoalCtx		probe = {curves, lower, upper, C, goal, target, ws, spend,
+		{0}, MM_OK};
+		double		b = fmax(1.0, 2 * blo);
+
+		if (goal != MM_GOAL_VOLUME)
+			return MM_EDOM;
+		for (int i = 0; i < 200; i++, b *= 2)
+		{
+			double		v = goal_level(&probe, b);
+
+			if (probe.status != MM_OK)
+				return probe.status;
+			if (v >= target)
+				break;
+		}
+		bhi = b;
+	}
 	if (bhi <= 0 && target > 0)
 	{
 		res->plan.conflict = MM_PLAN_NO_BUDGET;

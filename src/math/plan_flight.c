@@ -184,7 +184,8 @@ block_pattern(const MMPlanHorizon *h, const Layout *l, int c, int k, int *t1)
 static MMStatus
 solve_block(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 			MMPlanCurve *curves, MMPlanFlightCurve *args, double *s,
-			double *lambda, MMPlanHorizonResult *res, int k)
+			double *lambda, MMPlanHorizonResult *res, int k,
+			MMPlanHorizonGoal *goal, double goal_cap)
 {
 	int			C = h->C,
 				K = h->K;
@@ -226,7 +227,24 @@ solve_block(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 	 * base must not be rebuilt while the curves are live, and g is per
 	 * channel's own terms, so both buffers hold every channel at once.
 	 */
-	st = mm_plan_budget(curves, l->lo, l->hi, C, h->budget[k], ws, l->sk, l->marg, &res->plan);
+	if (goal)
+	{
+		MMPlanGoalResult gr;
+
+		st = mm_plan_goal(curves, l->lo, l->hi, C, goal->goal, goal->target[k], goal_cap,
+						  ws, l->sk, l->marg, &gr);
+		res->plan = gr.plan;
+		if (st == MM_OK)
+		{
+			goal->budget[k] = gr.budget;
+			goal->achievable[k] = gr.achievable;
+			goal->achieved[k] = gr.achieved;
+			goal->best[k] = gr.best;
+		}
+	}
+	else
+		st = mm_plan_budget(curves, l->lo, l->hi, C, h->budget[k], ws, l->sk, l->marg,
+							&res->plan);
 	if (st != MM_OK)
 	{
 		res->flight = k;
@@ -594,7 +612,7 @@ mm_plan_horizon_budget(const MMPlanHorizon *h, MMPlanWorkspace *ws, double *dwor
 		res->kkt_residual = 0.0;
 		for (int k = 0; k < K; k++)
 		{
-			st = solve_block(h, &l, ws, curves, args, s, lambda, res, k);
+			st = solve_block(h, &l, ws, curves, args, s, lambda, res, k, NULL, 0.0);
 			if (st != MM_OK)
 				return st;
 		}
@@ -708,4 +726,51 @@ mm_plan_horizon_marginal(const MMPlanHorizon *h, const double *x, int c, int t)
 		}
 	}
 	return gsum;
+}
+
+MMStatus
+mm_plan_horizon_goal(const MMPlanHorizon *h, MMPlanWorkspace *ws, double *dwork,
+					 MMPlanCurve *curves, MMPlanFlightCurve *args,
+					 MMPlanHorizonGoal *goal, double *x, double *s, double *lambda,
+					 MMPlanHorizonResult *res)
+{
+	Layout		l = layout(h, dwork);
+	int			C = h->C,
+				K = h->K,
+				NT = n_terms(h);
+	double		spent = 0.0;
+	MMStatus	st;
+
+	memset(res, 0, sizeof(*res));
+	res->flight = -1;
+	if (h->H <= 0 || C <= 0 || K <= 0 || isnan(goal->max_total) || goal->max_total < 0)
+		return MM_EDOM;
+	for (int k = 0; k < K; k++)
+		if (h->flight_from[k] < 0 || h->flight_to[k] <= h->flight_from[k] ||
+			h->flight_to[k] > h->H || (k > 0 && h->flight_from[k] < h->flight_to[k - 1]))
+			return MM_EDOM;
+	memset(l.adst, 0, sizeof(double) * NT * h->H);
+	memset(s, 0, sizeof(double) * C * K);
+	for (int k = 0; k < K; k++)
+	{
+		double		room = 0.0,
+					cap;
+
+		for (int c = 0; c < C; c++)
+			room += h->upper[c * K + k];
+		/* what is left of the total cap, and never more than the channels take */
+		cap = fmin(fmax(0.0, goal->max_total - spent), room);
+		st = solve_block(h, &l, ws, curves, args, s, lambda, res, k, goal, cap);
+		if (st != MM_OK)
+			return st;
+		spent += goal->budget[k];
+	}
+	memset(x, 0, sizeof(double) * C * h->H);
+	for (int c = 0; c < C; c++)
+		for (int k = 0; k < K; k++)
+			for (int t = h->flight_from[k]; t < h->flight_to[k]; t++)
+				x[(long) c * h->H + t] = s[c * K + k] * pattern_share(h, c, k, t);
+	res->sweeps = 1;
+	res->value = mm_plan_horizon_response(h, x, NULL, NULL);
+	return MM_OK;
 }

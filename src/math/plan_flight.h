@@ -104,6 +104,32 @@ extern MMStatus mm_plan_horizon_budget(const MMPlanHorizon *h, MMPlanWorkspace *
 									   double *lambda, MMPlanHorizonResult *res);
 
 /*
+ * Goal mode over flights (formulas §5.2 per flight).  Flights are solved in
+ * time order, each the least budget meeting its volume target (or the
+ * largest meeting its ratio target) given the spend of the earlier flights,
+ * whose carry-over is part of its base and not credited to its target.  The
+ * within-flight pattern is h->pattern (flat when NULL: goal mode does not
+ * optimise single weeks).  max_total caps the sum of the flight budgets
+ * (+inf: only the channel maxima).  h->budget is not used.
+ */
+typedef struct MMPlanHorizonGoal
+{
+	MMPlanGoal	goal;
+	const double *target;		/* K */
+	double		max_total;
+	double	   *budget;			/* K out: each flight's budget */
+	bool	   *achievable;		/* K out */
+	double	   *achieved;		/* K out: volume or ratio reached */
+	double	   *best;			/* K out: best reachable when not achievable */
+} MMPlanHorizonGoal;
+
+extern MMStatus mm_plan_horizon_goal(const MMPlanHorizon *h, MMPlanWorkspace *ws,
+									 double *dwork, MMPlanCurve *curves,
+									 MMPlanFlightCurve *args, MMPlanHorizonGoal *goal,
+									 double *x, double *s, double *lambda,
+									 MMPlanHorizonResult *res);
+
+/*
  * Response of weekly spend x: incr[C*H] (may be NULL) the increment over no
  * spend in the horizon, total[C*H] (may be NULL) including the carry-in.
  * Returns the sum of incr.

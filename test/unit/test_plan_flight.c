@@ -111,6 +111,36 @@ test_single_flight_toy(void)
 	UNIT_OK(st == MM_OK && fabs(s[0] - 36) < 1e-6 && fabs(r.value - 100) < 1e-9,
 			"automatic mode on a flat problem: same optimum");
 
+	/* goal mode: V(B) = sqrt(36 + 64) sqrt(B) = 10 sqrt(B) */
+	{
+		double		target[1] = {60},
+					gb[1],
+					ach[1],
+					best[1];
+		bool		ok[1];
+		MMPlanHorizonGoal g = {MM_GOAL_VOLUME, target, INFINITY, gb, ok, ach, best};
+
+		h.pattern = pat;
+		st = mm_plan_horizon_goal(&h, &ws, hdwork, curves, args, &g, x, s, lam, &r);
+		UNIT_OK(st == MM_OK && ok[0], "flight goal: volume 60 achievable");
+		UNIT_NEAR(gb[0], 36, 1e-8, "flight goal: 10 sqrt(B) = 60 needs B = 36");
+		target[0] = 0.5;
+		g.goal = MM_GOAL_RATIO;
+		g.max_total = 1000;
+		st = mm_plan_horizon_goal(&h, &ws, hdwork, curves, args, &g, x, s, lam, &r);
+		UNIT_OK(st == MM_OK && ok[0], "flight goal: ratio 0.5 achievable");
+		UNIT_NEAR(gb[0], 400, 1e-7, "flight goal: 10/sqrt(B) = 0.5 at B = 400");
+		g.max_total = 100;
+		st = mm_plan_horizon_goal(&h, &ws, hdwork, curves, args, &g, x, s, lam, &r);
+		UNIT_OK(st == MM_OK && ok[0] && fabs(gb[0] - 100) < 1e-9,
+				"flight goal: ratio met at the cap 100 (largest budget allowed)");
+		target[0] = 200;
+		g.goal = MM_GOAL_VOLUME;
+		st = mm_plan_horizon_goal(&h, &ws, hdwork, curves, args, &g, x, s, lam, &r);
+		UNIT_OK(st == MM_OK && !ok[0] && fabs(best[0] - 100) < 1e-9,
+				"flight goal: volume 200 unachievable under cap 100, best 100");
+	}
+
 	/* infeasible flight names the flight */
 	h.pattern = pat;
 	lo[0] = 80;
