@@ -2,3 +2,25 @@
 \pset footer off
 CREATE EXTENSION mixmodel;
 SELECT mixmodel.version() AS mixmodel_version;
+
+-- transforms: adstock
+-- An 8-week media plan for three channels, generated here.  Adstock spreads
+-- each week's spend over the weeks after it: TV keeps working for weeks
+-- (theta 0.7), social a little (0.4), search hardly at all (0.1).
+\echo
+\echo 'Adstock: spend still working each week (geometric carry-over, Robyn convention)'
+WITH plan AS (
+    SELECT w AS week, c.channel, c.theta,
+           CASE c.channel
+               WHEN 'tv'     THEN CASE WHEN w <= 2 THEN 50000 ELSE 0 END
+               WHEN 'social' THEN CASE WHEN w IN (4, 5) THEN 20000 ELSE 0 END
+               ELSE 10000
+           END::float8 AS spend
+      FROM generate_series(1, 8) AS w,
+           (VALUES ('tv', 0.7), ('social', 0.4), ('search', 0.1)) AS c(channel, theta)
+)
+SELECT week, channel, spend::numeric AS spend,
+       round(mixmodel.adstock_geometric(spend, theta)
+                 OVER (PARTITION BY channel ORDER BY week)::numeric) AS adstocked
+  FROM plan
+ ORDER BY channel, week;
