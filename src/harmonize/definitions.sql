@@ -1,0 +1,402 @@
+-- harmonize: marketing touchpoints, conversions, their series, factors and the usage report
+
+CREATE TABLE mixmodel.touchpoints (
+    name          text PRIMARY KEY,
+    rule          text NOT NULL,
+    volume_metric text NOT NULL,
+    spend_metric  text,
+    paid          boolean GENERATED ALWAYS AS (spend_metric IS NOT NULL) STORED,
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE mixmodel.touchpoints IS 'Marketing touchpoints: a rule over harmonized dimensions (e.g. channel = tv), a volume metric and, for paid channels, a spend metric.';
+COMMENT ON COLUMN mixmodel.touchpoints.paid IS 'true when the touchpoint has a spend metric';
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.touchpoints', '');
+
+CREATE TABLE mixmodel.conversions (
+    name           text PRIMARY KEY,
+    rule           text NOT NULL,
+    metric         text NOT NULL,
+    revenue_metric text,
+    created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE mixmodel.conversions IS 'Conversions: a rule over harmonized dimensions (e.g. conversiontype = online), a count metric and optionally a revenue metric (revenue-based vs count-based models).';
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.conversions', '');
+
+CREATE FUNCTION mixmodel.parse_rule(rule text)
+    RETURNS TABLE (field text, op text, value text)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 4
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    parts text[];
+    piece text := NULL;
+    m text[];
+    p text;
+BEGIN
+    IF rule IS NULL THEN RAISE EXCEPTION 'rule must not be null' USING ERRCODE = '22004'; END IF;
+    parts := regexp_split_to_array(btrim(rule), '\s+and\s+', 'i');
+    FOREACH p IN ARRAY parts LOOP
+        piece := CASE WHEN piece IS NULL THEN p ELSE piece || ' and ' || p END;
+        -- an odd number of quotes: the "and" was inside a quoted value
+        CONTINUE WHEN (length(replace(piece, '''''', ''))
+                       - length(replace(replace(piece, '''''', ''), '''', ''))) % 2 = 1;
+        m := regexp_match(piece, '^\s*([a-z_][a-z0-9_]*)\s*(=|!=|<>|is\s+not|is)\s+(.*?)\s*$', 'i');
+        IF m IS NULL THEN
+            m := regexp_match(piece, '^\s*([a-z_][a-z0-9_]*)\s*(=|!=|<>)(.*?)\s*$', 'i');
+        END IF;
+        IF m IS NULL OR btrim(m[3]) = '' THEN
+            RAISE EXCEPTION 'invalid rule "%"', rule USING ERRCODE = '42601',
+                DETAIL = format('Cannot read the condition "%s".', btrim(piece)),
+                HINT = 'Write conditions as field = value (or !=, is, is not), joined by and; quote values with spaces: channel = ''paid search''.';
+        END IF;
+        field := lower(m[1]);
+        op := CASE lower(regexp_replace(m[2], '\s+', ' ')) WHEN '=' THEN '=' WHEN 'is' THEN '=' ELSE '<>' END;
+        value := btrim(m[3]);
+        IF value ~ '^''.*''$' AND length(value) >= 2 THEN
+            value := replace(substr(value, 2, length(value) - 2), '''''', '''');
+        END IF;
+        RETURN NEXT;
+        piece := NULL;
+    END LOOP;
+    IF piece IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid rule "%"', rule USING ERRCODE = '42601', DETAIL = 'A quoted value is not closed.';
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel.parse_rule(text) IS 'Read a touchpoint or conversion rule such as channel = tv and geo != ''us east'' into (field, op, value) conditions; op is = or <>.';
+
+CREATE FUNCTION mixmodel._rule_where(rule text, OUT clause text, OUT vals text[])
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    c record;
+    i int := 0;
+BEGIN
+    clause := 'true';
+    vals := '{}';
+    FOR c IN SELECT * FROM mixmodel.parse_rule(rule) LOOP
+        IF NOT EXISTS (SELECT 1 FROM mixmodel.fields f WHERE f.name = c.field AND f.category = 'dimension'
+                          AND f.name <> 'event_date') THEN
+            RAISE EXCEPTION 'unknown dimension "%" in rule "%"', c.field, rule USING ERRCODE = '42703',
+                HINT = 'Rules compare harmonized dimensions (see mixmodel.fields), e.g. channel = tv.';
+        END IF;
+        i := i + 1;
+        vals := vals || c.value;
+        clause := clause || format(' AND h.%I::text %s $1[%s]', c.field,
+                                   CASE c.op WHEN '=' THEN 'OPERATOR(pg_catalog.=)' ELSE 'IS DISTINCT FROM' END, i);
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION mixmodel._rule_where(text) IS 'Internal: a rule as an SQL condition over mixmodel.harmonized h, its values as $1[i] parameters.';
+
+CREATE FUNCTION mixmodel._check_metric(metric text, role text, definition text)
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    cat text;
+BEGIN
+    IF metric IS NULL THEN RETURN NULL; END IF;
+    SELECT f.category INTO cat FROM mixmodel.fields f WHERE f.name = metric;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown field "%" as % of "%"', metric, role, definition USING ERRCODE = '42703',
+            HINT = 'Use a metric or derived field of mixmodel.fields.';
+    ELSIF cat = 'dimension' THEN
+        RAISE EXCEPTION 'field "%" used as % of "%" is a dimension', metric, role, definition USING ERRCODE = '42804';
+    END IF;
+    RETURN metric;
+END $$;
+COMMENT ON FUNCTION mixmodel._check_metric(text, text, text) IS 'Internal: check that a touchpoint or conversion names a metric or derived field.';
+
+CREATE FUNCTION mixmodel.add_touchpoint(name text, rule text, volume_metric text, spend_metric text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    IF rule IS NULL THEN RAISE EXCEPTION 'touchpoint "%" has no rule', name USING ERRCODE = '22004'; END IF;
+    IF volume_metric IS NULL THEN
+        RAISE EXCEPTION 'touchpoint "%" has no volume metric', name USING ERRCODE = '22004';
+    END IF;
+    IF EXISTS (SELECT 1 FROM mixmodel.touchpoints t WHERE t.name = add_touchpoint.name) THEN
+        RAISE EXCEPTION 'touchpoint "%" already exists', name USING ERRCODE = '23505';
+    END IF;
+    PERFORM mixmodel._rule_where(rule);
+    PERFORM mixmodel._check_metric(volume_metric, 'volume metric', name);
+    PERFORM mixmodel._check_metric(spend_metric, 'spend metric', name);
+    INSERT INTO mixmodel.touchpoints (name, rule, volume_metric, spend_metric)
+    VALUES (name, rule, volume_metric, spend_metric);
+    PERFORM mixmodel._audit('create', 'touchpoint', name,
+        jsonb_build_object('rule', rule, 'volume_metric', volume_metric, 'spend_metric', spend_metric));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.add_touchpoint(text, text, text, text) IS 'Define a marketing touchpoint: rule over harmonized dimensions (channel = tv), volume metric, and spend metric for paid channels.';
+
+CREATE FUNCTION mixmodel.update_touchpoint(name text, rule text DEFAULT NULL, volume_metric text DEFAULT NULL,
+                                           spend_metric text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t mixmodel.touchpoints;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    UPDATE mixmodel.touchpoints x SET rule = coalesce(update_touchpoint.rule, x.rule),
+           volume_metric = coalesce(update_touchpoint.volume_metric, x.volume_metric),
+           spend_metric = coalesce(update_touchpoint.spend_metric, x.spend_metric), updated_at = now()
+     WHERE x.name = update_touchpoint.name RETURNING * INTO t;
+    IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    PERFORM mixmodel._rule_where(t.rule);
+    PERFORM mixmodel._check_metric(t.volume_metric, 'volume metric', name);
+    PERFORM mixmodel._check_metric(t.spend_metric, 'spend metric', name);
+    PERFORM mixmodel._audit('update', 'touchpoint', name,
+        jsonb_build_object('rule', t.rule, 'volume_metric', t.volume_metric, 'spend_metric', t.spend_metric));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.update_touchpoint(text, text, text, text) IS 'Change the rule, volume metric or spend metric of a touchpoint (only the arguments given).';
+
+CREATE FUNCTION mixmodel.delete_touchpoint(name text)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t mixmodel.touchpoints;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    DELETE FROM mixmodel.touchpoints x WHERE x.name = delete_touchpoint.name RETURNING * INTO t;
+    IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    PERFORM mixmodel._audit('delete', 'touchpoint', name, to_jsonb(t));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.delete_touchpoint(text) IS 'Delete a touchpoint definition.';
+
+CREATE FUNCTION mixmodel.add_conversion(name text, rule text, metric text, revenue_metric text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    IF rule IS NULL THEN RAISE EXCEPTION 'conversion "%" has no rule', name USING ERRCODE = '22004'; END IF;
+    IF metric IS NULL THEN RAISE EXCEPTION 'conversion "%" has no metric', name USING ERRCODE = '22004'; END IF;
+    IF EXISTS (SELECT 1 FROM mixmodel.conversions c WHERE c.name = add_conversion.name) THEN
+        RAISE EXCEPTION 'conversion "%" already exists', name USING ERRCODE = '23505';
+    END IF;
+    PERFORM mixmodel._rule_where(rule);
+    PERFORM mixmodel._check_metric(metric, 'conversion metric', name);
+    PERFORM mixmodel._check_metric(revenue_metric, 'revenue metric', name);
+    INSERT INTO mixmodel.conversions (name, rule, metric, revenue_metric) VALUES (name, rule, metric, revenue_metric);
+    PERFORM mixmodel._audit('create', 'conversion', name,
+        jsonb_build_object('rule', rule, 'metric', metric, 'revenue_metric', revenue_metric));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.add_conversion(text, text, text, text) IS 'Define a conversion: rule over harmonized dimensions (conversiontype = online), count metric and optional revenue metric.';
+
+CREATE FUNCTION mixmodel.update_conversion(name text, rule text DEFAULT NULL, metric text DEFAULT NULL,
+                                           revenue_metric text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    c mixmodel.conversions;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    UPDATE mixmodel.conversions x SET rule = coalesce(update_conversion.rule, x.rule),
+           metric = coalesce(update_conversion.metric, x.metric),
+           revenue_metric = coalesce(update_conversion.revenue_metric, x.revenue_metric), updated_at = now()
+     WHERE x.name = update_conversion.name RETURNING * INTO c;
+    IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    PERFORM mixmodel._rule_where(c.rule);
+    PERFORM mixmodel._check_metric(c.metric, 'conversion metric', name);
+    PERFORM mixmodel._check_metric(c.revenue_metric, 'revenue metric', name);
+    PERFORM mixmodel._audit('update', 'conversion', name,
+        jsonb_build_object('rule', c.rule, 'metric', c.metric, 'revenue_metric', c.revenue_metric));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.update_conversion(text, text, text, text) IS 'Change the rule, metric or revenue metric of a conversion (only the arguments given).';
+
+CREATE FUNCTION mixmodel.delete_conversion(name text)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    c mixmodel.conversions;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    DELETE FROM mixmodel.conversions x WHERE x.name = delete_conversion.name RETURNING * INTO c;
+    IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    PERFORM mixmodel._audit('delete', 'conversion', name, to_jsonb(c));
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel.delete_conversion(text) IS 'Delete a conversion definition.';
+
+-- the SQL period of a series: period (at the harmonized grain) rolled to granularity
+CREATE FUNCTION mixmodel._series_period(granularity text, OUT expr text, OUT grain text)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    rank_of constant jsonb := '{"day": 1, "week": 2, "month": 3, "year": 4}';
+BEGIN
+    IF granularity IS NULL THEN RAISE EXCEPTION 'granularity must not be null' USING ERRCODE = '22004'; END IF;
+    IF NOT rank_of ? granularity THEN
+        RAISE EXCEPTION 'invalid granularity "%"', granularity USING ERRCODE = '22023',
+            HINT = 'Use day, week, month or year.';
+    END IF;
+    SELECT h.date_type INTO grain FROM mixmodel.harmonized h LIMIT 1;
+    IF grain IS NOT NULL AND (rank_of->>granularity)::int < (rank_of->>grain)::int THEN
+        RAISE EXCEPTION 'cannot report % series from % harmonized data', granularity, grain USING ERRCODE = '22023',
+            HINT = format('Ask for %s or coarser.', grain);
+    END IF;
+    expr := CASE WHEN granularity = grain THEN 'h.period'
+                 WHEN granularity = 'week' THEN
+                     -- weeks start on Monday when rolled up from days
+                     '(h.period OPERATOR(pg_catalog.-) (pg_catalog.date_part(''isodow'', h.period)::int OPERATOR(pg_catalog.-) 1))'
+                 ELSE format('pg_catalog.date_trunc(%L, h.period::timestamp)::date', granularity) END;
+END $$;
+COMMENT ON FUNCTION mixmodel._series_period(text) IS 'Internal: the SQL expression rolling mixmodel.harmonized periods to a series granularity (22023 when finer than the harmonized grain), and that grain.';
+
+CREATE FUNCTION mixmodel._series(rule text, m1 text, m2 text, granularity text, from_date date, to_date date)
+    RETURNS TABLE (period date, v1 float8, v2 float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    w record;
+    p record;
+    step text := CASE granularity WHEN 'day' THEN '1 day' WHEN 'week' THEN '7 days'
+                                  WHEN 'month' THEN '1 month' ELSE '1 year' END;
+BEGIN
+    SELECT * INTO p FROM mixmodel._series_period(granularity);
+    SELECT * INTO w FROM mixmodel._rule_where(rule);
+    -- every period of the harmonized range appears, 0 where the rule matches nothing
+    RETURN QUERY EXECUTE format(
+        'WITH r AS (SELECT %1$s AS "mm p", h.* FROM mixmodel.harmonized h),
+              span AS (SELECT pg_catalog.min(r."mm p") AS lo, pg_catalog.max(r."mm p") AS hi FROM r),
+              s AS (SELECT h."mm p" AS p, pg_catalog.sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
+         SELECT g.d::date, coalesce(s.v1, 0)::float8, %5$s
+           FROM span, pg_catalog.generate_series(span.lo::timestamp, span.hi::timestamp, $2::interval) g(d)
+           LEFT JOIN s ON s.p = g.d::date
+          WHERE ($3 IS NULL OR g.d::date >= $3) AND ($4 IS NULL OR g.d::date <= $4)
+          ORDER BY 1',
+        p.expr, m1, CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE format('pg_catalog.sum(h.%I)', m2) END,
+        w.clause,
+        CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE 'coalesce(s.v2, 0)::float8' END)
+    USING w.vals, step, from_date, to_date;
+END $$;
+COMMENT ON FUNCTION mixmodel._series(text, text, text, text, date, date) IS 'Internal: sums of two metrics over the harmonized rows a rule selects, per period of a granularity.';
+
+CREATE FUNCTION mixmodel.touchpoint_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
+                                           to_date date DEFAULT NULL)
+    RETURNS TABLE (period date, volume float8, spend float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    t mixmodel.touchpoints;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    SELECT * INTO t FROM mixmodel.touchpoints x WHERE x.name = touchpoint_series.name;
+    IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    RETURN QUERY SELECT * FROM mixmodel._series(t.rule, t.volume_metric, t.spend_metric, granularity, from_date, to_date);
+END $$;
+COMMENT ON FUNCTION mixmodel.touchpoint_series(text, text, date, date) IS 'Time series of a touchpoint from mixmodel.harmonized: volume and spend (NULL when not paid) per period of granularity (default week), every period of the harmonized range, 0 where nothing matches.';
+
+CREATE FUNCTION mixmodel.conversion_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
+                                           to_date date DEFAULT NULL)
+    RETURNS TABLE (period date, conversions float8, revenue float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    c mixmodel.conversions;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    SELECT * INTO c FROM mixmodel.conversions x WHERE x.name = conversion_series.name;
+    IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
+    RETURN QUERY SELECT * FROM mixmodel._series(c.rule, c.metric, c.revenue_metric, granularity, from_date, to_date);
+END $$;
+COMMENT ON FUNCTION mixmodel.conversion_series(text, text, date, date) IS 'Time series of a conversion from mixmodel.harmonized: conversions and revenue (NULL without a revenue metric) per period of granularity (default week), every period of the harmonized range.';
+
+CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
+                                       to_date date DEFAULT NULL)
+    RETURNS TABLE (period date, value float8, value_type text)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    p record;
+    op text;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    SELECT r.factor_operator INTO op FROM mixmodel.harmonized h JOIN mixmodel.dataset_rules r ON r.name = h.dataset
+     WHERE h.category = 'factor' AND h.factor_name = factor_series.name ORDER BY r.name LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'factor "%" does not exist in the harmonized data', name USING ERRCODE = '42704',
+            HINT = 'Factors come from factor dataset rules; run mixmodel.sync() after adding one.';
+    END IF;
+    SELECT * INTO p FROM mixmodel._series_period(granularity);
+    -- actual values win over forecasts of the same period; several rows combine with the dataset's operator
+    RETURN QUERY EXECUTE format(
+        'SELECT q.p, q.v, q.vt FROM (
+             SELECT %1$s AS p, CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'') THEN ''actual'' ELSE ''forecasted'' END AS vt,
+                    CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'')
+                         THEN pg_catalog.%2$s(h.factor_value) FILTER (WHERE h.value_type = ''actual'')
+                         ELSE pg_catalog.%2$s(h.factor_value) END::float8 AS v
+               FROM mixmodel.harmonized h
+              WHERE h.category = ''factor'' AND h.factor_name = $1
+              GROUP BY 1) q
+          WHERE ($2 IS NULL OR q.p >= $2) AND ($3 IS NULL OR q.p <= $3)
+          ORDER BY 1', p.expr, op)
+    USING name, from_date, to_date;
+END $$;
+COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date) IS 'Time series of a harmonized factor: value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type.';
+
+CREATE FUNCTION mixmodel.usage_report(granularity text DEFAULT 'year', years int DEFAULT 5)
+    RETURNS TABLE (conversion text, period date, conversions float8, revenue float8, models_using bigint)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 20
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    n bigint := 0;
+    last date;
+    c record;
+BEGIN
+    IF granularity IS NULL OR years IS NULL THEN
+        RAISE EXCEPTION 'granularity and years must not be null' USING ERRCODE = '22004';
+    END IF;
+    IF granularity NOT IN ('year', 'month') THEN
+        RAISE EXCEPTION 'invalid granularity "%" for the usage report', granularity USING ERRCODE = '22023',
+            HINT = 'Use year or month.';
+    END IF;
+    IF years < 1 OR years > 100 THEN
+        RAISE EXCEPTION 'years must be between 1 and 100' USING ERRCODE = '22023';
+    END IF;
+    -- models built on harmonized data (mixmodel.models, once the model stage creates it)
+    IF to_regclass('mixmodel.models') IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'mixmodel.models'::regclass
+                      AND attname = 'conversion' AND NOT attisdropped) THEN
+            EXECUTE 'SELECT count(*) FROM mixmodel.models WHERE conversion IS NOT NULL' INTO n;
+        ELSE
+            EXECUTE 'SELECT count(*) FROM mixmodel.models' INTO n;
+        END IF;
+    END IF;
+    SELECT max(h.period) INTO last FROM mixmodel.harmonized h;
+    FOR c IN SELECT x.name FROM mixmodel.conversions x ORDER BY x.name LOOP
+        RETURN QUERY
+            SELECT c.name, s.period, s.conversions, s.revenue, n
+              FROM mixmodel.conversion_series(c.name, granularity,
+                       (date_trunc('year', last::timestamp) - make_interval(years => years - 1))::date, last) s;
+    END LOOP;
+    IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM mixmodel.conversions) THEN
+        RETURN QUERY SELECT NULL::text, NULL::date, NULL::float8, NULL::float8, n;
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel.usage_report(text, int) IS 'Usage of the harmonized data: per conversion, conversions and revenue per year (or month) over the last years (default 5, ending at the last harmonized period), and the number of models using the harmonized data (rows of mixmodel.models with a conversion; 0 while that table does not exist).';

@@ -1,0 +1,655 @@
+/*
+ * sync.c: mixmodel.sync(): aggregate every active dataset to the coarsest
+ * grain, then merge into mixmodel.harmonized.
+ *
+ * Each dataset's aggregation runs as CREATE TEMP TABLE ... AS SELECT, which
+ * the planner may run with parallel workers (INSERT ... SELECT cannot in
+ * PostgreSQL 15); the small aggregated result is then copied into
+ * mixmodel.harmonized_source.  Float sums are taken in numeric, so the result
+ * does not depend on row order or worker count.  Everything happens in the
+ * caller's transaction: an error leaves the previous harmonized data.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "common/arrays.h"
+#include "harmonize/harmonize.h"
+
+PG_FUNCTION_INFO_V1(harmonize_sync);
+PG_FUNCTION_INFO_V1(harmonize_apply_merge);
+
+#define STAGE "pg_temp.\"mm harmonize stage\""
+
+typedef struct SyncResult
+{
+	char	   *dataset;
+	char	   *category;
+	char	   *source;
+	char	   *granularity;
+	char	   *mode;
+	int64		rows_read;
+	int64		rows_written;
+	char	   *status;
+	bool		counts_null;
+} SyncResult;
+
+static void
+Exec(const char *sql, HzQuery *q, int expect)
+{
+	int			rc = q ? SPI_execute_with_args(sql, q->nparams, q->types, q->values, NULL, false, 0)
+		: SPI_execute(sql, false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "harmonize: SPI returned %d for: %s", rc, sql);
+}
+
+static List *
+ColumnsOf(const char *table)
+{
+	List	   *cols = NIL;
+	char	   *sql = psprintf("SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = "
+							   "CAST('mixmodel.%s' AS pg_catalog.regclass) AND a.attnum > 0 AND NOT a.attisdropped "
+							   "ORDER BY a.attnum", table);
+
+	Exec(sql, NULL, SPI_OK_SELECT);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		cols = lappend(cols, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	return cols;
+}
+
+/* Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields. */
+static int64
+ApplyMerge(void)
+{
+	List	   *src_cols = ColumnsOf("harmonized_source");
+	List	   *metrics = NIL,
+			   *derived = NIL,
+			   *derived_sql = NIL;
+	StringInfoData inner,
+				mid,
+				outer,
+				order;
+	ListCell   *lc,
+			   *lc2;
+	HzQuery		params;
+	int			i;
+
+	memset(&params, 0, sizeof(params));
+	Exec("SELECT name, category, formula FROM mixmodel.fields WHERE category IN ('metric', 'derived') "
+		 "AND name <> 'factor_value' ORDER BY name", NULL, SPI_OK_SELECT);
+	{
+		SPITupleTable *tt = SPI_tuptable;
+		uint64		n = SPI_processed;
+
+		for (uint64 k = 0; k < n; k++)
+		{
+			char	   *name = SPI_getvalue(tt->vals[k], tt->tupdesc, 1);
+
+			if (strcmp(SPI_getvalue(tt->vals[k], tt->tupdesc, 2), "metric") == 0)
+				metrics = lappend(metrics, name);
+			else
+			{
+				derived = lappend(derived, name);
+				derived_sql = lappend(derived_sql,
+									  hz_compile_formula(SPI_getvalue(tt->vals[k], tt->tupdesc, 3), name));
+			}
+		}
+	}
+
+	initStringInfo(&inner);
+	initStringInfo(&mid);
+	initStringInfo(&outer);
+	initStringInfo(&order);
+	appendStringInfoString(&inner, "SELECT h.*");
+	i = 0;
+	foreach(lc, metrics)
+	{
+		int			p = hz_add_param(&params, CStringGetTextDatum(lfirst(lc)), TEXTOID);
+
+		appendStringInfo(&inner, ", mixmodel.merge_preference_for($%d, h.channel, h.conversiontype) AS \"mm p%d\"", p, i++);
+	}
+	appendStringInfoString(&mid, "SELECT ");
+	appendStringInfoString(&outer, "INSERT INTO mixmodel.harmonized (");
+	foreach(lc, src_cols)
+	{
+		const char *c = quote_identifier(lfirst(lc));
+		int			m = -1;
+
+		i = 0;
+		foreach(lc2, metrics)
+		{
+			if (strcmp(lfirst(lc2), lfirst(lc)) == 0)
+				m = i;
+			i++;
+		}
+		if (foreach_current_index(lc) > 0)
+		{
+			appendStringInfoString(&mid, ", ");
+			appendStringInfoString(&outer, ", ");
+		}
+		appendStringInfoString(&outer, c);
+		if (m < 0)
+			appendStringInfo(&mid, "x.%s", c);
+		else
+			appendStringInfo(&mid,
+							 "CASE WHEN x.category OPERATOR(pg_catalog.=) 'event' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'summary' "
+							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'summary' AND x.%s IS NOT NULL) OVER w THEN NULL "
+							 "WHEN x.category OPERATOR(pg_catalog.=) 'summary' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'event' "
+							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'event' AND x.%s IS NOT NULL) OVER w THEN NULL "
+							 "ELSE x.%s END AS %s", m, c, m, c, c, c);
+		if (m < 0 && strcmp(lfirst(lc), "last_updated_date") != 0 && strcmp(lfirst(lc), "factor_value") != 0)
+			appendStringInfo(&order, "%s%s", order.len ? ", " : "", c);
+	}
+	foreach(lc, derived)
+		appendStringInfo(&outer, ", %s", quote_identifier(lfirst(lc)));
+	appendStringInfoString(&outer, ") SELECT y.*");
+	foreach(lc, derived_sql)
+		appendStringInfo(&outer, ", %s", (char *) lfirst(lc));
+	appendStringInfo(&outer,
+					 " FROM (%s FROM (%s FROM mixmodel.harmonized_source h) x"
+					 " WINDOW w AS (PARTITION BY x.period, x.channel, x.conversiontype)) y ORDER BY %s",
+					 mid.data, inner.data, order.len ? order.data : "1");
+	Exec("DELETE FROM mixmodel.harmonized", NULL, SPI_OK_DELETE);
+	Exec(outer.data, &params, SPI_OK_INSERT);
+	return (int64) SPI_processed;
+}
+
+/* One text-valued scalar query; NULL when no row or NULL. */
+static char *
+Scalar(const char *sql, HzQuery *q)
+{
+	Exec(sql, q, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/* Rows whose date is not on a period start of the dataset's own grain. */
+static void
+CheckGrain(HzQuery *q)
+{
+	HzRule	   *r = q->rule;
+	char	   *sql;
+
+	if (r->grain == HZ_DAY)
+		return;
+	sql = psprintf("SELECT CAST(s.ctid AS pg_catalog.text), CAST(%s AS pg_catalog.text), "
+				   "CAST(%s AS pg_catalog.text) FROM %s s WHERE %s%s%s IS DISTINCT FROM %s LIMIT 1",
+				   q->date_col, hz_period_expr(q->date_expr, r->grain, r->week_start), q->relname,
+				   q->filter ? q->filter : "", q->filter ? " AND " : "",
+				   q->date_expr, hz_period_expr(q->date_expr, r->grain, r->week_start));
+	Exec(sql, q, SPI_OK_SELECT);
+	if (SPI_processed > 0)
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+		char	   *val = SPI_getvalue(t, d, 2);
+
+		if (val == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("dataset \"%s\" has a row without a date", r->name),
+					 errdetail("Column \"%s\" is NULL in row %s of %s.", r->date_column, SPI_getvalue(t, d, 1), q->relname)));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
+				 errmsg("dataset \"%s\" mixes grains", r->name),
+				 errdetail("Column \"%s\" is %s in row %s of %s, not the start of a %s (%s%s).",
+						   r->date_column, val, SPI_getvalue(t, d, 1), q->relname, hz_grain_name(r->grain),
+						   SPI_getvalue(t, d, 3), r->grain == HZ_WEEK ? psprintf(", weeks start on %s", r->week_start_name) : ""),
+				 errhint("All rows of one dataset share one granularity; split the data into one dataset per grain (a \"where\" filter).")));
+	}
+}
+
+static void
+CheckNullDates(HzQuery *q)
+{
+	char	   *sql = psprintf("SELECT CAST(s.ctid AS pg_catalog.text) FROM %s s WHERE %s%s%s IS NULL LIMIT 1",
+							   q->relname, q->filter ? q->filter : "", q->filter ? " AND " : "", q->date_col);
+	char	   *row = Scalar(sql, q);
+
+	if (row)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("dataset \"%s\" has a row without a date", q->rule->name),
+				 errdetail("Column \"%s\" is NULL in row %s of %s.", q->rule->date_column, row, q->relname)));
+}
+
+/* replace restatement: one row per key and load time */
+static void
+CheckDuplicateKeys(HzQuery *q)
+{
+	StringInfoData k,
+				names;
+	ListCell   *lc;
+	char	   *sql;
+	List	   *keys = q->rule->key_columns;
+
+	if (!q->rule->replace)
+		return;
+	initStringInfo(&k);
+	initStringInfo(&names);
+	foreach(lc, q->key_exprs)
+		appendStringInfo(&k, "%s%s", foreach_current_index(lc) ? ", " : "", (char *) lfirst(lc));
+	sql = psprintf("SELECT CAST(ROW(%s) AS pg_catalog.text), CAST(%s AS pg_catalog.text), pg_catalog.count(*) "
+				   "FROM %s s%s%s GROUP BY %s, %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1 LIMIT 1",
+				   k.data, q->wm_expr, q->relname, q->filter ? " WHERE " : "", q->filter ? q->filter : "",
+				   k.data, q->wm_expr);
+	Exec(sql, q, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return;
+	if (keys == NIL)
+		appendStringInfoString(&names, "date and mapped columns");
+	else
+		foreach(lc, keys)
+			appendStringInfo(&names, "%s%s", foreach_current_index(lc) ? ", " : "", (char *) lfirst(lc));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("dataset \"%s\" has duplicate rows for one key and load time", q->rule->name),
+			 errdetail("Key (%s) = %s loaded at %s appears %s times in %s.", names.data,
+					   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+					   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
+					   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3), q->relname),
+			 errhint("With replace restatement the latest load of a key wins; remove the duplicate or give key_columns that tell the rows apart.")));
+}
+
+/* Aggregate (part of) one dataset into harmonized_source; returns rows read. */
+static int64
+AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_written,
+			  char **mark, int64 *marked)
+{
+	StringInfoData ins;
+	ListCell   *lc;
+	int			pd = hz_add_param(q, CStringGetTextDatum(q->rule->name), TEXTOID);
+	int			pc = hz_add_param(q, CStringGetTextDatum(q->rule->category), TEXTOID);
+	int			pg = hz_add_param(q, CStringGetTextDatum(hz_grain_name(grain)), TEXTOID);
+	char	   *sql;
+	int64		read = 0;
+
+	sql = psprintf("CREATE TEMP TABLE \"mm harmonize stage\" AS %s",
+				   hz_aggregate_sql(q, grain, extra_where, true));
+	Exec(sql, q, SPI_OK_UTILITY);
+
+	/* a NULL period means rows without a date */
+	if (Scalar("SELECT 1 FROM " STAGE " WHERE period IS NULL LIMIT 1", NULL))
+		CheckNullDates(q);
+
+	initStringInfo(&ins);
+	appendStringInfoString(&ins, "INSERT INTO mixmodel.harmonized_source (period, dataset, category, date_type, last_updated_date");
+	foreach(lc, q->dim_names)
+		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
+	foreach(lc, q->metric_names)
+		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
+	appendStringInfo(&ins, ") SELECT period, $%d, $%d, $%d, last_updated_date", pd, pc, pg);
+	foreach(lc, q->dim_names)
+		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
+	foreach(lc, q->metric_names)
+		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
+	appendStringInfoString(&ins, " FROM " STAGE);
+	Exec(ins.data, q, SPI_OK_INSERT);
+	*rows_written = (int64) SPI_processed;
+
+	Exec("SELECT CAST(pg_catalog.sum(\"mm rows\") AS pg_catalog.int8), CAST(pg_catalog.max(\"mm mark\") AS pg_catalog.text), "
+		 "CAST(pg_catalog.sum(\"mm marked\") AS pg_catalog.int8) FROM " STAGE, NULL, SPI_OK_SELECT);
+	{
+		char	   *r = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		char	   *m = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		char	   *n = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+
+		read = r ? strtoll(r, NULL, 10) : 0;
+		*mark = m;
+		*marked = n ? strtoll(n, NULL, 10) : 0;
+	}
+	Exec("DROP TABLE " STAGE, NULL, SPI_OK_UTILITY);
+	return read;
+}
+
+/* The high-water mark over all (filtered) source rows, for replace datasets. */
+static void
+SourceMark(HzQuery *q, char **mark, int64 *marked)
+{
+	char	   *sql = psprintf("SELECT CAST(pg_catalog.max(%s) AS pg_catalog.text), pg_catalog.count(%s) FROM %s s%s%s",
+							   q->wm_expr, q->wm_expr, q->relname,
+							   q->filter ? " WHERE " : "", q->filter ? q->filter : "");
+
+	Exec(sql, q, SPI_OK_SELECT);
+	*mark = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	*marked = strtoll(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), NULL, 10);
+}
+
+static void
+DeleteDataset(const char *name, const char *lo, const char *hi)
+{
+	Oid			types[3] = {TEXTOID, DATEOID, DATEOID};
+	Datum		vals[3];
+	int			rc;
+
+	vals[0] = CStringGetTextDatum(name);
+	if (lo)
+	{
+		vals[1] = DirectFunctionCall1(date_in, CStringGetDatum(lo));
+		vals[2] = DirectFunctionCall1(date_in, CStringGetDatum(hi));
+		rc = SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.=) $1 "
+								   "AND period BETWEEN $2 AND $3", 3, types, vals, NULL, false, 0);
+	}
+	else
+		rc = SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.=) $1",
+								   1, types, vals, NULL, false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "harmonize: could not delete rows of dataset \"%s\"", name);
+}
+
+static void
+SaveState(HzRule *r, int grain, const char *mark, int64 marked)
+{
+	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID};
+	Datum		vals[6];
+	char		nulls[6] = "      ";
+
+	vals[0] = CStringGetTextDatum(r->name);
+	vals[1] = CStringGetTextDatum(hz_grain_name(grain));
+	vals[2] = CStringGetTextDatum(r->week_start_name);
+	vals[3] = TimestampTzGetDatum(r->updated_at);
+	if (mark)
+		vals[4] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(mark), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	else
+		nulls[4] = 'n';
+	vals[5] = Int64GetDatum(marked);
+	if (SPI_execute_with_args("INSERT INTO mixmodel.sync_state AS st (dataset, grain, week_start, rule_updated_at, watermark, rows_at_mark, synced_at) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, pg_catalog.now()) ON CONFLICT (dataset) DO UPDATE SET "
+							  "grain = excluded.grain, week_start = excluded.week_start, rule_updated_at = excluded.rule_updated_at, "
+							  "watermark = excluded.watermark, rows_at_mark = excluded.rows_at_mark, synced_at = excluded.synced_at",
+							  6, types, vals, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "harmonize: could not save sync state");
+}
+
+/* Incremental sync of one dataset; false when it must be synced in full. */
+static bool
+SyncIncremental(HzQuery *q, int grain, SyncResult *res)
+{
+	HzRule	   *r = q->rule;
+	Oid			argtype = TEXTOID;
+	Datum		arg = CStringGetTextDatum(r->name);
+	char	   *old_mark;
+	int64		old_marked;
+	char	   *sql;
+	int			pm;
+	int64		now_marked,
+				new_rows;
+	char	   *lo,
+			   *hi,
+			   *new_mark,
+			   *mark;
+	int64		marked;
+
+	if (SPI_execute_with_args("SELECT grain, week_start, rule_updated_at OPERATOR(pg_catalog.=) $2, "
+							  "CAST(watermark AS pg_catalog.text), rows_at_mark FROM mixmodel.sync_state WHERE dataset = $1",
+							  2, (Oid[]) {TEXTOID, TIMESTAMPTZOID},
+							  (Datum[]) {arg, TimestampTzGetDatum(r->updated_at)}, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "harmonize: could not read sync state");
+	(void) argtype;
+	if (SPI_processed == 0)
+		return false;
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+		TupleDesc	d = SPI_tuptable->tupdesc;
+
+		if (strcmp(SPI_getvalue(t, d, 1), hz_grain_name(grain)) != 0
+			|| strcmp(SPI_getvalue(t, d, 2), r->week_start_name) != 0
+			|| strcmp(SPI_getvalue(t, d, 3), "t") != 0)
+			return false;
+		old_mark = SPI_getvalue(t, d, 4);
+		old_marked = SPI_getvalue(t, d, 5) ? strtoll(SPI_getvalue(t, d, 5), NULL, 10) : 0;
+	}
+	if (old_mark == NULL)
+		return false;
+	pm = hz_add_param(q, DirectFunctionCall3(timestamptz_in, CStringGetDatum(old_mark),
+											 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)), TIMESTAMPTZOID);
+
+	/* rows at or before the mark that the last sync did not see: an overlapping load */
+	sql = psprintf("SELECT pg_catalog.count(*) FROM %s s WHERE %s%s%s OPERATOR(pg_catalog.<=) $%d",
+				   q->relname, q->filter ? q->filter : "", q->filter ? " AND " : "", q->wm_expr, pm);
+	now_marked = strtoll(Scalar(sql, q), NULL, 10);
+	if (now_marked != old_marked)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("incremental load of dataset \"%s\" overlaps an earlier load", r->name),
+				 errdetail("%lld rows of %s have %s at or before %s, the last synced load; the last sync saw %lld.",
+						   (long long) now_marked, q->relname,
+						   r->loaded_at_column ? r->loaded_at_column : r->date_column, old_mark,
+						   (long long) old_marked),
+				 errhint("Incremental loads must not overlap: give new rows a later %s, or run mixmodel.sync(mode => 'full').",
+						 r->loaded_at_column ? r->loaded_at_column : r->date_column)));
+
+	/* the periods the new rows fall in are recomputed from all their rows */
+	sql = psprintf("SELECT CAST(%s AS pg_catalog.text), CAST(%s AS pg_catalog.text), pg_catalog.count(*), "
+				   "CAST(pg_catalog.max(%s) AS pg_catalog.text) FROM %s s WHERE %s%s%s OPERATOR(pg_catalog.>) $%d",
+				   hz_period_expr(psprintf("pg_catalog.min(%s)", q->date_expr), grain, r->week_start),
+				   hz_period_expr(psprintf("pg_catalog.max(%s)", q->date_expr), grain, r->week_start),
+				   q->wm_expr, q->relname, q->filter ? q->filter : "", q->filter ? " AND " : "", q->wm_expr, pm);
+	Exec(sql, q, SPI_OK_SELECT);
+	new_rows = strtoll(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3), NULL, 10);
+	res->mode = "incremental";
+	if (new_rows == 0)
+	{
+		res->status = "unchanged";
+		return true;
+	}
+	lo = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	hi = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	new_mark = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	if (lo == NULL)
+		CheckNullDates(q);
+	CheckGrain(q);
+	CheckDuplicateKeys(q);
+	DeleteDataset(r->name, lo, hi);
+	{
+		int			plo = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(lo)), DATEOID);
+		int			phi = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(hi)), DATEOID);
+		char	   *period = hz_period_expr(q->date_expr, grain, r->week_start);
+		char	   *where = psprintf("%s OPERATOR(pg_catalog.>=) $%d AND %s BETWEEN $%d AND $%d",
+									 q->date_expr, plo, period, plo, phi);
+
+		res->rows_read = AggregateInto(q, grain, where, &res->rows_written, &mark, &marked);
+	}
+	/* every new row is above the old mark and at or below the new one */
+	SaveState(r, grain, new_mark, old_marked + new_rows);
+	res->status = psprintf("ok: %lld new rows, periods %s .. %s", (long long) new_rows, lo, hi);
+	return true;
+}
+
+static void
+SyncFull(HzQuery *q, int grain, SyncResult *res)
+{
+	char	   *mark;
+	int64		marked;
+
+	CheckGrain(q);
+	CheckDuplicateKeys(q);
+	DeleteDataset(q->rule->name, NULL, NULL);
+	res->rows_read = AggregateInto(q, grain, NULL, &res->rows_written, &mark, &marked);
+	if (q->rule->replace)
+		SourceMark(q, &mark, &marked);
+	SaveState(q->rule, grain, mark, marked);
+	res->mode = "full";
+	res->status = "ok";
+}
+
+/* sync(mode text DEFAULT 'full') RETURNS TABLE(...) */
+Datum
+harmonize_sync(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *mode;
+	bool		incremental;
+	List	   *rules,
+			   *results = NIL,
+			   *live = NIL;
+	ListCell   *lc;
+	int			grain = HZ_DAY;
+	int			nest;
+	int64		total;
+	Datum		names_array;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (PG_ARGISNULL(0))
+		mm_null_argument("mode");
+	mode = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (strcmp(mode, "full") != 0 && strcmp(mode, "incremental") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid sync mode \"%s\"", mode),
+				 errhint("Use full or incremental.")));
+	incremental = strcmp(mode, "incremental") == 0;
+	InitMaterializedSRF(fcinfo, 0);
+
+	SPI_connect();
+	nest = hz_pin_gucs();
+	/* one sync at a time; readers keep seeing the previous harmonized data */
+	Exec("LOCK TABLE mixmodel.harmonized_source IN EXCLUSIVE MODE", NULL, SPI_OK_UTILITY);
+	Exec("SELECT mixmodel._sync_columns()", NULL, SPI_OK_SELECT);
+
+	rules = hz_load_rules();
+	foreach(lc, rules)
+	{
+		HzRule	   *r = lfirst(lc);
+		bool		exists;
+
+		if (!r->active)
+			continue;
+		exists = SearchSysCacheExists1(RELOID, ObjectIdGetDatum(r->relid));
+		if (exists != !r->source_missing)
+		{
+			Oid			types[2] = {TEXTOID, BOOLOID};
+			Datum		vals[2] = {CStringGetTextDatum(r->name), BoolGetDatum(!exists)};
+
+			/* flag (or unflag) the rule; its rows drop out below */
+			if (SPI_execute_with_args("UPDATE mixmodel.dataset_rules SET source_missing = $2 WHERE name = $1",
+									  2, types, vals, NULL, false, 0) != SPI_OK_UPDATE)
+				elog(ERROR, "harmonize: could not flag dataset rule");
+		}
+		if (!exists)
+		{
+			SyncResult *res = palloc0(sizeof(SyncResult));
+
+			res->dataset = r->name;
+			res->category = r->category;
+			res->source = r->source_name;
+			res->granularity = (char *) hz_grain_name(r->grain);
+			res->mode = mode;
+			res->status = "source table missing: rows removed";
+			res->counts_null = true;
+			results = lappend(results, res);
+			continue;
+		}
+		live = lappend(live, r);
+		grain = Max(grain, r->grain);
+	}
+
+	/* datasets deleted, drafted or without a source drop out */
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * (list_length(live) + 1));
+
+		foreach(lc, live)
+			elems[foreach_current_index(lc)] = CStringGetTextDatum(((HzRule *) lfirst(lc))->name);
+		names_array = PointerGetDatum(construct_array(elems, list_length(live), TEXTOID, -1, false, TYPALIGN_INT));
+	}
+	{
+		Oid			t = TEXTARRAYOID;
+		Datum		v = names_array;
+
+		if (SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.<>) ALL ($1)",
+								  1, &t, &v, NULL, false, 0) != SPI_OK_DELETE
+			|| SPI_execute_with_args("DELETE FROM mixmodel.sync_state WHERE dataset OPERATOR(pg_catalog.<>) ALL ($1)",
+									 1, &t, &v, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "harmonize: could not remove dropped datasets");
+	}
+
+	foreach(lc, live)
+	{
+		HzRule	   *r = lfirst(lc);
+		HzQuery		q;
+		SyncResult *res = palloc0(sizeof(SyncResult));
+
+		CHECK_FOR_INTERRUPTS();
+		hz_compile(r, &q);
+		res->dataset = r->name;
+		res->category = r->category;
+		res->source = q.relname;
+		res->granularity = (char *) hz_grain_name(r->grain);
+		if (!incremental || !SyncIncremental(&q, grain, res))
+			SyncFull(&q, grain, res);
+		results = lappend(results, res);
+	}
+
+	total = ApplyMerge();
+	{
+		Oid			types[2] = {TEXTOID, TEXTOID};
+		Datum		vals[2] = {CStringGetTextDatum(mode),
+		CStringGetTextDatum(psprintf("%lld", (long long) total))};
+
+		if (SPI_execute_with_args("SELECT mixmodel._audit('sync', 'harmonized', 'harmonized', "
+								  "pg_catalog.jsonb_build_object('mode', $1, 'rows', CAST($2 AS pg_catalog.int8), 'grain', $3, "
+								  "'datasets', (SELECT pg_catalog.jsonb_agg(s.dataset ORDER BY s.dataset) FROM mixmodel.sync_state s)))",
+								  3, (Oid[]) {TEXTOID, TEXTOID, TEXTOID},
+								  (Datum[]) {vals[0], vals[1], CStringGetTextDatum(hz_grain_name(grain))},
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "harmonize: could not write the audit log");
+		(void) types;
+	}
+
+	/* results outlive SPI: build the tuplestore in the caller's context */
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		foreach(lc, results)
+		{
+			SyncResult *res = lfirst(lc);
+			Datum		v[9];
+			bool		n[9] = {0};
+
+			v[0] = CStringGetTextDatum(res->dataset);
+			v[1] = CStringGetTextDatum(res->category);
+			v[2] = CStringGetTextDatum(res->source);
+			v[3] = CStringGetTextDatum(res->granularity);
+			v[4] = CStringGetTextDatum(hz_grain_name(grain));
+			v[5] = CStringGetTextDatum(res->mode);
+			v[6] = Int64GetDatum(res->rows_read);
+			v[7] = Int64GetDatum(res->rows_written);
+			v[8] = CStringGetTextDatum(res->status);
+			n[6] = n[7] = res->counts_null;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		}
+		MemoryContextSwitchTo(old);
+	}
+	hz_unpin_gucs(nest);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* _apply_merge() RETURNS bigint */
+Datum
+harmonize_apply_merge(PG_FUNCTION_ARGS)
+{
+	int64		n;
+	int			nest;
+
+	SPI_connect();
+	nest = hz_pin_gucs();
+	Exec("LOCK TABLE mixmodel.harmonized_source IN EXCLUSIVE MODE", NULL, SPI_OK_UTILITY);
+	Exec("SELECT mixmodel._sync_columns()", NULL, SPI_OK_SELECT);
+	n = ApplyMerge();
+	hz_unpin_gucs(nest);
+	SPI_finish();
+	PG_RETURN_INT64(n);
+}
