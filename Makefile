@@ -17,12 +17,22 @@ OBJS = \
 	src/math/adstock.o \
 	src/transform/adstock_spec.o \
 	src/transform/adstock.o \
-	src/transform/adstock_window.o
+	src/transform/adstock_window.o \
+	src/math/formula.o \
+	src/harmonize/fields.o \
+	src/harmonize/rules.o \
+	src/harmonize/sync.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
 	src/common/common.sql \
-	src/transform/adstock.sql
+	src/transform/adstock.sql \
+	src/harmonize/audit.sql \
+	src/harmonize/fields.sql \
+	src/harmonize/rules.sql \
+	src/harmonize/merge.sql \
+	src/harmonize/sync.sql \
+	src/harmonize/definitions.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

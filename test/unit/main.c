@@ -18,6 +18,7 @@ main(void)
 	test_plan_flight();
 	test_adstock();
 	test_fuzz();
+	test_formula();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

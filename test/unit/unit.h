@@ -32,5 +32,6 @@ void		test_plan(void);
 void		test_plan_flight(void);
 void		test_adstock(void);
 void		test_fuzz(void);
+void		test_formula(void);
 
 #endif
