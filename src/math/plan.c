@@ -12,8 +12,8 @@
 #include "math/plan.h"
 
 #define ROOT_MAX_ITER	200
-#define LAMBDA_RELTOL	1e-15	/* lambda bracket, relative */
-#define SPEND_RELTOL	4e-16	/* inversion of R', relative to the spend */
+#define LAMBDA_RELTOL	1e-13	/* lambda bracket, relative */
+#define SPEND_RELTOL	1e-13	/* inversion of R', relative to the spend */
 #define GOAL_RELTOL		1e-12	/* budget in goal mode, relative */
 #define RATIO_SCAN		64		/* budgets scanned for ratio goals on non-concave curves */
 
@@ -134,7 +134,7 @@ inv_f(double s, void *p)
  */
 static MMStatus
 spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
-		 gsl_root_fsolver *solver, double *s)
+		 double known_dlo, double known_dhi, gsl_root_fsolver *solver, double *s)
 {
 	double		a = lo;
 	double		dlo,
@@ -148,7 +148,8 @@ spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
 		*s = lo;
 		return MM_OK;
 	}
-	dhi = deriv_at(curve, hi);
+	/* R' at an end that was an interior solution is that solve's lambda */
+	dhi = isnan(known_dhi) ? deriv_at(curve, hi) : known_dhi;
 	if (isnan(dhi))
 		return MM_EOVRFLW;
 	if (dhi >= lambda)
@@ -156,7 +157,7 @@ spend_at(const MMPlanCurve *curve, double lo, double hi, double lambda,
 		*s = hi;
 		return MM_OK;
 	}
-	dlo = deriv_at(curve, lo);
+	dlo = isnan(known_dlo) ? deriv_at(curve, lo) : known_dlo;
 	if (isnan(dlo))
 		return MM_EOVRFLW;
 	if (dlo <= lambda)
@@ -224,8 +225,11 @@ excess_f(double lambda, void *p)
 	{
 		double		a = aboveU ? fmax(sub->lo[i], sub->sU[i]) : sub->lo[i];
 		double		b = belowL ? fmin(sub->hi[i], sub->sL[i]) : sub->hi[i];
-		MMStatus	st = spend_at(&sub->curves[sub->idx[i]], a, fmax(a, b),
-								  lambda, sub->inner, &sub->buf[i]);
+		bool		a_inner = aboveU && a > sub->lo[i] && a < sub->hi[i];
+		bool		b_inner = belowL && b > sub->lo[i] && b < sub->hi[i];
+		MMStatus	st = spend_at(&sub->curves[sub->idx[i]], a, fmax(a, b), lambda,
+								  a_inner ? sub->lamU : NAN, b_inner ? sub->lamL : NAN,
+								  sub->inner, &sub->buf[i]);
 
 		if (st != MM_OK)
 		{
@@ -324,6 +328,23 @@ solve_concave(Sub *sub, gsl_root_fsolver *outer, MMInterruptFn interrupt,
 			g_lo = sub->gL;
 			lam_hi = dmax;
 			g_hi = sub->gU;
+			/* one evaluation at the guess halves the bracket's span in practice */
+			if (guess > dmin && guess < dmax)
+			{
+				g = excess_f(guess, sub);
+				if (sub->status != MM_OK)
+					return sub->status;
+				if (g >= 0)
+				{
+					lam_lo = guess;
+					g_lo = g;
+				}
+				if (g <= 0)
+				{
+					lam_hi = guess;
+					g_hi = g;
+				}
+			}
 			goto bracketed;
 		}
 	}

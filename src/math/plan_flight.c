@@ -702,30 +702,35 @@ mm_plan_horizon_response(const MMPlanHorizon *h, const double *x, double *incr,
 	return sum;
 }
 
-double
-mm_plan_horizon_marginal(const MMPlanHorizon *h, const double *x, int c, int t)
+void
+mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x, double *ds_buf,
+						  double *out)
 {
-	double		gsum = 0.0;
-
-	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
-	{
-		const MMPlanTerm *tm = &h->terms[j];
-
-		for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
+	memset(out, 0, sizeof(double) * h->C * h->H);
+	for (int c = 0; c < h->C; c++)
+		for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
 		{
-			double		a = carry_at(tm, t + lag),
-						ds;
-			int			u = t + lag;
+			const MMPlanTerm *tm = &h->terms[j];
 
-			if (tm->w[lag] == 0.0)
-				continue;
-			for (int l2 = 0; l2 < tm->L && l2 <= u; l2++)
-				a += tm->w[l2] * x[(long) c * h->H + u - l2];
-			(void) tm->sat(tm->sat_arg, a / tm->scale, &ds);
-			gsum += tm->coef * tm->w[lag] * ds / tm->scale;
+			/* s'(a_u) once per period, then each period's lags */
+			for (int u = 0; u < h->H; u++)
+			{
+				double		a = carry_at(tm, u);
+
+				for (int lag = 0; lag < tm->L && lag <= u; lag++)
+					a += tm->w[lag] * x[(long) c * h->H + u - lag];
+				(void) tm->sat(tm->sat_arg, a / tm->scale, &ds_buf[u]);
+			}
+			for (int t = 0; t < h->H; t++)
+			{
+				double		m = 0.0;
+
+				for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
+					if (tm->w[lag] != 0.0)
+						m += tm->w[lag] * ds_buf[t + lag];
+				out[(long) c * h->H + t] += tm->coef * m / tm->scale;
+			}
 		}
-	}
-	return gsum;
 }
 
 MMStatus

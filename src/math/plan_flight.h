@@ -137,8 +137,11 @@ extern MMStatus mm_plan_horizon_goal(const MMPlanHorizon *h, MMPlanWorkspace *ws
 extern double mm_plan_horizon_response(const MMPlanHorizon *h, const double *x,
 									   double *incr, double *total);
 
-/* Marginal return of one more unit of spend in period t of channel c, given x. */
-extern double mm_plan_horizon_marginal(const MMPlanHorizon *h, const double *x,
-									   int c, int t);
+/*
+ * Marginal return of one more unit of spend in each period: out[C*H]
+ * ([c * H + t]) given x; ds_buf holds H doubles.
+ */
+extern void mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x,
+									  double *ds_buf, double *out);
 
 #endif

@@ -297,6 +297,14 @@ test_weekly_exact(void)
 	UNIT_NEAR(x[1], 10, 1e-7, "automatic: other weeks get 10");
 	UNIT_NEAR(x[3], 10, 1e-7, "automatic: last week gets 10");
 	UNIT_NEAR(lam[0], 0.5 / sqrt(10), 1e-9, "automatic: lambda = 1/(2 sqrt 10)");
+	{
+		double		m[4],
+					buf[4];
+
+		mm_plan_horizon_marginals(&h, x, buf, m);
+		UNIT_OK(fabs(m[0] - lam[0]) < 1e-9 && fabs(m[2] - lam[0]) < 1e-9,
+				"per-week marginals equal lambda (%g, %g)", m[0], m[2]);
+	}
 }
 
 void
