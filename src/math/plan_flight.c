@@ -15,6 +15,7 @@
 #define SWEEP_RELTOL	1e-12	/* block ascent stops when no flight moves more */
 #define SMO_RELTOL		1e-9	/* KKT gap of the weekly exchanges, relative */
 #define SMO_MAX_PER_UNIT 200	/* exchange budget per unit */
+#define SMO_STEP_RELTOL	1e-6	/* line search: later exchanges correct the rest */
 
 /* dwork layout */
 typedef struct Layout
@@ -325,6 +326,8 @@ typedef struct PairCtx
 	const MMPlanHorizon *h;
 	const Layout *l;
 	Move		m;
+	double		d[2];			/* remembered slopes, at delta = x[0], x[1] */
+	double		x[2];
 } PairCtx;
 
 static double
@@ -332,6 +335,9 @@ pair_slope(double delta, void *p)
 {
 	PairCtx    *pc = p;
 
+	for (int i = 0; i < 2; i++)
+		if (delta == pc->x[i])
+			return pc->d[i];
 	return unit_grad(pc->h, pc->l, pc->m.ci, pc->m.ti, &pc->m, delta)
 		- unit_grad(pc->h, pc->l, pc->m.cj, pc->m.tj, &pc->m, delta);
 }
@@ -369,14 +375,47 @@ max_lag(const MMPlanHorizon *h, int c)
 	return L;
 }
 
+/* l->base holds s'(a_u) per term during the weekly exchanges */
+static void
+refresh_sd(const MMPlanHorizon *h, const Layout *l, int c, int u0, int u1)
+{
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+
+		for (int u = (u0 > 0 ? u0 : 0); u < u1 && u < h->H; u++)
+			(void) tm->sat(tm->sat_arg,
+						   fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale,
+						   &l->base[(long) j * h->H + u]);
+	}
+}
+
+/* marginal of unit (c, t) from the cached s' values */
+static double
+cached_grad(const MMPlanHorizon *h, const Layout *l, int c, int t)
+{
+	double		gsum = 0.0;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+		double		m = 0.0;
+
+		for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
+			m += tm->w[lag] * l->base[(long) j * h->H + t + lag];
+		gsum += tm->coef * m / tm->scale;
+	}
+	return gsum;
+}
+
 static void
 refresh_grads(const MMPlanHorizon *h, const Layout *l, int c, int t, int from, int to)
 {
 	int			L = max_lag(h, c);
-	Move		none = {-1, 0, -1, 0};
 
+	refresh_sd(h, l, c, t, t + L);
 	for (int u = (t - L + 1 > from ? t - L + 1 : from); u < to && u < t + L; u++)
-		l->grad[(long) c * h->H + u] = unit_grad(h, l, c, u, &none, 0.0);
+		l->grad[(long) c * h->H + u] = cached_grad(h, l, c, u);
 }
 
 static MMStatus
@@ -389,13 +428,15 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 				to = h->flight_to[k];
 	long		units = (long) C * (to - from);
 	long		max_moves = SMO_MAX_PER_UNIT * units;
-	Move		none = {-1, 0, -1, 0};
 	double		gap_rel = 0.0;
 	bool		refreshed = false;
 
 	for (int c = 0; c < C; c++)
+	{
+		refresh_sd(h, l, c, 0, h->H);
 		for (int t = from; t < to; t++)
-			l->grad[(long) c * h->H + t] = unit_grad(h, l, c, t, &none, 0.0);
+			l->grad[(long) c * h->H + t] = cached_grad(h, l, c, t);
+	}
 
 	for (long it = 0;; it++)
 	{
@@ -477,9 +518,17 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 		pc.h = h;
 		pc.l = l;
 		pc.m = m;
+		pc.x[0] = pc.x[1] = NAN;
+		if (dmax > 0)
+		{
+			pc.d[0] = pair_slope(0.0, &pc);
+			pc.x[0] = 0.0;
+			pc.d[1] = pair_slope(dmax, &pc);
+			pc.x[1] = dmax;
+		}
 		if (dmax <= 0)
 			delta = 0;
-		else if (pair_slope(0.0, &pc) <= 0)
+		else if (pc.d[0] <= 0)
 		{
 			/* cached marginals drifted from rounding: refresh them once */
 			if (refreshed)
@@ -487,36 +536,51 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 			else
 			{
 				for (int c = 0; c < C; c++)
+				{
+					refresh_sd(h, l, c, 0, h->H);
 					for (int t = from; t < to; t++)
-						l->grad[(long) c * h->H + t] = unit_grad(h, l, c, t, &none, 0.0);
+						l->grad[(long) c * h->H + t] = cached_grad(h, l, c, t);
+				}
 				refreshed = true;
 				continue;
 			}
 		}
-		else if (pair_slope(dmax, &pc) >= 0)
+		else if (pc.d[1] >= 0)
 			delta = dmax;
 		else
 		{
 			gsl_function F = {pair_slope, &pc};
 			double		a = 0.0,
-						b = dmax;
+						b = dmax,
+						fa = pc.d[0],
+						fb = pc.d[1];
 
 			/*
 			 * Emptying a week can make its marginal infinite (power or Hill
 			 * alpha < 1 at 0): pull the far end in until the slope is finite.
 			 */
-			for (int r = 0; r < 200 && !isfinite(pair_slope(b, &pc)); r++)
+			for (int r = 0; r < 200 && !isfinite(fb); r++)
 			{
 				double		mid = 0.5 * (a + b),
 							fm = pair_slope(mid, &pc);
 
 				if (isfinite(fm) && fm >= 0)
+				{
 					a = mid;
+					fa = fm;
+				}
 				else
+				{
 					b = mid;
+					fb = fm;
+				}
 			}
-			if (!isfinite(pair_slope(b, &pc)))
+			if (!isfinite(fb))
 				return MM_EOVRFLW;
+			pc.x[0] = a;
+			pc.d[0] = fa;
+			pc.x[1] = b;
+			pc.d[1] = fb;
 			if (gsl_root_fsolver_set(ws->inner, &F, a, b))
 				return MM_ENOCONV;
 			for (int r = 0; r < 100; r++)
@@ -528,7 +592,7 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 					return MM_EOVRFLW;
 				a = gsl_root_fsolver_x_lower(ws->inner);
 				b = gsl_root_fsolver_x_upper(ws->inner);
-				if (b - a <= 1e-13 * b)
+				if (b - a <= SMO_STEP_RELTOL * b)
 					break;
 			}
 			delta = gsl_root_fsolver_root(ws->inner);
