@@ -19,7 +19,20 @@ typedef enum MMSaturationKind
 
 extern double mm_saturation(MMSaturationKind kind, double p1, double p2, double a);
 extern double mm_saturation_deriv(MMSaturationKind kind, double p1, double p2, double a);
-/* Inverse a(u); NaN when u is outside the curve's range. */
+/* Inverse a(u); NaN when u is outside the curve's range (0 <= u < sup s). */
 extern double mm_saturation_inverse(MMSaturationKind kind, double p1, double p2, double u);
+
+/*
+ * Hill inflection a* = K ((alpha - 1)/(alpha + 1))^(1/alpha) for alpha > 1,
+ * where the marginal return s'(a) peaks; 0 for alpha <= 1 (s' falls from a = 0).
+ */
+extern double mm_hill_inflection(double alpha, double k);
+
+/*
+ * Robyn's data-dependent half-saturation over a[0..n-1] (n >= 1, a >= 0):
+ * gamma * max(a) (v3.12), or (1 - gamma) min(a) + gamma max(a) when legacy
+ * (Robyn <= 3.11).  0 only when every a is 0.
+ */
+extern double mm_hill_relative_k(const double *a, int n, double gamma, int legacy);
 
 #endif

@@ -19,6 +19,7 @@ main(void)
 	test_adstock();
 	test_fuzz();
 	test_formula();
+	test_saturation();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -33,5 +33,6 @@ void		test_plan_flight(void);
 void		test_adstock(void);
 void		test_fuzz(void);
 void		test_formula(void);
+void		test_saturation(void);
 
 #endif
