@@ -20,6 +20,7 @@ main(void)
 	test_fuzz();
 	test_formula();
 	test_saturation();
+	test_generate();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -34,5 +34,6 @@ void		test_adstock(void);
 void		test_fuzz(void);
 void		test_formula(void);
 void		test_saturation(void);
+void		test_generate(void);
 
 #endif
