@@ -67,6 +67,18 @@ carry_at(const MMPlanTerm *tm, int t)
 	return tm->carry ? tm->carry[t] : 0.0;
 }
 
+/* s'(u) alone: the term's derivative callback when it has one */
+static double
+sat_deriv(const MMPlanTerm *tm, double u)
+{
+	double		ds;
+
+	if (tm->sat_deriv)
+		return tm->sat_deriv(tm->sat_arg, u);
+	(void) tm->sat(tm->sat_arg, u, &ds);
+	return ds;
+}
+
 /* Within-flight share of period t for channel c (flat when automatic or empty). */
 static double
 pattern_share(const MMPlanHorizon *h, int c, int k, int t)
@@ -141,7 +153,7 @@ block_marginal(const void *arg, double s)
 
 			if (g[t] == 0.0)
 				continue;
-			(void) tm->sat(tm->sat_arg, (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale, &ds);
+			ds = sat_deriv(tm, (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale);
 			d += tm->coef * ds * g[t] / tm->scale;
 		}
 	}
@@ -314,7 +326,7 @@ unit_grad(const MMPlanHorizon *h, const Layout *l, int c, int t, const Move *m,
 
 			if (tm->w[lag] == 0.0)
 				continue;
-			(void) tm->sat(tm->sat_arg, shifted(h, l, c, j, t + lag, m, delta) / tm->scale, &ds);
+			ds = sat_deriv(tm, shifted(h, l, c, j, t + lag, m, delta) / tm->scale);
 			gsum += tm->coef * tm->w[lag] * ds / tm->scale;
 		}
 	}
@@ -384,9 +396,8 @@ refresh_sd(const MMPlanHorizon *h, const Layout *l, int c, int u0, int u1)
 		const MMPlanTerm *tm = &h->terms[j];
 
 		for (int u = (u0 > 0 ? u0 : 0); u < u1 && u < h->H; u++)
-			(void) tm->sat(tm->sat_arg,
-						   fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale,
-						   &l->base[(long) j * h->H + u]);
+			l->base[(long) j * h->H + u] =
+				sat_deriv(tm, fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale);
 	}
 }
 
@@ -783,7 +794,7 @@ mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x, double *ds_bu
 
 				for (int lag = 0; lag < tm->L && lag <= u; lag++)
 					a += tm->w[lag] * x[(long) c * h->H + u - lag];
-				(void) tm->sat(tm->sat_arg, a / tm->scale, &ds_buf[u]);
+				ds_buf[u] = sat_deriv(tm, a / tm->scale);
 			}
 			for (int t = 0; t < h->H; t++)
 			{

@@ -39,9 +39,13 @@
 /* Saturation s(u) and s'(u) (into *deriv when not NULL), u >= 0. */
 typedef double (*MMSatFn) (const void *arg, double u, double *deriv);
 
+/* s'(u) alone, when cheaper than value and derivative (optional). */
+typedef double (*MMSatDerivFn) (const void *arg, double u);
+
 typedef struct MMPlanTerm
 {
 	MMSatFn		sat;
+	MMSatDerivFn sat_deriv;		/* may be NULL */
 	const void *sat_arg;
 	bool		concave;		/* s' non-increasing */
 	const double *w;			/* lag weights w[0..L-1] */

@@ -45,6 +45,7 @@ term(MMPlanTerm *tm, MMSatFn f, const double *w, int L, const double *carry,
 	 double scale, double coef)
 {
 	tm->sat = f;
+	tm->sat_deriv = NULL;
 	tm->sat_arg = NULL;
 	tm->concave = true;
 	tm->w = w;
