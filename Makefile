@@ -18,21 +18,34 @@ OBJS = \
 	src/transform/adstock_spec.o \
 	src/transform/adstock.o \
 	src/transform/adstock_window.o \
+	src/math/saturation.o \
+	src/transform/saturation.o \
 	src/math/formula.o \
+	src/math/plan.o \
+	src/math/plan_flight.o \
+	src/plan/plan_glue.o \
+	src/plan/optimize.o \
 	src/harmonize/fields.o \
 	src/harmonize/rules.o \
-	src/harmonize/sync.o
+	src/harmonize/sync.o \
+	src/common/rng.o \
+	src/math/generate.o \
+	src/harmonize/generate.o \
+	src/harmonize/generate_events.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
 	src/common/common.sql \
 	src/transform/adstock.sql \
+	src/plan/optimize.sql \
+	src/transform/saturation.sql \
 	src/harmonize/audit.sql \
 	src/harmonize/fields.sql \
 	src/harmonize/rules.sql \
 	src/harmonize/merge.sql \
 	src/harmonize/sync.sql \
-	src/harmonize/definitions.sql
+	src/harmonize/definitions.sql \
+	src/harmonize/generate.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

@@ -1,0 +1,1445 @@
+/*
+ * generate.c: mixmodel.generate_raw_data, raw marketing tables with a known truth.
+ *
+ * Validates the arguments, draws every value with the core (src/math/
+ * generate.c) from one seeded gsl_rng in a fixed order, and writes the tables
+ * through SPI: rows are buffered into arrays and inserted with unnest(), the
+ * events a day at a time through mixmodel.generate_events_day.  Layout and
+ * model: doc/generator.md.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "common/arrays.h"
+#include "common/errors.h"
+#include "common/rng.h"
+#include "math/generate.h"
+
+PG_FUNCTION_INFO_V1(generate_raw_data);
+
+#define MAX_CHANNELS 12
+#define BATCH_ROWS 50000
+
+/* Tables in creation order; the result lists them in this order. */
+enum
+{
+	TB_DAILY_MEDIA, TB_WEEKLY_MEDIA, TB_SENDS, TB_EVENTS, TB_CONVERSIONS,
+	TB_FACTORS, TB_HOLIDAYS, TB_WIDE, TB_TRUTH_PARAMS, TB_TRUTH_CONTRIB,
+	TB_TRUTH_KPI, NTABLES
+};
+
+static const char *const table_names[NTABLES] = {
+	"daily_media", "weekly_media", "sends", "events", "conversions_daily",
+	"factors", "holidays", "weekly_wide", "truth_parameters",
+	"truth_contributions", "truth_kpi"
+};
+
+/* Column lists (weekly_wide is built per call). */
+static const char *const table_columns[NTABLES] = {
+	"day date NOT NULL, channel text NOT NULL, campaign text NOT NULL, geo text NOT NULL, "
+	"spend float8 NOT NULL, impressions bigint NOT NULL, clicks bigint NOT NULL, "
+	"loaded_at timestamptz NOT NULL, restated boolean NOT NULL",
+	"week date NOT NULL, channel text NOT NULL, spend float8 NOT NULL, grps float8 NOT NULL, "
+	"impressions bigint NOT NULL",
+	"send_date date NOT NULL, channel text NOT NULL, journey text NOT NULL, campaign text NOT NULL, "
+	"sends bigint NOT NULL, opens bigint NOT NULL, clicks bigint NOT NULL",
+	"profile_id bigint NOT NULL, event_ts timestamptz NOT NULL, event_type text NOT NULL, "
+	"channel text, campaign text, conversion_type text, revenue float8",
+	"day date NOT NULL, conversion_type text NOT NULL, orders bigint NOT NULL, revenue float8 NOT NULL",
+	"date date NOT NULL, factor_name text NOT NULL, factor_value float8 NOT NULL, "
+	"factor_type text NOT NULL, value_type text NOT NULL, granularity text NOT NULL",
+	"country text NOT NULL, holiday_date date NOT NULL, holiday_name text NOT NULL",
+	NULL,
+	"channel text NOT NULL, parameter text NOT NULL, value float8, setting text",
+	"week date NOT NULL, term text NOT NULL, contribution float8 NOT NULL",
+	"week date NOT NULL, expected float8 NOT NULL, noise float8 NOT NULL, kpi float8 NOT NULL"
+};
+
+/* Options (doc/generator.md). */
+typedef struct GenOptions
+{
+	double		noise;
+	int			geos;
+	int			campaigns;
+	double		restatement_share;
+	int			forecast_weeks;
+	int64		profiles;		/* 0: events / 20 */
+	double		aov;
+	double		online_share;
+	double		spend_ratio;
+	bool		replace;
+} GenOptions;
+
+/* Rows buffered as column arrays and inserted with one unnest() per batch. */
+typedef struct Batch
+{
+	int			ncols;
+	Oid		   *elem;
+	int16	   *typlen;
+	bool	   *byval;
+	char	   *align;
+	Datum	  **values;
+	bool	  **nulls;
+	int			n;
+	int64		total;
+	SPIPlanPtr	plan;
+	MemoryContext flushcxt;
+} Batch;
+
+static const char *
+array_type_name(Oid elem)
+{
+	switch (elem)
+	{
+		case DATEOID:
+			return "pg_catalog.date[]";
+		case TEXTOID:
+			return "pg_catalog.text[]";
+		case FLOAT8OID:
+			return "pg_catalog.float8[]";
+		case INT8OID:
+			return "pg_catalog.int8[]";
+		case INT4OID:
+			return "pg_catalog.int4[]";
+		case BOOLOID:
+			return "pg_catalog.bool[]";
+		case TIMESTAMPTZOID:
+			return "pg_catalog.timestamptz[]";
+	}
+	elog(ERROR, "generate: unexpected column type %u", elem);
+	return NULL;
+}
+
+static void
+batch_init(Batch *b, const char *qualified_table, int ncols, const Oid *elem)
+{
+	StringInfoData sql;
+	Oid		   *argtypes = palloc(sizeof(Oid) * ncols);
+
+	b->ncols = ncols;
+	b->elem = palloc(sizeof(Oid) * ncols);
+	b->typlen = palloc(sizeof(int16) * ncols);
+	b->byval = palloc(sizeof(bool) * ncols);
+	b->align = palloc(sizeof(char) * ncols);
+	b->values = palloc(sizeof(Datum *) * ncols);
+	b->nulls = palloc(sizeof(bool *) * ncols);
+	initStringInfo(&sql);
+	/* multi-argument unnest() is parser sugar for ROWS FROM, spelled out to qualify it */
+	appendStringInfo(&sql, "INSERT INTO %s SELECT * FROM ROWS FROM (", qualified_table);
+	for (int j = 0; j < ncols; j++)
+	{
+		b->elem[j] = elem[j];
+		get_typlenbyvalalign(elem[j], &b->typlen[j], &b->byval[j], &b->align[j]);
+		b->values[j] = palloc(sizeof(Datum) * BATCH_ROWS);
+		b->nulls[j] = palloc0(sizeof(bool) * BATCH_ROWS);
+		argtypes[j] = get_array_type(elem[j]);
+		appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", j ? ", " : "", j + 1,
+						 array_type_name(elem[j]));
+	}
+	appendStringInfoChar(&sql, ')');
+	b->plan = SPI_prepare(sql.data, ncols, argtypes);
+	if (b->plan == NULL)
+		elog(ERROR, "generate: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	b->n = 0;
+	b->total = 0;
+	b->flushcxt = AllocSetContextCreate(CurrentMemoryContext, "mixmodel generate batch",
+										ALLOCSET_DEFAULT_SIZES);
+}
+
+static void
+batch_flush(Batch *b)
+{
+	MemoryContext old;
+	Datum	   *args;
+	int			dims[1] = {b->n};
+	int			lbs[1] = {1};
+	int			rc;
+
+	if (b->n == 0)
+		return;
+	old = MemoryContextSwitchTo(b->flushcxt);
+	args = palloc(sizeof(Datum) * b->ncols);
+	for (int j = 0; j < b->ncols; j++)
+		args[j] = PointerGetDatum(construct_md_array(b->values[j], b->nulls[j], 1, dims, lbs,
+													 b->elem[j], b->typlen[j], b->byval[j],
+													 b->align[j]));
+	MemoryContextSwitchTo(old);
+	rc = SPI_execute_plan(b->plan, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "generate: insert failed: %s", SPI_result_code_string(rc));
+	b->total += SPI_processed;
+	b->n = 0;
+	for (int j = 0; j < b->ncols; j++)
+		memset(b->nulls[j], 0, sizeof(bool) * BATCH_ROWS);
+	MemoryContextReset(b->flushcxt);
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* Set column j of the current row; batch_next() moves on. */
+#define B_SET(b, j, d) ((b)->values[j][(b)->n] = (d))
+#define B_NULL(b, j) ((b)->nulls[j][(b)->n] = true, (b)->values[j][(b)->n] = (Datum) 0)
+
+static void
+batch_next(Batch *b)
+{
+	if (++b->n == BATCH_ROWS)
+		batch_flush(b);
+}
+
+static void
+exec_sql(const char *sql)
+{
+	int			rc = SPI_execute(sql, false, 0);
+
+	if (rc < 0)
+		elog(ERROR, "generate: \"%s\" failed: %s", sql, SPI_result_code_string(rc));
+}
+
+/* Number from an option value, or 22023 naming the key. */
+static double
+option_number(JsonbValue *v, const char *key)
+{
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be a number", key)));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+static int64
+option_integer(JsonbValue *v, const char *key, int64 lo, int64 hi)
+{
+	double		d = option_number(v, key);
+
+	if (d != floor(d) || d < (double) lo || d > (double) hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must be an integer in the range [%lld, %lld]",
+						key, (long long) lo, (long long) hi),
+				 errdetail("Got %g.", d)));
+	return (int64) d;
+}
+
+static void
+parse_options(Jsonb *jb, GenOptions *o)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+
+	o->noise = 0.05;
+	o->geos = 3;
+	o->campaigns = 2;
+	o->restatement_share = 0.2;
+	o->forecast_weeks = 13;
+	o->profiles = 0;
+	o->aov = 80.0;
+	o->online_share = 0.4;
+	o->spend_ratio = 0.15;
+	o->replace = false;
+
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options must be a jsonb object"),
+				 errhint("For example '{\"noise\": 0.1, \"geos\": 5}'.")));
+
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+			continue;
+		}
+		if (tok != WJB_VALUE)
+			continue;
+		if (strcmp(key, "noise") == 0)
+		{
+			o->noise = option_number(&v, key);
+			mm_check_range(o->noise, "noise", 0.0, true, 0.3, true);
+		}
+		else if (strcmp(key, "geos") == 0)
+			o->geos = (int) option_integer(&v, key, 1, 50);
+		else if (strcmp(key, "campaigns") == 0)
+			o->campaigns = (int) option_integer(&v, key, 1, 10);
+		else if (strcmp(key, "restatement_share") == 0)
+		{
+			o->restatement_share = option_number(&v, key);
+			mm_check_range(o->restatement_share, "restatement_share", 0.0, true, 1.0, true);
+		}
+		else if (strcmp(key, "forecast_weeks") == 0)
+			o->forecast_weeks = (int) option_integer(&v, key, 0, 104);
+		else if (strcmp(key, "profiles") == 0)
+			o->profiles = option_integer(&v, key, 1, 4294967295LL);
+		else if (strcmp(key, "aov") == 0)
+		{
+			o->aov = option_number(&v, key);
+			mm_check_range(o->aov, "aov", 0.0, false, 1e6, true);
+		}
+		else if (strcmp(key, "online_share") == 0)
+		{
+			o->online_share = option_number(&v, key);
+			mm_check_range(o->online_share, "online_share", 0.0, false, 1.0, false);
+		}
+		else if (strcmp(key, "spend_ratio") == 0)
+		{
+			o->spend_ratio = option_number(&v, key);
+			mm_check_range(o->spend_ratio, "spend_ratio", 0.0, false, 2.0, true);
+		}
+		else if (strcmp(key, "replace") == 0)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"replace\" must be a boolean")));
+			o->replace = v.val.boolean;
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown option \"%s\"", key),
+					 errhint("Known options: noise, geos, campaigns, restatement_share, "
+							 "forecast_weeks, profiles, aov, online_share, spend_ratio, replace.")));
+	}
+}
+
+/* Calendar helpers on DateADT (days since 2000-01-01). */
+static DateADT
+ymd_date(int y, int m, int d)
+{
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+}
+
+static void
+date_ymd(DateADT dt, int *y, int *m, int *d)
+{
+	j2date(dt + POSTGRES_EPOCH_JDATE, y, m, d);
+}
+
+/* 0 = Monday .. 6 = Sunday */
+static int
+date_weekday(DateADT dt)
+{
+	return (j2day(dt + POSTGRES_EPOCH_JDATE) + 6) % 7;
+}
+
+static double
+date_year_phase(DateADT dt)
+{
+	int			y,
+				m,
+				d;
+
+	date_ymd(dt, &y, &m, &d);
+	return (dt - ymd_date(y, 1, 1)) / 365.25;
+}
+
+/* n-th (1-based) weekday wd (0 = Monday) of a month; n = -1 for the last. */
+static DateADT
+nth_weekday(int y, int m, int wd, int n)
+{
+	if (n > 0)
+	{
+		DateADT		first = ymd_date(y, m, 1);
+
+		return first + (wd - date_weekday(first) + 7) % 7 + 7 * (n - 1);
+	}
+	else
+	{
+		DateADT		last = ymd_date(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+
+		return last - (date_weekday(last) - wd + 7) % 7;
+	}
+}
+
+typedef struct Holiday
+{
+	const char *country;
+	DateADT		date;
+	const char *name;
+} Holiday;
+
+/* US and DE public holidays of one year; returns the count (at most 19). */
+static int
+holidays_of_year(int y, Holiday *h)
+{
+	int			em,
+				ed,
+				n = 0;
+	DateADT		easter,
+				thanksgiving;
+
+	mm_gen_easter(y, &em, &ed);
+	easter = ymd_date(y, em, ed);
+	thanksgiving = nth_weekday(y, 11, 3, 4);
+#define ADD(c, dt, nm) (h[n].country = (c), h[n].date = (dt), h[n].name = (nm), n++)
+	ADD("US", ymd_date(y, 1, 1), "New Year's Day");
+	ADD("US", nth_weekday(y, 1, 0, 3), "Martin Luther King Jr. Day");
+	ADD("US", nth_weekday(y, 2, 0, 3), "Presidents' Day");
+	ADD("US", easter, "Easter Sunday");
+	ADD("US", nth_weekday(y, 5, 0, -1), "Memorial Day");
+	ADD("US", ymd_date(y, 7, 4), "Independence Day");
+	ADD("US", nth_weekday(y, 9, 0, 1), "Labor Day");
+	ADD("US", thanksgiving, "Thanksgiving Day");
+	ADD("US", thanksgiving + 1, "Black Friday");
+	ADD("US", ymd_date(y, 12, 25), "Christmas Day");
+	ADD("DE", ymd_date(y, 1, 1), "Neujahr");
+	ADD("DE", easter - 2, "Karfreitag");
+	ADD("DE", easter + 1, "Ostermontag");
+	ADD("DE", ymd_date(y, 5, 1), "Tag der Arbeit");
+	ADD("DE", easter + 39, "Christi Himmelfahrt");
+	ADD("DE", easter + 50, "Pfingstmontag");
+	ADD("DE", ymd_date(y, 10, 3), "Tag der Deutschen Einheit");
+	ADD("DE", ymd_date(y, 12, 25), "1. Weihnachtstag");
+	ADD("DE", ymd_date(y, 12, 26), "2. Weihnachtstag");
+#undef ADD
+	return n;
+}
+
+static double
+round_cents(double v)
+{
+	return nearbyint(v * 100.0) / 100.0;
+}
+
+static Datum
+text_datum(const char *s)
+{
+	return CStringGetTextDatum(s);
+}
+
+static const char *
+adstock_name(MMAdstockKind k)
+{
+	switch (k)
+	{
+		case MM_ADSTOCK_GEOMETRIC:
+			return "geometric";
+		case MM_ADSTOCK_WEIBULL_CDF:
+			return "weibull_cdf";
+		case MM_ADSTOCK_WEIBULL_PDF:
+			return "weibull_pdf";
+		case MM_ADSTOCK_DELAYED:
+			return "delayed";
+		case MM_ADSTOCK_BINOMIAL:
+			return "binomial";
+	}
+	return "?";
+}
+
+static const char *
+saturation_name(MMSaturationKind k)
+{
+	switch (k)
+	{
+		case MM_SAT_HILL:
+			return "hill";
+		case MM_SAT_LOGISTIC:
+			return "logistic";
+		case MM_SAT_MICHAELIS_MENTEN:
+			return "michaelis_menten";
+		case MM_SAT_POWER:
+			return "power";
+		case MM_SAT_TANH:
+			return "tanh";
+	}
+	return "?";
+}
+
+static const char *
+channel_type_name(MMGenChannelType t)
+{
+	return t == MM_GEN_PAID_WEEKLY ? "paid_weekly" : t == MM_GEN_PAID_DAILY ? "paid_daily" : "owned";
+}
+
+/* One truth_parameters row. */
+static void
+param_row(Batch *b, const char *channel, const char *parameter, double value, const char *setting)
+{
+	B_SET(b, 0, text_datum(channel));
+	B_SET(b, 1, text_datum(parameter));
+	if (isnan(value))
+		B_NULL(b, 2);
+	else
+		B_SET(b, 2, Float8GetDatum(value));
+	if (setting)
+		B_SET(b, 3, text_datum(setting));
+	else
+		B_NULL(b, 3);
+	batch_next(b);
+}
+
+/* Everything one call needs, shared by the table writers. */
+typedef struct Gen
+{
+	int64		seed;
+	int			T;				/* weeks */
+	int			D;				/* days = 7 T */
+	int			F;				/* forecast weeks */
+	DateADT		start;
+	MMModelForm form;
+	int64		events;
+	GenOptions	o;
+	int			C;
+	const MMGenChannelDef *def[MAX_CHANNELS];
+	MMChannelSpec spec[MAX_CHANNELS];
+	double		level;
+	gsl_rng    *r;
+	char	   *schema;			/* quoted */
+	double	   *x;				/* C x T weekly model input */
+	double	   *impressions;	/* C x T weekly true impressions */
+	double	   *grps;			/* C x T weekly GRPs */
+	int			ntouch;			/* campaigns that make touches */
+	Datum	   *touch_channel;
+	Datum	   *touch_campaign;
+	double	   *touch_clicks;	/* D x ntouch clicks of true rows */
+	int64		counts[NTABLES];
+} Gen;
+
+static char *
+qualified(Gen *g, int table)
+{
+	return psprintf("%s.%s", g->schema, quote_identifier(table_names[table]));
+}
+
+static char *
+campaign_name(const char *channel, int k)
+{
+	return psprintf("%s_c%d", channel, k + 1);
+}
+
+/* daily_media: digital channels by day x campaign x geo, social restated. */
+static void
+write_daily_media(Gen *g)
+{
+	static const Oid types[] = {DATEOID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, INT8OID, INT8OID,
+	TIMESTAMPTZOID, BOOLOID};
+	Batch		b;
+	double	   *geo_share = palloc(sizeof(double) * g->o.geos);
+	double	   *alpha = palloc(sizeof(double) * Max(g->o.geos, g->o.campaigns));
+	double	   *camp = palloc(sizeof(double) * g->o.campaigns);
+	double	   *path = palloc(sizeof(double) * g->D);
+	double	   *phase = palloc(sizeof(double) * g->D);
+	int		   *wd = palloc(sizeof(int) * g->D);
+	Datum	   *geo_txt = palloc(sizeof(Datum) * g->o.geos);
+	double		paid_weight = 0.0;
+	int			tcol = 0;
+
+	batch_init(&b, qualified(g, TB_DAILY_MEDIA), lengthof(types), types);
+	for (int i = 0; i < g->o.geos; i++)
+	{
+		alpha[i] = 3.0;
+		geo_txt[i] = text_datum(psprintf("geo_%02d", i + 1));
+	}
+	gsl_ran_dirichlet(g->r, g->o.geos, alpha, geo_share);
+	for (int i = 0; i < g->D; i++)
+	{
+		phase[i] = date_year_phase(g->start + i);
+		wd[i] = i % 7;
+	}
+	for (int c = 0; c < g->C; c++)
+		if (g->def[c]->type != MM_GEN_OWNED)
+			paid_weight += g->def[c]->weight;
+
+	for (int c = 0; c < g->C; c++)
+	{
+		const MMGenChannelDef *def = g->def[c];
+		Datum		ch_txt;
+		Datum	   *cp_txt;
+		bool		restates = strcmp(def->name, "social") == 0;
+
+		if (def->type != MM_GEN_PAID_DAILY)
+		{
+			if (def->type == MM_GEN_OWNED)
+				tcol += g->o.campaigns;
+			continue;
+		}
+		ch_txt = text_datum(def->name);
+		cp_txt = palloc(sizeof(Datum) * g->o.campaigns);
+		for (int k = 0; k < g->o.campaigns; k++)
+			cp_txt[k] = text_datum(campaign_name(def->name, k));
+		mixmodel_check_core(mm_gen_path(g->r, def->pattern, g->D, phase, wd,
+										g->o.spend_ratio * g->level / 7.0 * def->weight / paid_weight,
+										path), "generate_raw_data");
+		for (int i = 0; i < g->D; i++)
+		{
+			DateADT		day = g->start + i;
+			int			t = i / 7;
+
+			/* campaign mix changes every quarter (13 weeks) */
+			if (i % 91 == 0)
+			{
+				for (int k = 0; k < g->o.campaigns; k++)
+					alpha[k] = 5.0;
+				gsl_ran_dirichlet(g->r, g->o.campaigns, alpha, camp);
+			}
+			for (int k = 0; k < g->o.campaigns; k++)
+				for (int q = 0; q < g->o.geos; q++)
+				{
+					double		spend = round_cents(path[i] * camp[k] * geo_share[q]);
+					double		cpc = def->unit_cost * gsl_ran_lognormal(g->r, 0.0, 0.1);
+					double		clicks = spend > 0 ? (double) gsl_ran_poisson(g->r, spend / cpc) : 0.0;
+					double		impr = nearbyint(spend / cpc / (def->rate * gsl_ran_lognormal(g->r, 0.0, 0.1)));
+					TimestampTz first_load = (TimestampTz) (day + 1) * USECS_PER_DAY + 6 * USECS_PER_HOUR;
+
+					if (impr < clicks)
+						impr = clicks;
+					g->x[c * g->T + t] += spend;
+					g->impressions[c * g->T + t] += impr;
+					g->touch_clicks[(size_t) i * g->ntouch + tcol + k] += clicks;
+
+					B_SET(&b, 0, DateADTGetDatum(day));
+					B_SET(&b, 1, ch_txt);
+					B_SET(&b, 2, cp_txt[k]);
+					B_SET(&b, 3, geo_txt[q]);
+					B_SET(&b, 7, TimestampTzGetDatum(first_load));
+					if (restates && gsl_rng_uniform(g->r) < g->o.restatement_share)
+					{
+						/* the first load is off by 5-25%; the restatement carries the truth */
+						double		f = 1.0 + (gsl_rng_uniform(g->r) < 0.5 ? -1.0 : 1.0) *
+							(0.05 + 0.20 * gsl_rng_uniform(g->r));
+						int			lag = 7 + (int) gsl_rng_uniform_int(g->r, 24);
+
+						B_SET(&b, 4, Float8GetDatum(round_cents(spend * f)));
+						B_SET(&b, 5, Int64GetDatum((int64) nearbyint(impr * f)));
+						B_SET(&b, 6, Int64GetDatum((int64) nearbyint(clicks * f)));
+						B_SET(&b, 8, BoolGetDatum(false));
+						batch_next(&b);
+						B_SET(&b, 0, DateADTGetDatum(day));
+						B_SET(&b, 1, ch_txt);
+						B_SET(&b, 2, cp_txt[k]);
+						B_SET(&b, 3, geo_txt[q]);
+						B_SET(&b, 7, TimestampTzGetDatum((TimestampTz) (day + lag) * USECS_PER_DAY +
+														 6 * USECS_PER_HOUR));
+						B_SET(&b, 8, BoolGetDatum(true));
+					}
+					else
+						B_SET(&b, 8, BoolGetDatum(false));
+					B_SET(&b, 4, Float8GetDatum(spend));
+					B_SET(&b, 5, Int64GetDatum((int64) impr));
+					B_SET(&b, 6, Int64GetDatum((int64) clicks));
+					batch_next(&b);
+				}
+		}
+		for (int k = 0; k < g->o.campaigns; k++)
+		{
+			g->touch_channel[tcol + k] = ch_txt;
+			g->touch_campaign[tcol + k] = cp_txt[k];
+		}
+		tcol += g->o.campaigns;
+	}
+	batch_flush(&b);
+	g->counts[TB_DAILY_MEDIA] = b.total;
+}
+
+/* weekly_media: TV-like channels, one row per week (zero weeks included). */
+static void
+write_weekly_media(Gen *g)
+{
+	static const Oid types[] = {DATEOID, TEXTOID, FLOAT8OID, FLOAT8OID, INT8OID};
+	Batch		b;
+	double	   *path = palloc(sizeof(double) * g->T);
+	double	   *phase = palloc(sizeof(double) * g->T);
+	double		paid_weight = 0.0;
+
+	batch_init(&b, qualified(g, TB_WEEKLY_MEDIA), lengthof(types), types);
+	for (int t = 0; t < g->T; t++)
+		phase[t] = date_year_phase(g->start + 7 * t);
+	for (int c = 0; c < g->C; c++)
+		if (g->def[c]->type != MM_GEN_OWNED)
+			paid_weight += g->def[c]->weight;
+	for (int c = 0; c < g->C; c++)
+	{
+		const MMGenChannelDef *def = g->def[c];
+		Datum		ch_txt;
+
+		if (def->type != MM_GEN_PAID_WEEKLY)
+			continue;
+		ch_txt = text_datum(def->name);
+		mixmodel_check_core(mm_gen_path(g->r, def->pattern, g->T, phase, NULL,
+										g->o.spend_ratio * g->level * def->weight / paid_weight,
+										path), "generate_raw_data");
+		for (int t = 0; t < g->T; t++)
+		{
+			double		spend = round_cents(path[t]);
+			double		grps = spend > 0 ? spend / (def->unit_cost * gsl_ran_lognormal(g->r, 0.0, 0.1)) : 0.0;
+			double		impr = nearbyint(grps * 10000.0);	/* 1 GRP = 1% of 1M people */
+
+			g->x[c * g->T + t] = spend;
+			g->grps[c * g->T + t] = grps;
+			g->impressions[c * g->T + t] = impr;
+			B_SET(&b, 0, DateADTGetDatum(g->start + 7 * t));
+			B_SET(&b, 1, ch_txt);
+			B_SET(&b, 2, Float8GetDatum(spend));
+			B_SET(&b, 3, Float8GetDatum(grps));
+			B_SET(&b, 4, Int64GetDatum((int64) impr));
+			batch_next(&b);
+		}
+	}
+	batch_flush(&b);
+	g->counts[TB_WEEKLY_MEDIA] = b.total;
+}
+
+/* sends: owned channels by day x campaign (each campaign belongs to a journey). */
+static void
+write_sends(Gen *g)
+{
+	static const Oid types[] = {DATEOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID};
+	static const char *const journeys[] = {"onboarding", "retention", "promotion", "winback"};
+	Batch		b;
+	double	   *path = palloc(sizeof(double) * g->D);
+	double	   *phase = palloc(sizeof(double) * g->D);
+	int		   *wd = palloc(sizeof(int) * g->D);
+	double	   *alpha = palloc(sizeof(double) * g->o.campaigns);
+	double	   *camp = palloc(sizeof(double) * g->o.campaigns);
+	int			tcol = 0;
+
+	batch_init(&b, qualified(g, TB_SENDS), lengthof(types), types);
+	for (int i = 0; i < g->D; i++)
+	{
+		phase[i] = date_year_phase(g->start + i);
+		wd[i] = i % 7;
+	}
+	for (int c = 0; c < g->C; c++)
+	{
+		const MMGenChannelDef *def = g->def[c];
+		Datum		ch_txt;
+		Datum	   *cp_txt,
+				   *jn_txt;
+
+		if (def->type != MM_GEN_OWNED)
+		{
+			if (def->type == MM_GEN_PAID_DAILY)
+				tcol += g->o.campaigns;
+			continue;
+		}
+		ch_txt = text_datum(def->name);
+		cp_txt = palloc(sizeof(Datum) * g->o.campaigns);
+		jn_txt = palloc(sizeof(Datum) * g->o.campaigns);
+		for (int k = 0; k < g->o.campaigns; k++)
+		{
+			cp_txt[k] = text_datum(campaign_name(def->name, k));
+			jn_txt[k] = text_datum(journeys[k % lengthof(journeys)]);
+			g->touch_channel[tcol + k] = ch_txt;
+			g->touch_campaign[tcol + k] = cp_txt[k];
+		}
+		/* sends per day: "weight" x 50 per order of the revenue level */
+		mixmodel_check_core(mm_gen_path(g->r, def->pattern, g->D, phase, wd,
+										def->weight * 50.0 * g->level / g->o.aov / 7.0, path),
+							"generate_raw_data");
+		for (int i = 0; i < g->D; i++)
+		{
+			int			t = i / 7;
+
+			for (int k = 0; k < g->o.campaigns; k++)
+				alpha[k] = 4.0;
+			gsl_ran_dirichlet(g->r, g->o.campaigns, alpha, camp);
+			for (int k = 0; k < g->o.campaigns; k++)
+			{
+				double		sends = nearbyint(path[i] * camp[k]);
+				unsigned int n = sends > 4e9 ? 4000000000U : (unsigned int) sends;
+				unsigned int opens = gsl_ran_binomial(g->r, def->rate, n);
+				unsigned int clicks = gsl_ran_binomial(g->r, 0.12, opens);
+
+				g->x[c * g->T + t] += sends;
+				g->touch_clicks[(size_t) i * g->ntouch + tcol + k] += clicks;
+				B_SET(&b, 0, DateADTGetDatum(g->start + i));
+				B_SET(&b, 1, ch_txt);
+				B_SET(&b, 2, jn_txt[k]);
+				B_SET(&b, 3, cp_txt[k]);
+				B_SET(&b, 4, Int64GetDatum((int64) sends));
+				B_SET(&b, 5, Int64GetDatum((int64) opens));
+				B_SET(&b, 6, Int64GetDatum((int64) clicks));
+				batch_next(&b);
+			}
+		}
+		tcol += g->o.campaigns;
+	}
+	batch_flush(&b);
+	g->counts[TB_SENDS] = b.total;
+}
+
+/*
+ * factors: weekly price index and competitor spend, monthly consumer
+ * confidence; actual over the data, forecasted for the forecast weeks.  Fills
+ * z (MM_GEN_NFACTORS x T) with the values the model sees.
+ */
+static void
+write_factors(Gen *g, double *z)
+{
+	static const Oid types[] = {DATEOID, TEXTOID, FLOAT8OID, TEXTOID, TEXTOID, TEXTOID};
+	Batch		b;
+	int			n = g->T + g->F;
+	DateADT		data_end = g->start + 7 * g->T;	/* first day after the data */
+	int			y0,
+				m0,
+				d0,
+				y1,
+				m1,
+				d1,
+				nm;
+	double	   *price = palloc(sizeof(double) * n);
+	double	   *comp = palloc(sizeof(double) * n);
+	double	   *conf;
+	Datum		week_txt = text_datum("week"),
+				month_txt = text_datum("month"),
+				actual_txt = text_datum("actual"),
+				forecast_txt = text_datum("forecasted"),
+				internal_txt = text_datum("internal"),
+				external_txt = text_datum("external");
+
+	date_ymd(g->start, &y0, &m0, &d0);
+	date_ymd(g->start + 7 * n - 1, &y1, &m1, &d1);
+	nm = (y1 - y0) * 12 + (m1 - m0) + 1;
+	conf = palloc(sizeof(double) * nm);
+	mm_gen_factors(g->r, n, nm, g->level, price, comp, conf);
+
+	batch_init(&b, qualified(g, TB_FACTORS), lengthof(types), types);
+	for (int t = 0; t < n; t++)
+	{
+		DateADT		wk = g->start + 7 * t;
+		Datum		vt = t < g->T ? actual_txt : forecast_txt;
+
+		B_SET(&b, 0, DateADTGetDatum(wk));
+		B_SET(&b, 1, text_datum(mm_gen_factor_names[0]));
+		B_SET(&b, 2, Float8GetDatum(price[t]));
+		B_SET(&b, 3, internal_txt);
+		B_SET(&b, 4, vt);
+		B_SET(&b, 5, week_txt);
+		batch_next(&b);
+		B_SET(&b, 0, DateADTGetDatum(wk));
+		B_SET(&b, 1, text_datum(mm_gen_factor_names[1]));
+		B_SET(&b, 2, Float8GetDatum(comp[t]));
+		B_SET(&b, 3, external_txt);
+		B_SET(&b, 4, vt);
+		B_SET(&b, 5, week_txt);
+		batch_next(&b);
+	}
+	for (int j = 0; j < nm; j++)
+	{
+		int			y = y0 + (m0 - 1 + j) / 12,
+					m = (m0 - 1 + j) % 12 + 1;
+		DateADT		first = ymd_date(y, m, 1);
+
+		B_SET(&b, 0, DateADTGetDatum(first));
+		B_SET(&b, 1, text_datum(mm_gen_factor_names[2]));
+		B_SET(&b, 2, Float8GetDatum(conf[j]));
+		B_SET(&b, 3, external_txt);
+		B_SET(&b, 4, first < data_end ? actual_txt : forecast_txt);
+		B_SET(&b, 5, month_txt);
+		batch_next(&b);
+	}
+	batch_flush(&b);
+	g->counts[TB_FACTORS] = b.total;
+
+	for (int t = 0; t < g->T; t++)
+	{
+		int			y,
+					m,
+					d;
+
+		date_ymd(g->start + 7 * t, &y, &m, &d);
+		z[t] = price[t];
+		z[g->T + t] = comp[t];
+		z[2 * g->T + t] = conf[(y - y0) * 12 + (m - m0)];
+	}
+}
+
+/* holidays: US and DE for every year of data and forecast; flags US holiday weeks. */
+static void
+write_holidays(Gen *g, double *holiday)
+{
+	static const Oid types[] = {TEXTOID, DATEOID, TEXTOID};
+	Batch		b;
+	int			y0,
+				y1,
+				m,
+				d;
+	DateADT		end = g->start + 7 * g->T;
+
+	date_ymd(g->start, &y0, &m, &d);
+	date_ymd(g->start + 7 * (g->T + g->F) - 1, &y1, &m, &d);
+	batch_init(&b, qualified(g, TB_HOLIDAYS), lengthof(types), types);
+	for (int t = 0; t < g->T; t++)
+		holiday[t] = 0.0;
+	for (int y = y0; y <= y1; y++)
+	{
+		Holiday		h[32];
+		int			n = holidays_of_year(y, h);
+
+		for (int i = 0; i < n; i++)
+		{
+			B_SET(&b, 0, text_datum(h[i].country));
+			B_SET(&b, 1, DateADTGetDatum(h[i].date));
+			B_SET(&b, 2, text_datum(h[i].name));
+			batch_next(&b);
+			if (strcmp(h[i].country, "US") == 0 && h[i].date >= g->start && h[i].date < end)
+				holiday[(h[i].date - g->start) / 7] = 1.0;
+		}
+	}
+	batch_flush(&b);
+	g->counts[TB_HOLIDAYS] = b.total;
+}
+
+/*
+ * conversions_daily: the weekly KPI split into days and online/store; fills
+ * the online orders and revenue per day for the events and orders per week.
+ */
+static void
+write_conversions(Gen *g, const double *y, int64 *conv, double *conv_rev, int64 *orders_week)
+{
+	static const Oid types[] = {DATEOID, TEXTOID, INT8OID, FLOAT8OID};
+	Batch		b;
+	Datum		online_txt = text_datum("online"),
+				store_txt = text_datum("store");
+
+	batch_init(&b, qualified(g, TB_CONVERSIONS), lengthof(types), types);
+	for (int t = 0; t < g->T; t++)
+	{
+		double		online[7],
+					store[7];
+
+		mm_gen_split_week(g->r, y[t], g->o.online_share, online, store);
+		orders_week[t] = 0;
+		for (int d = 0; d < 7; d++)
+		{
+			int			i = 7 * t + d;
+
+			for (int k = 0; k < 2; k++)
+			{
+				double		rev = k == 0 ? online[d] : store[d];
+				double		aov = g->o.aov * (k == 0 ? 0.9 : 1.1) * gsl_ran_lognormal(g->r, 0.0, 0.03);
+				int64		orders = (int64) nearbyint(rev / aov);
+
+				/* revenue without an order cannot be; one order carries it */
+				if (orders == 0 && rev > 0.0)
+					orders = 1;
+				if (k == 0)
+				{
+					conv[i] = orders;
+					conv_rev[i] = rev;
+				}
+				orders_week[t] += orders;
+				B_SET(&b, 0, DateADTGetDatum(g->start + i));
+				B_SET(&b, 1, k == 0 ? online_txt : store_txt);
+				B_SET(&b, 2, Int64GetDatum(orders));
+				B_SET(&b, 3, Float8GetDatum(rev));
+				batch_next(&b);
+			}
+		}
+	}
+	batch_flush(&b);
+	g->counts[TB_CONVERSIONS] = b.total;
+}
+
+/* events: one generate_events_day call per day, touches in proportion to clicks. */
+static void
+write_events(Gen *g, const int64 *conv, const double *conv_rev)
+{
+	Datum	   *days = palloc(sizeof(Datum) * g->D);
+	Datum	   *convs = palloc(sizeof(Datum) * g->D);
+	Datum	   *revs = palloc(sizeof(Datum) * g->D);
+	Datum	   *touches = palloc(sizeof(Datum) * g->D);
+	Datum	   *weights = palloc(sizeof(Datum) * Max((size_t) g->D * g->ntouch, 1));
+	double		total_conv = 0.0,
+				total_w = 0.0,
+				budget;
+	Oid			argtypes[10] = {DATEARRAYOID, INT8ARRAYOID, FLOAT8ARRAYOID, INT8ARRAYOID,
+	INT8OID, INT8OID, TEXTARRAYOID, TEXTARRAYOID, FLOAT8ARRAYOID, INT4OID};
+	Datum		args[10];
+	int64		profiles = g->o.profiles > 0 ? g->o.profiles : Max(100, g->events / 20);
+	char	   *sql;
+	int			rc;
+
+	for (int i = 0; i < g->D; i++)
+	{
+		total_conv += conv[i];
+		for (int j = 0; j < g->ntouch; j++)
+			total_w += g->touch_clicks[(size_t) i * g->ntouch + j];
+	}
+	budget = Max(0.0, (double) g->events - total_conv);
+	for (int i = 0; i < g->D; i++)
+	{
+		double		w = 0.0;
+
+		for (int j = 0; j < g->ntouch; j++)
+		{
+			double		cl = g->touch_clicks[(size_t) i * g->ntouch + j];
+
+			w += cl;
+			weights[(size_t) i * g->ntouch + j] = Float8GetDatum(cl);
+		}
+		days[i] = DateADTGetDatum(g->start + i);
+		convs[i] = Int64GetDatum(conv[i]);
+		revs[i] = Float8GetDatum(conv[i] > 0 ? conv_rev[i] : 0.0);
+		touches[i] = Int64GetDatum(total_w > 0.0 && w > 0.0
+								   ? (int64) gsl_ran_poisson(g->r, budget * w / total_w) : 0);
+	}
+	args[0] = PointerGetDatum(construct_array(days, g->D, DATEOID, 4, true, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(convs, g->D, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_array(revs, g->D, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[3] = PointerGetDatum(construct_array(touches, g->D, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = Int64GetDatum(g->seed);
+	args[5] = Int64GetDatum(profiles);
+	args[6] = PointerGetDatum(construct_array(g->touch_channel, g->ntouch, TEXTOID, -1, false, TYPALIGN_INT));
+	args[7] = PointerGetDatum(construct_array(g->touch_campaign, g->ntouch, TEXTOID, -1, false, TYPALIGN_INT));
+	args[8] = PointerGetDatum(construct_array(weights, g->D * g->ntouch, FLOAT8OID, 8,
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[9] = Int32GetDatum(g->ntouch);
+
+	sql = psprintf("INSERT INTO %s SELECT e.* FROM ROWS FROM (pg_catalog.unnest($1), "
+				   "pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) "
+				   "WITH ORDINALITY AS d(day, conversions, revenue, touches, i) "
+				   "CROSS JOIN LATERAL mixmodel.generate_events_day($5, d.day, d.conversions, "
+				   "d.revenue, d.touches, $6, $7, $8, "
+				   "$9[((d.i::pg_catalog.int4 - 1) * $10 + 1):(d.i::pg_catalog.int4 * $10)]) AS e",
+				   qualified(g, TB_EVENTS));
+	rc = SPI_execute_with_args(sql, 10, argtypes, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "generate: events insert failed: %s", SPI_result_code_string(rc));
+	g->counts[TB_EVENTS] = SPI_processed;
+}
+
+/* weekly_wide: the same data as one Robyn-style row per week. */
+static void
+write_wide(Gen *g, const double *y, const int64 *orders_week, const double *z, const double *holiday)
+{
+	StringInfoData cols;
+	Oid			types[4 + 3 * MAX_CHANNELS + MM_GEN_NFACTORS + 1];
+	int			nc = 0;
+	Batch		b;
+
+	initStringInfo(&cols);
+	appendStringInfoString(&cols, "week date NOT NULL, revenue float8 NOT NULL, orders bigint NOT NULL");
+	types[nc++] = DATEOID;
+	types[nc++] = FLOAT8OID;
+	types[nc++] = INT8OID;
+	for (int c = 0; c < g->C; c++)
+	{
+		const char *nm = g->def[c]->name;
+
+		if (g->def[c]->type == MM_GEN_OWNED)
+		{
+			appendStringInfo(&cols, ", %s bigint NOT NULL", quote_identifier(psprintf("%s_sends", nm)));
+			types[nc++] = INT8OID;
+			continue;
+		}
+		appendStringInfo(&cols, ", %s float8 NOT NULL, %s bigint NOT NULL",
+						 quote_identifier(psprintf("%s_spend", nm)),
+						 quote_identifier(psprintf("%s_impressions", nm)));
+		types[nc++] = FLOAT8OID;
+		types[nc++] = INT8OID;
+		if (g->def[c]->type == MM_GEN_PAID_WEEKLY)
+		{
+			appendStringInfo(&cols, ", %s float8 NOT NULL", quote_identifier(psprintf("%s_grps", nm)));
+			types[nc++] = FLOAT8OID;
+		}
+	}
+	for (int k = 0; k < MM_GEN_NFACTORS; k++)
+	{
+		appendStringInfo(&cols, ", %s float8 NOT NULL", quote_identifier(mm_gen_factor_names[k]));
+		types[nc++] = FLOAT8OID;
+	}
+	appendStringInfoString(&cols, ", holiday int NOT NULL");
+	types[nc++] = INT4OID;
+	exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, TB_WIDE), cols.data));
+
+	batch_init(&b, qualified(g, TB_WIDE), nc, types);
+	for (int t = 0; t < g->T; t++)
+	{
+		int			j = 0;
+
+		B_SET(&b, j++, DateADTGetDatum(g->start + 7 * t));
+		B_SET(&b, j++, Float8GetDatum(y[t]));
+		B_SET(&b, j++, Int64GetDatum(orders_week[t]));
+		for (int c = 0; c < g->C; c++)
+		{
+			double		xv = g->x[c * g->T + t];
+
+			if (g->def[c]->type == MM_GEN_OWNED)
+			{
+				B_SET(&b, j++, Int64GetDatum((int64) xv));
+				continue;
+			}
+			B_SET(&b, j++, Float8GetDatum(xv));
+			B_SET(&b, j++, Int64GetDatum((int64) g->impressions[c * g->T + t]));
+			if (g->def[c]->type == MM_GEN_PAID_WEEKLY)
+				B_SET(&b, j++, Float8GetDatum(g->grps[c * g->T + t]));
+		}
+		for (int k = 0; k < MM_GEN_NFACTORS; k++)
+			B_SET(&b, j++, Float8GetDatum(z[k * g->T + t]));
+		B_SET(&b, j++, Int32GetDatum((int32) holiday[t]));
+		batch_next(&b);
+	}
+	batch_flush(&b);
+	g->counts[TB_WIDE] = b.total;
+}
+
+/* truth_parameters, truth_contributions, truth_kpi. */
+static void
+write_truth(Gen *g, const MMGenParams *pp, const double *contrib, const double *mu,
+			const double *y)
+{
+	static const Oid ptypes[] = {TEXTOID, TEXTOID, FLOAT8OID, TEXTOID};
+	static const Oid ctypes[] = {DATEOID, TEXTOID, FLOAT8OID};
+	static const Oid ktypes[] = {DATEOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+	const int	nterms = MM_GEN_NFIXED + g->C;
+	Datum	   *term_txt = palloc(sizeof(Datum) * nterms);
+	Batch		b;
+
+	batch_init(&b, qualified(g, TB_TRUTH_PARAMS), lengthof(ptypes), ptypes);
+	param_row(&b, "model", "form", NAN, g->form == MM_FORM_MULTIPLICATIVE ? "multiplicative" : "additive");
+	param_row(&b, "model", "seed", (double) g->seed, NULL);
+	param_row(&b, "model", "level", g->level, NULL);
+	param_row(&b, "model", "base", pp->base, NULL);
+	param_row(&b, "model", "trend", pp->trend, NULL);
+	param_row(&b, "model", "season_cos1", pp->season_cos1, NULL);
+	param_row(&b, "model", "season_cos2", pp->season_cos2, NULL);
+	param_row(&b, "model", "season_peak", pp->season_peak, NULL);
+	param_row(&b, "model", "holiday", pp->holiday, NULL);
+	for (int k = 0; k < MM_GEN_NFACTORS; k++)
+		param_row(&b, "model", psprintf("gamma_%s", mm_gen_factor_names[k]), pp->gamma[k], NULL);
+	param_row(&b, "model", "noise_sd", pp->noise_sd, NULL);
+	param_row(&b, "model", "aov", g->o.aov, NULL);
+	param_row(&b, "model", "online_share", g->o.online_share, NULL);
+	for (int c = 0; c < g->C; c++)
+	{
+		const char *nm = g->def[c]->name;
+		const MMChannelSpec *s = &g->spec[c];
+		double		total_x = 0.0,
+					total_contrib = 0.0;
+		bool		paid = g->def[c]->type != MM_GEN_OWNED;
+
+		for (int t = 0; t < g->T; t++)
+		{
+			total_x += g->x[c * g->T + t];
+			total_contrib += contrib[(size_t) (MM_GEN_NFIXED + c) * g->T + t];
+		}
+		param_row(&b, nm, "type", NAN, channel_type_name(g->def[c]->type));
+		param_row(&b, nm, "input", NAN, paid ? "spend" : "sends");
+		param_row(&b, nm, "adstock", NAN, adstock_name(s->adstock));
+		param_row(&b, nm, "adstock_p1", s->adstock_p1, NULL);
+		param_row(&b, nm, "adstock_p2", s->adstock_p2, NULL);
+		param_row(&b, nm, "max_lag", s->max_lag, NULL);
+		param_row(&b, nm, "adstock_normalize", s->adstock_normalize ? 1.0 : 0.0, NULL);
+		param_row(&b, nm, "saturation", NAN, saturation_name(s->saturation));
+		param_row(&b, nm, "sat_p1", s->sat_p1, NULL);
+		param_row(&b, nm, "sat_p2", s->sat_p2, NULL);
+		param_row(&b, nm, "input_scale", s->input_scale, NULL);
+		param_row(&b, nm, "coef", s->coef, NULL);
+		param_row(&b, nm, "target", g->def[c]->target, NULL);
+		param_row(&b, nm, "total_input", total_x, NULL);
+		param_row(&b, nm, "total_spend", paid ? total_x : 0.0, NULL);
+		param_row(&b, nm, "total_contribution", total_contrib, NULL);
+		param_row(&b, nm, "roi", paid && total_x > 0 ? total_contrib / total_x : NAN, NULL);
+	}
+	batch_flush(&b);
+	g->counts[TB_TRUTH_PARAMS] = b.total;
+
+	term_txt[MM_GEN_TERM_BASE] = text_datum("base");
+	term_txt[MM_GEN_TERM_TREND] = text_datum("trend");
+	term_txt[MM_GEN_TERM_SEASON] = text_datum("seasonality");
+	term_txt[MM_GEN_TERM_HOLIDAY] = text_datum("holiday");
+	for (int k = 0; k < MM_GEN_NFACTORS; k++)
+		term_txt[MM_GEN_TERM_FACTOR0 + k] = text_datum(mm_gen_factor_names[k]);
+	for (int c = 0; c < g->C; c++)
+		term_txt[MM_GEN_NFIXED + c] = text_datum(g->def[c]->name);
+
+	batch_init(&b, qualified(g, TB_TRUTH_CONTRIB), lengthof(ctypes), ctypes);
+	for (int t = 0; t < g->T; t++)
+		for (int j = 0; j < nterms; j++)
+		{
+			B_SET(&b, 0, DateADTGetDatum(g->start + 7 * t));
+			B_SET(&b, 1, term_txt[j]);
+			B_SET(&b, 2, Float8GetDatum(contrib[(size_t) j * g->T + t]));
+			batch_next(&b);
+		}
+	batch_flush(&b);
+	g->counts[TB_TRUTH_CONTRIB] = b.total;
+
+	batch_init(&b, qualified(g, TB_TRUTH_KPI), lengthof(ktypes), ktypes);
+	for (int t = 0; t < g->T; t++)
+	{
+		B_SET(&b, 0, DateADTGetDatum(g->start + 7 * t));
+		B_SET(&b, 1, Float8GetDatum(mu[t]));
+		B_SET(&b, 2, Float8GetDatum(y[t] - mu[t]));
+		B_SET(&b, 3, Float8GetDatum(y[t]));
+		batch_next(&b);
+	}
+	batch_flush(&b);
+	g->counts[TB_TRUTH_KPI] = b.total;
+}
+
+/* Validate the channels argument into g->def / g->spec. */
+static void
+parse_channels(Gen *g, ArrayType *arr)
+{
+	Datum	   *values;
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"channels\" must be one-dimensional")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"channels\" must not be empty")));
+	if (n > MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("too many channels"),
+				 errdetail("Got %d; the vocabulary has %d channels.", n, MAX_CHANNELS)));
+	for (int i = 0; i < n; i++)
+	{
+		char	   *name;
+		const MMGenChannelDef *def;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("array \"channels\" must not contain nulls")));
+		name = TextDatumGetCString(values[i]);
+		def = mm_gen_channel_find(name);
+		if (def == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown channel \"%s\"", name),
+					 errhint("Known channels: tv, radio, ooh, print (weekly paid); search, social, "
+							 "display, video, affiliate (daily paid); email, push, sms (owned).")));
+		for (int j = 0; j < i; j++)
+			if (g->def[j] == def)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("channel \"%s\" is listed twice", name)));
+		g->def[i] = def;
+		g->spec[i] = def->spec;
+	}
+	g->C = n;
+}
+
+Datum
+generate_raw_data(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"target_schema", "seed", "weeks", "start_date",
+	"channels", "form", "events", "options"};
+	Gen		   *g = palloc0(sizeof(Gen));
+	char	   *schema_name;
+	char	   *form;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			nsp;
+	int			save_nestlevel;
+	int			ndaily = 0,
+				nowned = 0;
+	double	   *holiday,
+			   *z,
+			   *contrib,
+			   *mu,
+			   *y,
+			   *work,
+			   *conv_rev,
+			   *target;
+	bool	   *paid;
+	int64	   *conv,
+			   *orders_week;
+	MMGenParams params;
+	MMGenModel	model;
+
+	for (int i = 0; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			mm_null_argument(argnames[i]);
+
+	schema_name = NameStr(*PG_GETARG_NAME(0));
+	g->seed = PG_GETARG_INT64(1);
+	g->T = PG_GETARG_INT32(2);
+	g->start = PG_GETARG_DATEADT(3);
+	form = text_to_cstring(PG_GETARG_TEXT_PP(5));
+	g->events = PG_GETARG_INT64(6);
+	parse_options(PG_GETARG_JSONB_P(7), &g->o);
+	g->F = g->o.forecast_weeks;
+
+	if (schema_name[0] == '\0' || strcmp(schema_name, "mixmodel") == 0 ||
+		strcmp(schema_name, "information_schema") == 0 || strncmp(schema_name, "pg_", 3) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target_schema \"%s\" is not allowed", schema_name),
+				 errhint("Generate into a schema of your own, for example 'raw'.")));
+	if (g->T < 53 || g->T > 520)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weeks must be in the range [53, 520]"),
+				 errdetail("Got %d.", g->T),
+				 errhint("The model has a yearly seasonality, so it needs more than a year.")));
+	if (DATE_NOT_FINITE(g->start) || g->start < ymd_date(1990, 1, 1) || g->start > ymd_date(2200, 12, 31))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start_date must be between 1990-01-01 and 2200-12-31")));
+	if (date_weekday(g->start) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start_date must be a Monday"),
+				 errdetail("Got %s.", DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(g->start)))),
+				 errhint("Weeks start on Monday; use date_trunc('week', d)::date.")));
+	if (strcmp(form, "additive") == 0)
+		g->form = MM_FORM_ADDITIVE;
+	else if (strcmp(form, "multiplicative") == 0)
+		g->form = MM_FORM_MULTIPLICATIVE;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("form must be \"additive\" or \"multiplicative\""),
+				 errdetail("Got \"%s\".", form)));
+	if (g->events < 1000 || g->events > 1000000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events must be in the range [1000, 1000000000]"),
+				 errdetail("Got %lld.", (long long) g->events)));
+	parse_channels(g, PG_GETARG_ARRAYTYPE_P(4));
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	g->D = 7 * g->T;
+	/* about 20% of events are online conversions (doc/generator.md) */
+	g->level = 0.2 * (double) g->events / g->T * g->o.aov / g->o.online_share;
+	for (int c = 0; c < g->C; c++)
+	{
+		if (g->def[c]->type == MM_GEN_PAID_DAILY)
+			ndaily++;
+		if (g->def[c]->type == MM_GEN_OWNED)
+			nowned++;
+	}
+	g->ntouch = (ndaily + nowned) * g->o.campaigns;
+	g->x = palloc0(sizeof(double) * g->C * g->T);
+	g->impressions = palloc0(sizeof(double) * g->C * g->T);
+	g->grps = palloc0(sizeof(double) * g->C * g->T);
+	g->touch_channel = palloc(sizeof(Datum) * Max(g->ntouch, 1));
+	g->touch_campaign = palloc(sizeof(Datum) * Max(g->ntouch, 1));
+	g->touch_clicks = palloc0(sizeof(double) * Max((size_t) g->D * g->ntouch, 1));
+	holiday = palloc(sizeof(double) * g->T);
+	z = palloc(sizeof(double) * MM_GEN_NFACTORS * g->T);
+	contrib = palloc(sizeof(double) * (MM_GEN_NFIXED + g->C) * g->T);
+	mu = palloc(sizeof(double) * g->T);
+	y = palloc(sizeof(double) * g->T);
+	work = palloc(sizeof(double) * 3 * g->T);
+	conv = palloc(sizeof(int64) * g->D);
+	conv_rev = palloc(sizeof(double) * g->D);
+	orders_week = palloc(sizeof(int64) * g->T);
+	target = palloc(sizeof(double) * g->C);
+	paid = palloc(sizeof(bool) * g->C);
+
+	g->r = mm_rng_create(mm_gen_seed(g->seed, 0));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "generate: SPI_connect failed");
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+
+	/* the schema, and no table of ours in it unless asked to replace */
+	g->schema = pstrdup(quote_identifier(schema_name));
+	nsp = get_namespace_oid(schema_name, true);
+	if (!OidIsValid(nsp))
+	{
+		exec_sql(psprintf("CREATE SCHEMA %s", g->schema));
+		nsp = get_namespace_oid(schema_name, false);
+	}
+	for (int i = 0; i < NTABLES; i++)
+		if (OidIsValid(get_relname_relid(table_names[i], nsp)))
+		{
+			if (!g->o.replace)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_TABLE),
+						 errmsg("table \"%s.%s\" already exists", schema_name, table_names[i]),
+						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
+			exec_sql(psprintf("DROP TABLE %s", qualified(g, i)));
+		}
+	for (int i = 0; i < NTABLES; i++)
+		if (table_columns[i] != NULL)
+			exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, i), table_columns[i]));
+
+	write_factors(g, z);
+	write_daily_media(g);
+	write_weekly_media(g);
+	write_sends(g);
+	write_holidays(g, holiday);
+
+	for (int c = 0; c < g->C; c++)
+	{
+		target[c] = g->def[c]->target;
+		paid[c] = g->def[c]->type != MM_GEN_OWNED;
+		/* weekly spend is a sum of cents: say so exactly, not with float dust */
+		if (paid[c])
+			for (int t = 0; t < g->T; t++)
+				g->x[c * g->T + t] = round_cents(g->x[c * g->T + t]);
+	}
+	model.form = g->form;
+	model.T = g->T;
+	model.C = g->C;
+	model.level = g->level;
+	model.noise = g->o.noise;
+	model.x = g->x;
+	model.target = target;
+	model.paid = paid;
+	model.year_phase = work;	/* reuse: the core's work starts after */
+	model.holiday = holiday;
+	model.z = z;
+	model.spec = g->spec;
+	{
+		double	   *phase = palloc(sizeof(double) * g->T);
+		MMStatus	st;
+
+		for (int t = 0; t < g->T; t++)
+			phase[t] = date_year_phase(g->start + 7 * t);
+		model.year_phase = phase;
+		st = mm_gen_truth(g->r, &model, &params, contrib, mu, y, work);
+		if (st == MM_EDOM)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("generated KPI is not positive"),
+					 errhint("Lower the \"noise\" option.")));
+		mixmodel_check_core(st, "generate_raw_data");
+	}
+
+	write_conversions(g, y, conv, conv_rev, orders_week);
+	write_events(g, conv, conv_rev);
+	write_wide(g, y, orders_week, z, holiday);
+	write_truth(g, &params, contrib, mu, y);
+
+	AtEOXact_GUC(false, save_nestlevel);
+	SPI_finish();
+
+	for (int i = 0; i < NTABLES; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(table_names[i]);
+		values[1] = Int64GetDatum(g->counts[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
