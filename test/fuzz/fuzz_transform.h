@@ -1,5 +1,6 @@
 /*
- * fuzz_transform.h: random-input properties of the transform core (adstock).
+ * fuzz_transform.h: random-input properties of the transform core (adstock,
+ * saturation).
  *
  * Header-only so that the seeded unit test (test/unit/test_fuzz.c) and the
  * long sanitizer run (test/fuzz/fuzz_main.c, test/fuzz/run) share one engine.
@@ -12,13 +13,17 @@
  *   - normalised weights sum to 1; normalised adstock never exceeds the input's
  *     mass (windowed) or maximum (recursive);
  *   - the interruptible and plain convolutions, the recursion and its one-step
- *     form, and aliased and separate outputs agree to the last bit.
+ *     form, and aliased and separate outputs agree to the last bit;
+ *   - saturation curves are finite, within [0, sup], non-decreasing, with a
+ *     non-negative derivative, and their inverse undoes them where the curve
+ *     is not flat; outside the range the inverse is NaN.
  * A crash or sanitizer report is a failure too (test/fuzz/run builds with ASan
  * and UBSan).
  */
 #ifndef MM_FUZZ_TRANSFORM_H
 #define MM_FUZZ_TRANSFORM_H
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,6 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "math/adstock.h"
+#include "math/saturation.h"
 
 #define FUZZ_MAX_N	600			/* longest series */
 #define FUZZ_MAX_L	300			/* most lag weights */
@@ -35,11 +41,11 @@ typedef struct FuzzResult
 {
 	long		cases;
 	long		failures;
-	long		interrupts;		/* interrupt callbacks seen */
 	char		first[512];		/* first failure, with its case number */
 } FuzzResult;
 
 static FuzzResult *fuzz_current;
+static bool fuzz_verbose;		/* print every failure, not only the first */
 
 static void
 fuzz_fail(long c, const char *what, double a, double b)
@@ -47,12 +53,14 @@ fuzz_fail(long c, const char *what, double a, double b)
 	if (fuzz_current->failures++ == 0)
 		snprintf(fuzz_current->first, sizeof(fuzz_current->first),
 				 "case %ld: %s (%.17g, %.17g)", c, what, a, b);
+	if (fuzz_verbose)
+		printf("fuzz: case %ld: %s (%.17g, %.17g)\n", c, what, a, b);
 }
 
+/* The interrupt callback: nothing to interrupt here, but it must be callable. */
 static void
 fuzz_interrupt(void)
 {
-	fuzz_current->interrupts++;
 }
 
 /* A probability in [0, 1], often exactly at or next to an end. */
@@ -344,9 +352,124 @@ fuzz_relative_lambda(gsl_rng *r, long c)
 		fuzz_fail(c, "relative lambda: T < 1 accepted", 0.5, 0);
 }
 
-/* Run `cases` random cases from `seed`; failures are counted in *res. */
+/* A positive value 10^U(-e, e), sometimes exactly 1. */
+static double
+fuzz_positive(gsl_rng *r, double e)
+{
+	if (gsl_rng_uniform_int(r, 8) == 0)
+		return 1.0;
+	return pow(10.0, e * (2.0 * gsl_rng_uniform(r) - 1.0));
+}
+
+/*
+ * Saturation with valid parameters at spends a <= b.  "extreme" draws
+ * parameters over 10^+-100 and spends up to 1e300; otherwise parameters over
+ * 10^+-6 and spends up to 1e12 (money in any currency).
+ */
 static void
-fuzz_transform(unsigned long seed, long cases, FuzzResult *res)
+fuzz_saturation(gsl_rng *r, long c, bool extreme)
+{
+	MMSaturationKind kind = (MMSaturationKind) gsl_rng_uniform_int(r, 5);
+	double		e = extreme ? 100.0 : 6.0;
+	double		p1 = fuzz_positive(r, e),
+				p2 = fuzz_positive(r, e),
+				sup,
+				a,
+				b,
+				sa,
+				sb,
+				da,
+				u,
+				inv;
+
+	switch (kind)
+	{
+		case MM_SAT_HILL:
+			p1 = fuzz_positive(r, 2.0);	/* shape alpha in [0.01, 100] */
+			sup = 1.0;
+			break;
+		case MM_SAT_LOGISTIC:
+			sup = 1.0;
+			break;
+		case MM_SAT_MICHAELIS_MENTEN:
+		case MM_SAT_TANH:
+			sup = p1;
+			break;
+		default:
+			p1 = fuzz_unit(r);	/* power theta in (0, 1] */
+			if (p1 == 0.0)
+				p1 = 1.0;
+			sup = INFINITY;
+			break;
+	}
+	a = extreme ? fuzz_magnitude(r) : (gsl_rng_uniform_int(r, 8) == 0 ? 0.0 : fuzz_positive(r, 12.0));
+	b = a + (extreme ? fuzz_magnitude(r) : fuzz_positive(r, 12.0));
+	sa = mm_saturation(kind, p1, p2, a);
+	sb = mm_saturation(kind, p1, p2, b);
+	da = mm_saturation_deriv(kind, p1, p2, a);
+
+	if (!isfinite(sa) || sa < 0.0 || sa > sup * (1.0 + 4 * DBL_EPSILON))
+		fuzz_fail(c, "saturation: value not finite or outside [0, sup]", a, sa);
+	/* V a / (K + a) and friends may lose an ulp: non-decreasing to 4 eps */
+	if (!(sb >= sa * (1.0 - 4 * DBL_EPSILON)))
+		fuzz_fail(c, "saturation: decreasing", sa, sb);
+	if (isnan(da) || da < 0.0)
+		fuzz_fail(c, "saturation: derivative NaN or negative", a, da);
+	if (a > 0.0 && !extreme && !isfinite(da))
+		fuzz_fail(c, "saturation: derivative not finite at a positive spend", a, da);
+
+	/* the inverse undoes the curve where it is neither flat nor at 0 */
+	u = sa;
+	if (a >= 1e-6 && a <= 1e12 && u > 1e-6 * fmin(sup, 1e300) && u < 0.999 * sup)
+	{
+		inv = mm_saturation_inverse(kind, p1, p2, u);
+		if (!(fabs(inv - a) <= 1e-6 * a))
+			fuzz_fail(c, "saturation: inverse does not undo the curve", a, inv);
+	}
+	if (!isnan(mm_saturation_inverse(kind, p1, p2, -fuzz_positive(r, e))))
+		fuzz_fail(c, "saturation: inverse of a negative level is not NaN", p1, p2);
+	if (isfinite(sup) && !isnan(mm_saturation_inverse(kind, p1, p2, sup)))
+		fuzz_fail(c, "saturation: inverse of the supremum is not NaN", p1, sup);
+	if (!isnan(mm_saturation_inverse(kind, p1, p2, NAN)))
+		fuzz_fail(c, "saturation: inverse of NaN is not NaN", p1, p2);
+
+	if (kind == MM_SAT_HILL)
+	{
+		double		x = mm_hill_inflection(p1, p2);
+
+		if (!(p1 <= 1.0 ? x == 0.0 : x > 0.0 && x < p2))
+			fuzz_fail(c, "hill: inflection outside (0, K) or not 0 for alpha <= 1", p1, x);
+	}
+}
+
+/* Robyn's relative K lies between gamma max and max (legacy: min and max). */
+static void
+fuzz_relative_k(gsl_rng *r, long c, double *x)
+{
+	int			n = 1 + (int) gsl_rng_uniform_int(r, FUZZ_MAX_N);
+	double		gamma = fuzz_unit(r);
+	double		max = fuzz_series(r, n, x),
+				min = max,
+				k;
+
+	if (gamma == 0.0)
+		gamma = 5e-324;
+	for (int t = 0; t < n; t++)
+		min = fmin(min, x[t]);
+	k = mm_hill_relative_k(x, n, gamma, 0);
+	if (!(k >= 0.0 && k <= max))
+		fuzz_fail(c, "hill relative K: outside [0, max]", max, k);
+	k = mm_hill_relative_k(x, n, gamma, 1);
+	if (!(k >= min * (1.0 - 4 * DBL_EPSILON) && k <= max * (1.0 + 4 * DBL_EPSILON)))
+		fuzz_fail(c, "hill relative K (legacy): outside [min, max]", min, k);
+}
+
+/*
+ * Run `cases` random cases from `seed`; failures are counted in *res.
+ * extreme widens the saturation draws (see fuzz_saturation).
+ */
+static void
+fuzz_transform(unsigned long seed, long cases, bool extreme, FuzzResult *res)
 {
 	static double x[FUZZ_MAX_N],
 				out[FUZZ_MAX_N],
@@ -359,10 +482,16 @@ fuzz_transform(unsigned long seed, long cases, FuzzResult *res)
 	gsl_rng_set(r, seed);
 	for (long c = 0; c < cases; c++)
 	{
-		switch (gsl_rng_uniform_int(r, 4))
+		switch (gsl_rng_uniform_int(r, 6))
 		{
 			case 0:
 				fuzz_invalid_weights(r, c, w);
+				break;
+			case 4:
+				fuzz_saturation(r, c, extreme);
+				break;
+			case 5:
+				fuzz_relative_k(r, c, x);
 				break;
 			case 1:
 				fuzz_recursive(r, c, x, out, out2);

@@ -11,8 +11,8 @@ test_fuzz(void)
 {
 	FuzzResult	res;
 
-	fuzz_transform(20261123, 20000, &res);
-	UNIT_OK(res.failures == 0, "fuzz: %ld random adstock cases (seed 20261123) keep every property",
+	fuzz_transform(20261123, 20000, false, &res);
+	UNIT_OK(res.failures == 0, "fuzz: %ld random adstock and saturation cases (seed 20261123) keep every property",
 			res.cases);
 	if (res.failures > 0)
 		printf("#   %ld failures; first: %s\n", res.failures, res.first);
