@@ -3,6 +3,20 @@
 CREATE EXTENSION mixmodel;
 SELECT mixmodel.version() AS mixmodel_version;
 
+-- ingest: generated raw data
+-- Two years of raw marketing data in schema raw, as the sources deliver it,
+-- drawn from a known model (seed 42) whose truth is stored beside it.
+\echo
+\echo 'Generated raw data: tables and row counts (schema raw)'
+SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 104, events => 50000);
+\echo 'First 4 weeks, Robyn-style (raw.weekly_wide)'
+SELECT week, round(revenue) AS revenue, round(tv_spend) AS tv, round(search_spend) AS search,
+       round(social_spend) AS social, round(display_spend) AS display, email_sends AS email
+  FROM raw.weekly_wide ORDER BY week LIMIT 4;
+\echo 'The truth to recover: ROI of each paid channel (raw.truth_parameters)'
+SELECT channel, round(value::numeric, 2) AS true_roi
+  FROM raw.truth_parameters WHERE parameter = 'roi' AND value IS NOT NULL ORDER BY channel;
+
 -- transforms: adstock
 -- An 8-week media plan for three channels, generated here.  Adstock spreads
 -- each week's spend over the weeks after it: TV keeps working for weeks
