@@ -21,6 +21,7 @@ main(void)
 	test_formula();
 	test_saturation();
 	test_generate();
+	test_ridge();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -35,5 +35,6 @@ void		test_fuzz(void);
 void		test_formula(void);
 void		test_saturation(void);
 void		test_generate(void);
+void		test_ridge(void);
 
 #endif
