@@ -34,7 +34,8 @@ ensure_packages() {
 # Builds, installs and tests share one installed copy of the extension, so
 # they hold one lock (several developers may work in one tree).
 mm_lock() {
-	exec 9>"${TMPDIR:-/tmp}/mixmodel-build.lock"
+	# (a new name: the old lock file is held by a server orphaned before the fix below)
+	exec 9>"${TMPDIR:-/tmp}/mixmodel-build-2.lock"
 	flock 9
 }
 
@@ -46,6 +47,8 @@ build_install() {
 }
 
 # Run "$@" with PG* variables pointing at a fresh cluster that is dropped afterwards.
+# The server must not inherit the lock (fd 9): if the run is killed before
+# pg_virtualenv drops the cluster, an orphaned server would hold it for ever.
 in_cluster() {
-	pg_virtualenv -t -v "$PGVER" -o max_parallel_workers_per_gather=2 -o shared_preload_libraries= "$@"
+	pg_virtualenv -t -v "$PGVER" -o max_parallel_workers_per_gather=2 -o shared_preload_libraries= "$@" 9>&-
 }

@@ -127,7 +127,8 @@ SELECT DISTINCT typ, 'NULL', 'NULL' FROM garden_value;
 
 -- Normal values by argument name, where the argument's DEFAULT or its type's
 -- normal value would be rejected before the other arguments are looked at.
--- Order: this table, then the argument's DEFAULT, then the type's normal value.
+-- Order: a row for this function, a DEFAULT other than NULL, a row for every
+-- function, a DEFAULT NULL, the type's normal value.
 CREATE TEMP TABLE garden_normal (argname text, typ regtype, expr text, fname text);
 INSERT INTO garden_normal (argname, typ, expr) VALUES
   ('granularity', 'text', '''week'''), ('week_start', 'text', '''monday'''),
@@ -135,9 +136,11 @@ INSERT INTO garden_normal (argname, typ, expr) VALUES
   ('goal', 'text', '''budget'''), ('category', 'text', '''metric'''),
   ('theta', 'float8', '0.5'), ('shape', 'float8', '2'), ('k', 'float8', '2'), ('vmax', 'float8', '10'),
   ('max_lag', 'int4', '4'), ('peak', 'int4', '1'), ('peak', 'float8', '1');
--- The same for one function only (fname wins over a row for every function).
+-- The same for one function only.
 INSERT INTO garden_normal (fname, argname, typ, expr) VALUES
-  ('adstock_weights', 'shape', 'float8', 'NULL'), ('adstock_weights', 'peak', 'float8', 'NULL');
+  ('adstock_weights', 'shape', 'float8', 'NULL'), ('adstock_weights', 'peak', 'float8', 'NULL'),
+  ('saturation', 'kind', 'text', '''hill'''), ('saturation_deriv', 'kind', 'text', '''hill'''),
+  ('saturation_inverse', 'kind', 'text', '''hill''');
 
 -- Functions the test must not call, with the reason (printed on every run).
 CREATE TEMP TABLE garden_exclude (fn regprocedure PRIMARY KEY, reason text NOT NULL);
@@ -218,9 +221,11 @@ BEGIN
         normals := ARRAY(
             SELECT coalesce(
                        (SELECT g.expr FROM pg_temp.garden_normal g
-                         WHERE g.argname = names[i] AND g.typ = types[i]
-                           AND (g.fname IS NULL OR g.fname = f.proname)
-                         ORDER BY g.fname NULLS LAST LIMIT 1),
+                         WHERE g.argname = names[i] AND g.typ = types[i] AND g.fname = f.proname),
+                       CASE WHEN pg_get_function_arg_default(f.oid, pos[i]) !~* '^NULL(::.*)?$'
+                            THEN pg_get_function_arg_default(f.oid, pos[i]) END,
+                       (SELECT g.expr FROM pg_temp.garden_normal g
+                         WHERE g.argname = names[i] AND g.typ = types[i] AND g.fname IS NULL),
                        pg_get_function_arg_default(f.oid, pos[i]),
                        (SELECT gv.expr FROM pg_temp.garden_value gv
                          WHERE gv.typ = types[i] AND gv.normal),
