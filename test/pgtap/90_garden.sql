@@ -131,7 +131,7 @@ SELECT DISTINCT typ, 'NULL', 'NULL' FROM garden_value;
 -- function, a DEFAULT NULL, the type's normal value.
 CREATE TEMP TABLE garden_normal (argname text, typ regtype, expr text, fname text);
 INSERT INTO garden_normal (argname, typ, expr) VALUES
-  ('granularity', 'text', '''week'''), ('week_start', 'text', '''monday'''),
+  ('granularity', 'text', '''week'''), ('week_start', 'text', '''monday'''), ('rule', 'text', '''channel = tv'''),
   ('variant', 'text', '''cdf'''), ('kind', 'text', '''geometric_windowed'''), ('form', 'text', '''additive'''),
   ('goal', 'text', '''budget'''), ('category', 'text', '''metric'''),
   ('theta', 'float8', '0.5'), ('shape', 'float8', '2'), ('k', 'float8', '2'), ('vmax', 'float8', '10'),
@@ -141,6 +141,37 @@ INSERT INTO garden_normal (fname, argname, typ, expr) VALUES
   ('adstock_weights', 'shape', 'float8', 'NULL'), ('adstock_weights', 'peak', 'float8', 'NULL'),
   ('saturation', 'kind', 'text', '''hill'''), ('saturation_deriv', 'kind', 'text', '''hill'''),
   ('saturation_inverse', 'kind', 'text', '''hill''');
+
+-- State the calls can find: objects named 'tv' (the normal text), made through
+-- the extension's own API.  A statement that fails is printed, not fatal.
+CREATE TEMP TABLE garden_setup (id serial, sql text, sqlstate text, message text);
+INSERT INTO garden_setup (sql) VALUES
+  ($$SELECT mixmodel.add_field('tv', category => 'metric', data_type => 'number')$$),
+  ($$SELECT mixmodel.add_dataset_rule('tv', 'garden_src', granularity => 'week', date_column => 'week',
+        mappings => '{"dimensions": {"channel": "channel", "geo": "geo"},
+                      "metrics": {"spend": {"op": "sum", "column": "spend"}, "tv": {"op": "sum", "column": "impressions"},
+                                  "revenue": {"op": "sum", "column": "revenue"}, "orders": {"op": "sum", "column": "orders"}}}')$$),
+  ($$SELECT * FROM mixmodel.sync()$$),
+  ($$SELECT mixmodel.add_touchpoint('tv', rule => 'channel = tv', volume_metric => 'tv', spend_metric => 'spend')$$),
+  ($$SELECT mixmodel.add_conversion('tv', rule => 'channel = tv', metric => 'orders', revenue_metric => 'revenue')$$);
+DO $$
+DECLARE
+    st record;
+    code text;
+    msg text;
+BEGIN
+    FOR st IN SELECT * FROM pg_temp.garden_setup ORDER BY id LOOP
+        BEGIN
+            EXECUTE st.sql;
+            code := '00000';
+            msg := NULL;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+        END;
+        UPDATE pg_temp.garden_setup SET sqlstate = code, message = msg WHERE id = st.id;
+    END LOOP;
+END
+$$;
 
 -- Functions the test must not call, with the reason (printed on every run).
 CREATE TEMP TABLE garden_exclude (fn regprocedure PRIMARY KEY, reason text NOT NULL);
@@ -411,6 +442,8 @@ SELECT diag(format('garden: %s calls of %s functions in %s s',
 SELECT diag(format('garden: %s %s', sqlstate, count(*)))
   FROM pg_temp.garden_call GROUP BY sqlstate ORDER BY sqlstate;
 SELECT diag('garden: excluded ' || fn::text || ': ' || reason) FROM pg_temp.garden_exclude;
+SELECT diag(format('garden: set-up statement %s fails with %s %s', id, sqlstate, message))
+  FROM pg_temp.garden_setup WHERE sqlstate <> '00000' ORDER BY id;
 SELECT diag(format('garden: normal call of %s fails with %s %s', fn, sqlstate, message))
   FROM pg_temp.garden_call WHERE label = 'normal' AND how IN ('select', 'call', 'aggregate', 'window')
    AND sqlstate <> '00000' ORDER BY fn::text;
