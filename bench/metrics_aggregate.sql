@@ -1,0 +1,84 @@
+-- bench/metrics_aggregate.sql: the fit-metric aggregates r2, rmse, mape, smape and
+-- nrmse over 10 M (actual, predicted) rows, against the same five metrics written
+-- with built-in aggregates (sum, avg, var_pop, min, max) over the same rows.
+-- Both run with up to 2 parallel workers; the line says whether the mixmodel
+-- query used partial aggregation, and whether the two sets of results agree
+-- (relative 1e-9).  Target: ratio <= 1.5.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET jit = off;
+SET max_parallel_workers_per_gather = 2;
+
+SELECT count(*) = 5 AS have_metrics
+  FROM unnest(ARRAY['r2', 'rmse', 'mape', 'smape', 'nrmse']) f
+ WHERE to_regprocedure(format('mixmodel.%s(float8, float8)', f)) IS NOT NULL \gset
+\if :have_metrics
+CREATE UNLOGGED TABLE bench_fit AS
+SELECT actual, actual * (1 + ((i * 7919) % 201 - 100) / 1000.0)::float8 AS predicted
+  FROM (SELECT i, (1000 + (i * 104729) % 5000)::float8 AS actual
+          FROM generate_series(1::int8, 10000000) i) s;
+VACUUM ANALYZE bench_fit;
+
+CREATE FUNCTION pg_temp.bench_best(queries text[], runs int) RETURNS float8[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    best float8[] := array_fill('Infinity'::float8, ARRAY[cardinality(queries)]);
+    t0 timestamptz;
+BEGIN
+    FOR r IN 1 .. runs LOOP
+        FOR q IN 1 .. cardinality(queries) LOOP
+            t0 := clock_timestamp();
+            EXECUTE queries[q];
+            best[q] := least(best[q], extract(epoch FROM clock_timestamp() - t0));
+        END LOOP;
+    END LOOP;
+    RETURN best;
+END
+$$;
+
+CREATE FUNCTION pg_temp.bench_metrics_aggregate() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    figure text := 'SELECT ARRAY[mixmodel.r2(actual, predicted), mixmodel.rmse(actual, predicted),
+                                 mixmodel.mape(actual, predicted), mixmodel.smape(actual, predicted),
+                                 mixmodel.nrmse(actual, predicted)] FROM bench_fit';
+    baseline text := 'SELECT ARRAY[1 - sum((actual - predicted) ^ 2) / (var_pop(actual) * count(*)),
+                                   sqrt(avg((actual - predicted) ^ 2)),
+                                   avg(abs((actual - predicted) / actual)) FILTER (WHERE actual <> 0),
+                                   avg(CASE WHEN abs(actual) + abs(predicted) = 0 THEN 0
+                                            ELSE 2 * abs(actual - predicted) / (abs(actual) + abs(predicted)) END),
+                                   sqrt(avg((actual - predicted) ^ 2)) / (max(actual) - min(actual))]
+                       FROM bench_fit';
+    plan text;
+    got float8[];
+    want float8[];
+    agree bool;
+    t float8[];
+BEGIN
+    SELECT string_agg(l, E'\n') INTO plan FROM (SELECT * FROM pg_temp.bench_explain(figure)) e(l);
+    EXECUTE figure INTO got;
+    EXECUTE baseline INTO want;
+    agree := (SELECT bool_and(abs(g - w) <= 1e-9 * greatest(abs(w), 1e-300))
+                FROM unnest(got, want) u(g, w));
+    t := pg_temp.bench_best(ARRAY[baseline, figure], 3);
+    RETURN format('metrics_aggregate: r2, rmse, mape, smape, nrmse over %s rows: %s s; baseline with built-in aggregates: %s s; ratio %s (target <= 1.50) %s; %s; results %s',
+                  (SELECT count(*) FROM bench_fit), round(t[2]::numeric, 2), round(t[1]::numeric, 2),
+                  round((t[2] / t[1])::numeric, 2),
+                  CASE WHEN t[2] / t[1] <= 1.5 THEN 'met' ELSE 'NOT MET' END,
+                  CASE WHEN plan LIKE '%Partial Aggregate%' THEN 'parallel partial aggregation'
+                       ELSE 'NO partial aggregation' END,
+                  CASE WHEN agree THEN 'agree to 1e-9' ELSE format('DIFFER: %s vs %s', got, want) END);
+END
+$$;
+
+CREATE FUNCTION pg_temp.bench_explain(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
+END
+$$;
+
+SELECT pg_temp.bench_metrics_aggregate();
+
+DROP TABLE bench_fit;
+\else
+SELECT 'metrics_aggregate: skipped (mixmodel.r2, rmse, mape, smape and nrmse are not all installed yet)';
+\endif
