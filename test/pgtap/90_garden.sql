@@ -18,6 +18,8 @@
 --   57014   statement timeout (5 s): a missing size limit or CHECK_FOR_INTERRUPTS
 --   P0001 / P0004  a PL/pgSQL RAISE without a SQLSTATE, a failed ASSERT
 -- A backend crash ends the psql session, so the file stops short of its plan.
+-- Normal calls of PARALLEL SAFE functions are repeated in a parallel worker
+-- (force_parallel_mode); a different outcome there means a wrong label.
 --
 -- To exercise a new argument type, add its values to garden_value; to give an
 -- argument a better normal value than its type's, add it to garden_normal.
@@ -25,7 +27,7 @@
 -- are printed on every run.  Everything runs inside this file's transaction,
 -- which is rolled back, so functions that write or drop are called too.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 SET LOCAL client_min_messages = warning;
 
@@ -177,7 +179,8 @@ $$;
 CREATE TEMP TABLE garden_exclude (fn regprocedure PRIMARY KEY, reason text NOT NULL);
 
 CREATE TEMP TABLE garden_call (id serial PRIMARY KEY, fn regprocedure, how text, label text,
-                               sql text, guc text, sqlstate text, message text, ms float8);
+                               sql text, guc text, parallel bool DEFAULT false,
+                               sqlstate text, message text, ms float8);
 
 -- Polymorphic arguments take float8 values; domains those of their base type.
 CREATE FUNCTION pg_temp.garden_type(t regtype) RETURNS regtype LANGUAGE sql STABLE AS $$
@@ -369,9 +372,15 @@ BEGIN
         IF c.guc IS NOT NULL THEN
             PERFORM set_config('mixmodel.max_array_length', c.guc, true);
         END IF;
+        IF c.parallel THEN
+            PERFORM set_config('force_parallel_mode', 'regress', true);
+        END IF;
         EXECUTE c.sql;
         IF c.guc IS NOT NULL THEN
             PERFORM set_config('mixmodel.max_array_length', saved, true);
+        END IF;
+        IF c.parallel THEN
+            PERFORM set_config('force_parallel_mode', 'off', true);
         END IF;
     EXCEPTION
         WHEN query_canceled OR assert_failure THEN
@@ -387,6 +396,16 @@ END
 $$;
 
 SELECT pg_temp.garden_plan();
+
+-- Normal calls of functions labelled PARALLEL SAFE run again under
+-- force_parallel_mode, which runs the query in a parallel worker where it can
+-- (calls the planner folds to a constant, IMMUTABLE ones, stay in the leader).
+-- An outcome that differs from the leader's is a wrong label.
+INSERT INTO garden_call (fn, how, label, sql, parallel)
+SELECT c.fn, c.how || ' in a parallel worker', c.label, c.sql, true
+  FROM garden_call c JOIN pg_proc p ON p.oid = c.fn
+ WHERE p.proparallel = 's' AND c.label = 'normal' AND c.how IN ('select', 'aggregate', 'window')
+ ORDER BY c.id;
 SELECT pg_backend_pid() AS garden_pid \gset
 
 -- One top-level statement per call, so that statement_timeout applies to each.
@@ -412,6 +431,16 @@ SELECT is_empty($$
         OR sqlstate IN ('57014', 'P0001', 'P0004')
      ORDER BY id
 $$, 'no call raised an internal error, ran out of memory, timed out or lacked a SQLSTATE');
+
+SELECT is_empty($$
+    SELECT w.fn::text || ' [' || w.how || ']: ' || w.sqlstate || ' ' || coalesce(w.message, '')
+           || ' (in the leader: ' || l.sqlstate || ')'
+      FROM pg_temp.garden_call w
+      JOIN pg_temp.garden_call l ON l.fn = w.fn AND l.label = w.label
+                                AND w.how = l.how || ' in a parallel worker'
+     WHERE w.parallel AND w.sqlstate IS DISTINCT FROM l.sqlstate
+     ORDER BY w.id
+$$, 'every function labelled PARALLEL SAFE behaves the same in a parallel worker');
 
 SELECT is_empty($$
     SELECT DISTINCT p.oid::regprocedure::text || ': no garden values for type ' || format_type(t, NULL)
