@@ -179,7 +179,7 @@ $$;
 CREATE TEMP TABLE garden_exclude (fn regprocedure PRIMARY KEY, reason text NOT NULL);
 
 CREATE TEMP TABLE garden_call (id serial PRIMARY KEY, fn regprocedure, how text, label text,
-                               sql text, guc text, parallel bool DEFAULT false,
+                               sql text, guc text, parallel bool DEFAULT false, after int,
                                sqlstate text, message text, ms float8);
 
 -- Polymorphic arguments take float8 values; domains those of their base type.
@@ -400,9 +400,10 @@ SELECT pg_temp.garden_plan();
 -- Normal calls of functions labelled PARALLEL SAFE run again under
 -- force_parallel_mode, which runs the query in a parallel worker where it can
 -- (calls the planner folds to a constant, IMMUTABLE ones, stay in the leader).
--- An outcome that differs from the leader's is a wrong label.
-INSERT INTO garden_call (fn, how, label, sql, parallel)
-SELECT c.fn, c.how || ' in a parallel worker', c.label, c.sql, true
+-- An outcome that differs from the leader's is a wrong label.  Each runs right
+-- after its leader call, so that other calls cannot change what it finds.
+INSERT INTO garden_call (fn, how, label, sql, parallel, after)
+SELECT c.fn, c.how || ' in a parallel worker', c.label, c.sql, true, c.id
   FROM garden_call c JOIN pg_proc p ON p.oid = c.fn
  WHERE p.proparallel = 's' AND c.label = 'normal' AND c.how IN ('select', 'aggregate', 'window')
  ORDER BY c.id;
@@ -413,7 +414,7 @@ SET LOCAL statement_timeout = '5s';
 \o /dev/null
 -- The comment names the call in the server log if the backend crashes.
 SELECT format('SELECT pg_temp.garden_try(%s) -- %s [%s; %s]', id, fn, how, label)
-  FROM pg_temp.garden_call ORDER BY id \gexec
+  FROM pg_temp.garden_call ORDER BY coalesce(after, id), id \gexec
 \o
 RESET statement_timeout;
 
@@ -436,8 +437,7 @@ SELECT is_empty($$
     SELECT w.fn::text || ' [' || w.how || ']: ' || w.sqlstate || ' ' || coalesce(w.message, '')
            || ' (in the leader: ' || l.sqlstate || ')'
       FROM pg_temp.garden_call w
-      JOIN pg_temp.garden_call l ON l.fn = w.fn AND l.label = w.label
-                                AND w.how = l.how || ' in a parallel worker'
+      JOIN pg_temp.garden_call l ON l.id = w.after
      WHERE w.parallel AND w.sqlstate IS DISTINCT FROM l.sqlstate
      ORDER BY w.id
 $$, 'every function labelled PARALLEL SAFE behaves the same in a parallel worker');
