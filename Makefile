@@ -31,7 +31,12 @@ OBJS = \
 	src/common/rng.o \
 	src/math/generate.o \
 	src/harmonize/generate.o \
-	src/harmonize/generate_events.o
+	src/harmonize/generate_events.o \
+	src/math/ridge.o \
+	src/math/objective.o \
+	src/math/search.o \
+	src/math/diagnostics.o \
+	src/model/fit.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -45,7 +50,9 @@ STAGE_SQL = \
 	src/harmonize/merge.sql \
 	src/harmonize/sync.sql \
 	src/harmonize/definitions.sql \
-	src/harmonize/generate.sql
+	src/harmonize/generate.sql \
+	src/model/model.sql \
+	src/model/train.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

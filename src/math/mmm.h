@@ -35,4 +35,24 @@ typedef struct MMChannelSpec
 	double		coef;			/* beta_c: KPI units (additive) or log-KPI units (multiplicative) */
 } MMChannelSpec;
 
+/*
+ * A fitted model over its regressors, as training stores it
+ * (mixmodel.run_channels: the channel specs; mixmodel.run_coefficients:
+ * intercept and fixed terms).  The linear
+ * predictor of period t is
+ *     eta_t = intercept + sum_c coef_c s_c(a_c,t / input_scale_c) + sum_k gamma_k z_k,t
+ * and the prediction is eta_t (additive) or exp(eta_t) (multiplicative).
+ * The fixed regressors z (trend, Fourier terms, holidays, factors) are plain
+ * data columns named by the glue.
+ */
+typedef struct MMModel
+{
+	MMModelForm form;
+	double		intercept;		/* 0 when Robyn's rule dropped it */
+	int			n_channels;
+	const MMChannelSpec *channels;	/* n_channels */
+	int			n_fixed;
+	const double *gamma;		/* n_fixed coefficients of the fixed regressors */
+} MMModel;
+
 #endif

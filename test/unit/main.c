@@ -22,6 +22,7 @@ main(void)
 	test_saturation();
 	test_generate();
 	test_ridge();
+	test_search();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -36,5 +36,6 @@ void		test_formula(void);
 void		test_saturation(void);
 void		test_generate(void);
 void		test_ridge(void);
+void		test_search(void);
 
 #endif

@@ -1,0 +1,68 @@
+/*
+ * objective.h: fit metrics (formulas §3), Robyn's DECOMP.RSSD and MAPE.LIFT
+ * (§3, §8.1), the prior-knowledge distance (§8.4) and the one scalar
+ * objective of a candidate model (loss + penalties = negative log posterior
+ * up to constants), in one place so the search and a later sampler share it.
+ */
+#ifndef MM_OBJECTIVE_H
+#define MM_OBJECTIVE_H
+
+#include <stdbool.h>
+
+/* Metrics of one split (original KPI scale).  NaN where formulas §3 says NULL. */
+typedef struct MMMetrics
+{
+	int			n;
+	double		r2;
+	double		adj_r2;
+	double		mape;
+	double		smape;
+	double		rmse;
+	double		nrmse;
+} MMMetrics;
+
+/*
+ * Metrics of y against yhat over n rows.  p = number of design columns and
+ * df_int = 1 with an intercept (adjusted R^2, Robyn's get_rsq); n_adj is the
+ * n of the adjusted R^2 (Robyn puts n_train there for validation rows).
+ */
+extern void mm_metrics(const double *y, const double *yhat, int n, int p, int df_int,
+					   int n_adj, MMMetrics *m);
+
+/*
+ * DECOMP.RSSD over the paid channels (paid[c]): effect[c] and spend[c] are
+ * window totals.  Zero-effect penalty: times (1 + n_zero / n_paid), n_zero
+ * counting effect shares that round to 0 at 4 decimals.  +inf when every
+ * paid effect is 0; 0 without paid channels.
+ */
+extern double mm_decomp_rssd(const double *effect, const double *spend, const bool *paid, int C);
+
+/*
+ * Prior-knowledge distance sum_c w_c (share_c - prior_c)^2 over channels with
+ * a prior (prior[c] not NaN); w_c = conf / (1 - conf) with conf in [0, 0.99]
+ * (0% confidence: no penalty; 99%: weight 99).
+ */
+extern double mm_prior_weight(double confidence);
+extern double mm_prior_distance(const double *share, const double *prior,
+								const double *weight, int C);
+
+/* Weights of the scalar objective (all >= 0). */
+typedef struct MMObjectiveWeights
+{
+	double		nrmse;			/* loss */
+	double		rssd;			/* DECOMP.RSSD (Robyn's business error) */
+	double		prior;			/* prior-knowledge distance */
+	double		lift;			/* MAPE.LIFT */
+} MMObjectiveWeights;
+
+/* Objectives of one candidate, each to be minimised. */
+#define MM_NOBJ 4
+typedef struct MMObjectives
+{
+	double		v[MM_NOBJ];		/* nrmse (training rows), decomp_rssd, prior distance, mape_lift */
+} MMObjectives;
+
+/* The one scalar objective: sum_i weight_i v_i (NaN objectives, e.g. no experiments, count 0). */
+extern double mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * test_search.c: the training core on synthetic data with a known truth
+ * (recovery of contribution shares and adstock decay, KKT of the chosen fit,
+ * bit-identical reruns), the metrics and the Pareto selection on toys.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "math/adstock.h"
+#include "math/objective.h"
+#include "math/saturation.h"
+#include "math/search.h"
+#include "unit.h"
+
+enum
+{
+	T = 156, C = 3, F = 2, BUDGET = 600
+};
+
+static const double true_theta[C] = {0.6, 0.3, 0.1};
+static const double true_alpha[C] = {2.0, 1.5, 1.2};
+static const double true_gamma[C] = {0.5, 0.4, 0.6};
+
+typedef struct Synth
+{
+	double		x[C * T],
+				spend[C * T],
+				Z[F * T],
+				y[T],
+				share[C];
+	MMChannelBox box[C];
+	double		zlo[F],
+				zhi[F];
+	MMSearchData d;
+} Synth;
+
+static void
+synth(Synth *s, MMModelForm form, gsl_rng *r)
+{
+	double		a[T],
+				contrib[C][T],
+				mu[T],
+				total = 0.0;
+
+	for (int c = 0; c < C; c++)
+		for (int t = 0; t < T; t++)
+		{
+			double		on = (c == 0) ? ((t / 6) % 2) : 1.0;	/* TV-like flights */
+
+			s->x[c * T + t] = on * (50.0 + 100.0 * gsl_rng_uniform(r)) * (1 + c);
+			s->spend[c * T + t] = s->x[c * T + t];
+		}
+	for (int t = 0; t < T; t++)
+	{
+		s->Z[t] = (double) t / (T - 1);							/* trend */
+		s->Z[T + t] = sin(2 * M_PI * t / 52.0);					/* season */
+	}
+	for (int c = 0; c < C; c++)
+	{
+		double		amax = 0.0;
+
+		mm_adstock_geometric_recursive(s->x + c * T, T, true_theta[c], false, a);
+		for (int t = 0; t < T; t++)
+			amax = fmax(amax, a[t]);
+		for (int t = 0; t < T; t++)
+			contrib[c][t] = mm_saturation(MM_SAT_HILL, true_alpha[c], true_gamma[c], a[t] / amax);
+	}
+	for (int t = 0; t < T; t++)
+	{
+		if (form == MM_FORM_ADDITIVE)
+		{
+			mu[t] = 1000 + 200 * s->Z[t] + 100 * s->Z[T + t] + 300 * contrib[0][t] +
+				200 * contrib[1][t] + 150 * contrib[2][t];
+			s->y[t] = mu[t] + gsl_ran_gaussian(r, 15.0);
+		}
+		else
+		{
+			mu[t] = exp(7.0 + 0.2 * s->Z[t] + 0.1 * s->Z[T + t] + 0.3 * contrib[0][t] +
+						0.2 * contrib[1][t] + 0.15 * contrib[2][t]);
+			s->y[t] = mu[t] * exp(gsl_ran_gaussian(r, 0.01));
+		}
+	}
+	/* true shares of the additive decomposition over the first 117 rows */
+	for (int t = 0; t < 117; t++)
+		total += mu[t];
+	for (int c = 0; c < C; c++)
+	{
+		double		e = 0.0,
+					coef = (form == MM_FORM_ADDITIVE ? (c == 0 ? 300 : c == 1 ? 200 : 150) : 0);
+
+		for (int t = 0; t < 117; t++)
+			e += coef * contrib[c][t];
+		s->share[c] = e / total;
+	}
+	for (int c = 0; c < C; c++)
+	{
+		MMChannelBox b = {MM_ADSTOCK_GEOMETRIC, -1, false, MM_SAT_HILL,
+		{0, 0, 0.5, 0.3}, {0.8, 0, 3.0, 1.0}, true};
+
+		s->box[c] = b;
+	}
+	s->zlo[0] = s->zlo[1] = -INFINITY;
+	s->zhi[0] = s->zhi[1] = INFINITY;
+	memset(&s->d, 0, sizeof(s->d));
+	s->d.form = form;
+	s->d.T = T;
+	s->d.t0 = 0;
+	s->d.n = T;
+	s->d.n_train = 117;
+	s->d.C = C;
+	s->d.x = s->x;
+	s->d.spend = s->spend;
+	s->d.box = s->box;
+	s->d.F = F;
+	s->d.Z = s->Z;
+	s->d.zlo = s->zlo;
+	s->d.zhi = s->zhi;
+	s->d.y = s->y;
+	s->d.intercept_nonneg = true;
+	s->d.weights.nrmse = 1.0;
+	s->d.weights.rssd = 0.0;
+}
+
+/* run the search; returns the chosen candidate's hyperparameters in h */
+static int
+run(Synth *s, double *H, MMCandidate *cand, double *work, int *iwork, unsigned long seed,
+	int *chosen, MMSearch *ms)
+{
+	int			K = mm_search_free_dim(&s->d);
+	gsl_qrng   *q = gsl_qrng_alloc(gsl_qrng_sobol, K);
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+	double		shift[64];
+	MMSearchOptions opt = {BUDGET, 0.3, 3, q, shift, NULL, NULL, NULL, 0};
+	int			done = 0;
+	MMStatus	st;
+	MMObjectives o;
+
+	gsl_rng_set(r, seed);
+	for (int k = 0; k < K; k++)
+		shift[k] = gsl_rng_uniform(r);
+	st = mm_search_init(ms, &s->d, work, iwork);
+	if (st == MM_OK)
+		st = mm_search_run(ms, &opt, H, cand, &done, chosen);
+	if (st == MM_OK)
+		st = mm_candidate_eval(ms, H + (size_t) *chosen * mm_search_dim(&s->d), &o);
+	gsl_qrng_free(q);
+	gsl_rng_free(r);
+	return st == MM_OK ? done : -1;
+}
+
+static void
+recovery(MMModelForm form, const char *name)
+{
+	Synth	   *s = calloc(1, sizeof(Synth));
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int			D,
+				done,
+				chosen,
+				chosen2;
+	double	   *H,
+			   *H2,
+			   *work;
+	int			iwork[C + F];
+	MMCandidate *cand,
+			   *cand2;
+	MMSearch	ms;
+	MMChannelSpec spec[C];
+
+	gsl_rng_set(r, 11);
+	synth(s, form, r);
+	D = mm_search_dim(&s->d);
+	H = calloc((size_t) BUDGET * D, sizeof(double));
+	H2 = calloc((size_t) BUDGET * D, sizeof(double));
+	cand = calloc(BUDGET, sizeof(MMCandidate));
+	cand2 = calloc(BUDGET, sizeof(MMCandidate));
+	work = calloc(mm_search_work_size(&s->d), sizeof(double));
+
+	done = run(s, H, cand, work, iwork, 42, &chosen, &ms);
+	UNIT_OK(done == BUDGET, "%s: search evaluated the whole budget (%d)", name, done);
+	if (done != BUDGET)
+		goto out;
+	mm_candidate_specs(&ms, H + (size_t) chosen * D, spec);
+	UNIT_OK(ms.kkt < 1e-9, "%s: chosen fit satisfies KKT (%.3g)", name, ms.kkt);
+	UNIT_OK(ms.train.r2 > 0.95, "%s: training R2 %.4f > 0.95", name, ms.train.r2);
+	UNIT_OK(ms.test.r2 > 0.8, "%s: holdout R2 %.4f > 0.8", name, ms.test.r2);
+	/* tolerance: the TV-like channel's decay within 0.15 of the truth */
+	UNIT_NEAR(spec[0].adstock_p1, true_theta[0], 0.15, "%s: adstock decay of channel 0 recovered (%.3f vs %.1f)",
+			  name, spec[0].adstock_p1, true_theta[0]);
+	if (form == MM_FORM_ADDITIVE)
+	{
+		double		worst = 0.0,
+					tot = 0.0;
+
+		for (int c = 0; c < C; c++)
+		{
+			double		e = 0.0;
+
+			for (int t = 0; t < 117; t++)
+				e += ms.contrib[(size_t) (1 + c) * T + t];
+			for (int t = 0; c == 0 && t < 117; t++)
+				tot += ms.yhat[t];
+			worst = fmax(worst, fabs(e / tot - s->share[c]));
+		}
+		/* tolerance: contribution shares within 0.03 (3 points of KPI) */
+		UNIT_OK(worst < 0.03, "%s: contribution shares within 0.03 of the truth (worst %.4f)", name, worst);
+	}
+	/* decomposition sums to the prediction */
+	{
+		double		worst = 0.0;
+
+		for (int t = 0; t < T; t++)
+		{
+			double		sum = 0.0;
+
+			for (int k = 0; k < 1 + C + F; k++)
+				sum += ms.contrib[(size_t) k * T + t];
+			worst = fmax(worst, fabs(sum - ms.yhat[t]) / ms.yhat[t]);
+		}
+		UNIT_OK(worst < 1e-12, "%s: decomposition sums to the prediction (%.3g)", name, worst);
+	}
+	/* same seed: bit-identical; another seed: another sequence */
+	done = run(s, H2, cand2, work, iwork, 42, &chosen2, &ms);
+	UNIT_OK(done == BUDGET && chosen2 == chosen &&
+			memcmp(H, H2, sizeof(double) * BUDGET * D) == 0 &&
+			memcmp(cand, cand2, sizeof(MMCandidate) * BUDGET) == 0,
+			"%s: same seed gives bit-identical candidates and choice", name);
+	done = run(s, H2, cand2, work, iwork, 43, &chosen2, &ms);
+	UNIT_OK(done == BUDGET && memcmp(H, H2, sizeof(double) * D) != 0, "%s: another seed explores other points", name);
+out:
+	free(H);
+	free(H2);
+	free(cand);
+	free(cand2);
+	free(work);
+	free(s);
+	gsl_rng_free(r);
+}
+
+static void
+toys(void)
+{
+	double		y[4] = {1, 2, 3, 4},
+				yh[4] = {1.5, 2, 2.5, 4};
+	MMMetrics	m;
+	double		eff[3] = {60, 40, 0},
+				sp[3] = {50, 50, 1};
+	bool		paid[3] = {true, true, false};
+	MMCandidate cand[4];
+	MMSearchData d;
+
+	mm_metrics(y, yh, 4, 1, 1, 4, &m);
+	/* SSE = 0.5, SST = 5 */
+	UNIT_NEAR(m.r2, 0.9, 1e-15, "metrics: r2 = 1 - 0.5/5");
+	UNIT_NEAR(m.adj_r2, 1 - 0.1 * 3 / 2, 1e-15, "metrics: adjusted r2 (Robyn)");
+	UNIT_NEAR(m.rmse, sqrt(0.5 / 4), 1e-15, "metrics: rmse");
+	UNIT_NEAR(m.nrmse, sqrt(0.5 / 4) / 3, 1e-15, "metrics: nrmse = rmse / range");
+	UNIT_NEAR(m.mape, (0.5 + 0 + 0.5 / 3 + 0) / 4, 1e-15, "metrics: mape");
+	UNIT_NEAR(m.smape, (2 * 0.5 / 2.5 + 2 * 0.5 / 5.5) / 4, 1e-15, "metrics: smape");
+	UNIT_NEAR(mm_decomp_rssd(eff, sp, paid, 3), sqrt(0.02), 1e-15, "decomp.rssd: paid only, sqrt(0.1^2 + 0.1^2)");
+	eff[1] = 0;
+	UNIT_NEAR(mm_decomp_rssd(eff, sp, paid, 3), sqrt(0.5) * 1.5, 1e-15, "decomp.rssd: zero-effect penalty x (1 + 1/2)");
+	eff[0] = 0;
+	UNIT_OK(isinf(mm_decomp_rssd(eff, sp, paid, 3)), "decomp.rssd: all effects 0 is +inf");
+	UNIT_NEAR(mm_prior_weight(0.5), 1.0, 1e-15, "prior weight 50%% = 1");
+	UNIT_NEAR(mm_prior_weight(0.0), 0.0, 0.0, "prior weight 0%% = 0");
+
+	memset(&d, 0, sizeof(d));
+	memset(cand, 0, sizeof(cand));
+	d.weights.nrmse = d.weights.rssd = 1.0;
+	/* (nrmse, rssd): (0.1, 0.5) (0.2, 0.1) (0.3, 0.3) dominated, (0.12, 0.2) closest to utopia */
+	{
+		double		v[4][2] = {{0.1, 0.5}, {0.2, 0.1}, {0.3, 0.3}, {0.12, 0.2}};
+
+		for (int i = 0; i < 4; i++)
+		{
+			cand[i].obj.v[0] = v[i][0];
+			cand[i].obj.v[1] = v[i][1];
+			cand[i].obj.v[2] = cand[i].obj.v[3] = NAN;
+			cand[i].total = v[i][0];
+		}
+	}
+	UNIT_OK(mm_pareto_select(&d, cand, 4) == 3 && cand[0].front == 1 && cand[1].front == 1 &&
+			cand[2].front == 0 && cand[3].front == 1, "pareto: front 1 marked, utopia-closest chosen");
+}
+
+void
+test_search(void)
+{
+	toys();
+	recovery(MM_FORM_ADDITIVE, "additive");
+	recovery(MM_FORM_MULTIPLICATIVE, "multiplicative");
+}
