@@ -338,6 +338,9 @@ train_core(PG_FUNCTION_ARGS)
 	CheckLength(k, F, "zhi");
 	z = Floats(fcinfo, 11, "z", 0, &k);
 	CheckLength(k, F * n, "z");
+	if (C + F > 64)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("too many regressors"),
+						errdetail("A model takes at most 64 channels and fixed terms together, got %d.", C + F)));
 	for (int j = 0; j < F; j++)
 	{
 		if (isnan(zlo[j]))
