@@ -17,6 +17,52 @@ SELECT week, round(revenue) AS revenue, round(tv_spend) AS tv, round(search_spen
 SELECT channel, round(value::numeric, 2) AS true_roi
   FROM raw.truth_parameters WHERE parameter = 'roi' AND value IS NOT NULL ORDER BY channel;
 
+-- harmonize
+-- Dataset rules map the raw tables onto harmonized fields; sync rolls them all
+-- up to weeks (the coarsest grain here).  Social is restated by the publisher:
+-- the latest load of each day wins.  Web touches also count clicks, but the
+-- summary data report clicks for the same channels and weeks, so (merge
+-- preference "summary") the event clicks give way.
+SELECT mixmodel.add_dataset_rule('daily_media', 'raw.daily_media', granularity => 'day', date_column => 'day',
+         restatement => 'replace', loaded_at_column => 'loaded_at', key_columns => ARRAY['day', 'channel', 'campaign', 'geo'],
+         mappings => '{"dimensions": {"channel": "channel", "campaign": "campaign", "geo": "geo"},
+                       "metrics": {"spend": {"column": "spend"}, "impressions": {"column": "impressions"},
+                                   "clicks": {"column": "clicks"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('weekly_media', 'raw.weekly_media', granularity => 'week', date_column => 'week',
+         mappings => '{"dimensions": {"channel": "channel"},
+                       "metrics": {"spend": {"column": "spend"}, "grps": {"column": "grps"},
+                                   "impressions": {"column": "impressions"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('sends', 'raw.sends', granularity => 'day', date_column => 'send_date',
+         mappings => '{"dimensions": {"channel": "channel", "campaign": "campaign"},
+                       "metrics": {"sends": {"column": "sends"}, "opens": {"column": "opens"},
+                                   "clicks": {"column": "clicks"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('web_events', 'raw.events', category => 'event', date_column => 'event_ts',
+         mappings => '{"dimensions": {"channel": "channel", "campaign": "campaign", "conversiontype": "conversion_type"},
+                       "metrics": {"clicks": {"op": "count", "where": {"conditions": [{"column": "event_type", "op": "equals", "value": "touch"}]}},
+                                   "orders": {"op": "count", "where": {"conditions": [{"column": "event_type", "op": "equals", "value": "conversion"}]}},
+                                   "revenue": {"op": "sum", "column": "revenue"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('conversions', 'raw.conversions_daily', granularity => 'day', date_column => 'day',
+         mappings => '{"dimensions": {"conversiontype": "conversion_type"},
+                       "metrics": {"orders": {"column": "orders"}, "revenue": {"column": "revenue"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('weekly_factors', 'raw.factors', category => 'factor', granularity => 'week', date_column => 'date',
+         mappings => '{"where": {"conditions": [{"column": "granularity", "op": "equals", "value": "week"}]},
+                       "dimensions": {"factor_name": "factor_name", "factor_type": "factor_type", "value_type": "value_type"},
+                       "metrics": {"factor_value": {"column": "factor_value"}}}') \g /dev/null
+\echo
+\echo 'Harmonize: sync of the generated tables into mixmodel.harmonized'
+SELECT dataset, category, granularity, grain, rows_read, rows_written FROM mixmodel.sync() ORDER BY dataset;
+\echo 'Harmonized weekly summary per channel, first 3 weeks'
+SELECT period AS week, channel, round(sum(spend)) AS spend, sum(impressions)::bigint AS impressions,
+       sum(clicks)::bigint AS clicks, sum(sends)::bigint AS sends
+  FROM mixmodel.harmonized
+ WHERE channel IS NOT NULL AND period < (SELECT min(period) + 21 FROM mixmodel.harmonized)
+ GROUP BY 1, 2 ORDER BY 1, 2;
+\echo 'Orders and revenue per week (summary conversions win over web conversion events)'
+SELECT period AS week, dataset, conversiontype, sum(orders)::bigint AS orders, round(sum(revenue)) AS revenue
+  FROM mixmodel.harmonized
+ WHERE conversiontype IS NOT NULL AND period < (SELECT min(period) + 14 FROM mixmodel.harmonized)
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+
 -- transforms: adstock
 -- An 8-week media plan for three channels, generated here.  Adstock spreads
 -- each week's spend over the weeks after it: TV keeps working for weeks
@@ -38,3 +84,16 @@ SELECT week, channel, spend::numeric AS spend,
                  OVER (PARTITION BY channel ORDER BY week)::numeric) AS adstocked
   FROM plan
  ORDER BY channel, week;
+
+-- transforms: saturation
+-- Diminishing returns: each extra dollar of weekly TV pressure buys less.  A Hill
+-- curve (k = 60,000 of adstocked spend gives half the maximum response, alpha =
+-- 1.5) turns the adstocked spend into a share of the most TV can deliver, and its
+-- derivative gives what the next $1,000 adds at each level.
+\echo
+\echo 'Saturation: TV response at several weekly spend levels (Hill, k 60000, alpha 1.5)'
+SELECT spend::numeric AS weekly_spend,
+       round(100 * mixmodel.hill(spend, 1.5, 60000)::numeric, 1) AS "response_%_of_max",
+       round(100 * 1000 * mixmodel.saturation_deriv('hill', spend, 1.5, 60000)::numeric, 2)
+           AS "next_1000_adds_%"
+  FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
