@@ -115,6 +115,9 @@ block_curve(const void *arg, double s, double *deriv)
 		const double *base = fc->base + (long) j * h->H;
 		const double *g = fc->g + (long) j * h->H;
 
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
+
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
 			double		ds;
@@ -146,6 +149,9 @@ block_marginal(const void *arg, double s)
 		const MMPlanTerm *tm = &h->terms[j];
 		const double *base = fc->base + (long) j * h->H;
 		const double *g = fc->g + (long) j * h->H;
+
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
 
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
@@ -320,6 +326,9 @@ unit_grad(const MMPlanHorizon *h, const Layout *l, int c, int t, const Move *m,
 	{
 		const MMPlanTerm *tm = &h->terms[j];
 
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
+
 		for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
 		{
 			double		ds;
@@ -369,6 +378,9 @@ apply_move(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta,
 		{
 			const MMPlanTerm *tm = &h->terms[j];
 
+			if (tm->coef == 0.0)
+				continue;		/* no response, and no 0 * inf at a = 0 */
+
 			for (int lag = 0; lag < tm->L && t0 + lag < h->H; lag++)
 				l->adst[(long) j * h->H + t0 + lag] += amt * tm->w[lag];
 		}
@@ -395,6 +407,9 @@ refresh_sd(const MMPlanHorizon *h, const Layout *l, int c, int u0, int u1)
 	{
 		const MMPlanTerm *tm = &h->terms[j];
 
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
+
 		for (int u = (u0 > 0 ? u0 : 0); u < u1 && u < h->H; u++)
 			l->base[(long) j * h->H + u] =
 				sat_deriv(tm, fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale);
@@ -411,6 +426,9 @@ cached_grad(const MMPlanHorizon *h, const Layout *l, int c, int t)
 	{
 		const MMPlanTerm *tm = &h->terms[j];
 		double		m = 0.0;
+
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
 
 		for (int lag = 0; lag < tm->L && t + lag < h->H; lag++)
 			m += tm->w[lag] * l->base[(long) j * h->H + t + lag];
@@ -756,6 +774,9 @@ mm_plan_horizon_response(const MMPlanHorizon *h, const double *x, double *incr,
 		{
 			const MMPlanTerm *tm = &h->terms[j];
 
+			if (tm->coef == 0.0)
+				continue;		/* no response, and no 0 * inf at a = 0 */
+
 			for (int t = 0; t < h->H; t++)
 			{
 				double		a = 0.0,
@@ -786,6 +807,9 @@ mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x, double *ds_bu
 		for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
 		{
 			const MMPlanTerm *tm = &h->terms[j];
+
+			if (tm->coef == 0.0)
+				continue;		/* no response, and no 0 * inf at a = 0 */
 
 			/* s'(a_u) once per period, then each period's lags */
 			for (int u = 0; u < h->H; u++)

@@ -61,10 +61,10 @@ fd_marginal(const MMPlanHorizon *h, const double *x, int c, int k, double eps)
 {
 	static double xp[MC * MH];
 	double		vp,
-				vm;
+				vm,
+				ps = 0;
 
 	memcpy(xp, x, sizeof(double) * h->C * h->H);
-	double		ps = 0;
 
 	for (int t = h->flight_from[k]; t < h->flight_to[k]; t++)
 		ps += h->pattern ? h->pattern[c * h->H + t] : 1.0;
