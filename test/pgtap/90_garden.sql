@@ -142,7 +142,18 @@ INSERT INTO garden_normal (argname, typ, expr) VALUES
 INSERT INTO garden_normal (fname, argname, typ, expr) VALUES
   ('adstock_weights', 'shape', 'float8', 'NULL'), ('adstock_weights', 'peak', 'float8', 'NULL'),
   ('saturation', 'kind', 'text', '''hill'''), ('saturation_deriv', 'kind', 'text', '''hill'''),
-  ('saturation_inverse', 'kind', 'text', '''hill''');
+  ('saturation_inverse', 'kind', 'text', '''hill'''),
+  ('optimize_budget', 'alpha', 'float8[]', '''{0.5, 0.5, 0.5, 0.5, 0.5}'''),
+  ('optimize_budget', 'k', 'float8[]', '''{10, 10, 10, 10, 10}'''),
+  ('optimize_budget', 'theta', 'float8[]', '''{0.5, 0.5, 0.5, 0.5, 0.5}'''),
+  ('optimize_budget', 'lower', 'float8[]', 'NULL'), ('optimize_budget', 'upper', 'float8[]', 'NULL'),
+  ('optimize_budget', 'spend_pattern', 'text', '''flat'''),
+  ('optimize_target', 'metric', 'text', '''volume'''),
+  ('optimize_target', 'alpha', 'float8[]', '''{0.5, 0.5, 0.5, 0.5, 0.5}'''),
+  ('optimize_target', 'k', 'float8[]', '''{10, 10, 10, 10, 10}'''),
+  ('optimize_target', 'theta', 'float8[]', '''{0.5, 0.5, 0.5, 0.5, 0.5}'''),
+  ('optimize_target', 'lower', 'float8[]', 'NULL'), ('optimize_target', 'upper', 'float8[]', 'NULL'),
+  ('optimize_target', 'spend_pattern', 'text', '''flat''');
 
 -- State the calls can find: objects named 'tv' (the normal text), made through
 -- the extension's own API.  A statement that fails is printed, not fatal.
