@@ -276,10 +276,11 @@ DECLARE
 BEGIN
     SELECT * INTO p FROM mixmodel._series_period(granularity);
     SELECT * INTO w FROM mixmodel._rule_where(rule);
-    -- every period of the harmonized range appears, 0 where the rule matches nothing
+    -- every period of the harmonized range (factor forecasts aside) appears, 0 where the rule matches nothing
     RETURN QUERY EXECUTE format(
         'WITH r AS (SELECT %1$s AS "mm p", h.* FROM mixmodel.harmonized h),
-              span AS (SELECT pg_catalog.min(r."mm p") AS lo, pg_catalog.max(r."mm p") AS hi FROM r),
+              span AS (SELECT pg_catalog.min(r."mm p") AS lo, pg_catalog.max(r."mm p") AS hi FROM r
+                        WHERE r.category OPERATOR(pg_catalog.<>) ''factor''),
               s AS (SELECT h."mm p" AS p, pg_catalog.sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
          SELECT g.d::date, coalesce(s.v1, 0)::float8, %5$s
            FROM span, pg_catalog.generate_series(span.lo::timestamp, span.hi::timestamp, $2::interval) g(d)
