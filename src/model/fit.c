@@ -310,16 +310,12 @@ train_core(PG_FUNCTION_ARGS)
 	CheckLength(k, C * n, "spend");
 	{
 		int			np;
-		Datum	   *dd;
-		bool	   *nulls;
+		int		   *pv = IntArray(fcinfo, 4, "paid", &np);
 
-		if (PG_ARGISNULL(4))
-			mm_null_argument("paid");
-		deconstruct_array(PG_GETARG_ARRAYTYPE_P(4), BOOLOID, 1, true, TYPALIGN_CHAR, &dd, &nulls, &np);
 		CheckLength(np, C, "paid");
 		paid = palloc(sizeof(bool) * C);
 		for (int c = 0; c < C; c++)
-			paid[c] = !nulls[c] && DatumGetBool(dd[c]);
+			paid[c] = pv[c] != 0;
 	}
 	adstock = TextArray(fcinfo, 5, "adstock", &k);
 	CheckLength(k, C, "adstock");

@@ -161,7 +161,7 @@ CREATE TABLE mixmodel.run_diagnostics (
 COMMENT ON TABLE mixmodel.run_diagnostics IS 'Diagnostics of a run: condition_number, durbin_watson, vif per term, warnings (near-zero spend or effect, constant channel), kkt_violation.';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_diagnostics', '');
 
-CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], channels text[], paid boolean[],
+CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], channels text[], paid integer[],
         adstock text[], max_lag integer[], normalize_flags integer[], saturation text[], lo float8[], hi float8[],
         z float8[], zlo float8[], zhi float8[], t0 integer, n_train integer, form text,
         intercept_nonneg boolean, prior float8[], prior_weight float8[], exp_channel integer[],
@@ -170,7 +170,7 @@ CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], chan
     RETURNS jsonb
     AS 'MODULE_PATHNAME', 'train_core'
     LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
-COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], boolean[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], float8[], integer, float8, bigint, float8[]) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate); returns every result as jsonb.';
+COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], float8[], integer, float8, bigint, float8[]) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate); returns every result as jsonb.';
 
 -- option keys and their checks
 CREATE FUNCTION mixmodel._model_check_options(options jsonb)
@@ -328,6 +328,10 @@ BEGIN
         RAISE EXCEPTION 'a model takes at most 30 factors' USING ERRCODE = '54000',
             DETAIL = format('Got %s.', cardinality(factors));
     END IF;
+    IF cardinality(media) + cardinality(coalesce(organic, '{}')) > 64 THEN
+        RAISE EXCEPTION 'a model takes at most 64 media and organic channels' USING ERRCODE = '54000',
+            DETAIL = format('Got %s.', cardinality(media) + cardinality(coalesce(organic, '{}')));
+    END IF;
     IF EXISTS (SELECT 1 FROM mixmodel.models m WHERE m.name = create_model.name) THEN
         RAISE EXCEPTION 'model "%" already exists', name USING ERRCODE = '23505';
     END IF;
@@ -370,6 +374,10 @@ BEGIN
     END IF;
     IF cardinality(touchpoints) < 1 THEN
         RAISE EXCEPTION 'a model needs at least one touchpoint' USING ERRCODE = '2202E';
+    END IF;
+    IF cardinality(touchpoints) > 64 THEN
+        RAISE EXCEPTION 'a model takes at most 64 touchpoints' USING ERRCODE = '54000',
+            DETAIL = format('Got %s.', cardinality(touchpoints));
     END IF;
     FOREACH t IN ARRAY touchpoints LOOP
         IF NOT EXISTS (SELECT 1 FROM mixmodel.touchpoints x WHERE x.name = t) THEN

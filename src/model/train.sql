@@ -392,7 +392,7 @@ CREATE FUNCTION mixmodel._model_fit(i jsonb, budget integer, seed bigint, hp flo
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN mixmodel.train_core(mixmodel._jf(i->'y'), mixmodel._jf(i->'x'), mixmodel._jf(i->'spend'),
         mixmodel._jt(i->'channels'),
-        (SELECT pg_catalog.array_agg(e.v::boolean ORDER BY e.k) FROM pg_catalog.jsonb_array_elements_text(i->'paid') WITH ORDINALITY e(v, k)),
+        (SELECT pg_catalog.array_agg(e.v::boolean::int ORDER BY e.k) FROM pg_catalog.jsonb_array_elements_text(i->'paid') WITH ORDINALITY e(v, k)),
         mixmodel._jt(i->'adstock'), mixmodel._ji(i->'max_lag'), mixmodel._ji(i->'normalize'),
         mixmodel._jt(i->'saturation'), mixmodel._jf(i->'lo'), mixmodel._jf(i->'hi'),
         mixmodel._jf(i->'z'), mixmodel._jf(i->'zlo'), mixmodel._jf(i->'zhi'),
