@@ -122,3 +122,53 @@ SELECT spend::numeric AS weekly_spend,
        round(100 * 1000 * mixmodel.saturation_deriv('hill', spend, 1.5, 60000)::numeric, 2)
            AS "next_1000_adds_%"
   FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
+
+-- plan
+-- Next quarter for the demo model.  Its paid channels as fitted (coef * Hill of
+-- the geometric adstock, from mixmodel.run_channels) and the budget of an
+-- average quarter of the training weeks, spread over 13 weeks:
+-- mixmodel.optimize_budget finds the split where every channel returns the
+-- same on its last dollar.  (Carry-over from history into the quarter is not
+-- counted by these primitives.)
+CREATE TEMP TABLE demo_plan_channels AS
+SELECT c.position, split_part(c.channel, '_spend', 1) AS channel, c.coef, c.sat_p1 AS alpha,
+       c.sat_p2 * c.input_scale AS k, c.adstock_p1 AS theta,
+       c.spend * 13 / ((r.holdout_from - r.from_date) / 7) AS hist
+  FROM mixmodel.run_channels c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run
+  JOIN mixmodel.runs r ON r.model = c.model AND r.run = c.run
+ WHERE c.model = 'demo' AND c.paid AND c.adstock = 'geometric' AND c.saturation = 'hill'
+   AND NOT c.adstock_normalize;
+CREATE TEMP TABLE demo_plan_args AS
+SELECT array_agg(coef ORDER BY position) AS coef, array_agg(alpha ORDER BY position) AS alpha,
+       array_agg(k ORDER BY position) AS k, array_agg(theta ORDER BY position) AS theta,
+       array_agg(hist ORDER BY position) AS hist, sum(hist) AS budget
+  FROM demo_plan_channels;
+\echo
+\echo 'Plan: an average quarter''s budget split for the most revenue, next to the historical split'
+SELECT c.channel, round(c.hist) AS historical_spend, round(h.response) AS historical_revenue,
+       round(p.spend) AS planned_spend, round(p.response) AS planned_revenue,
+       round(p.marginal::numeric, 2) AS last_dollar_returns
+  FROM demo_plan_args a,
+       LATERAL mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, periods => 13,
+                                        theta => a.theta, max_lag => 52) p,
+       LATERAL mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, lower => a.hist,
+                                        upper => a.hist, periods => 13, theta => a.theta,
+                                        max_lag => 52) h,
+       (SELECT row_number() OVER (ORDER BY position) AS i, * FROM demo_plan_channels) c
+ WHERE h.channel = p.channel AND c.i = p.channel
+ ORDER BY c.position;
+
+\echo
+\echo 'Plan: the least budget whose best split earns 10% more paid-media revenue than the historical split'
+SELECT c.channel, round(t.spend) AS planned_spend, round(t.response) AS planned_revenue,
+       round(t.budget) AS total_budget, t.achievable
+  FROM demo_plan_args a,
+       LATERAL (SELECT 1.1 * sum(response) AS goal
+                  FROM mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, lower => a.hist,
+                                                upper => a.hist, periods => 13,
+                                                theta => a.theta, max_lag => 52)) g,
+       LATERAL mixmodel.optimize_target(g.goal, 'volume', NULL, a.coef, a.alpha, a.k,
+                                        periods => 13, theta => a.theta, max_lag => 52) t,
+       (SELECT row_number() OVER (ORDER BY position) AS i, * FROM demo_plan_channels) c
+ WHERE c.i = t.channel
+ ORDER BY c.position;
