@@ -3,7 +3,7 @@ SET client_min_messages = warning;
 SELECT count(*) FROM mixmodel.generate_raw_data('mt', seed => 7, weeks => 156, events => 2000,
        channels => ARRAY['tv','search','social','display','email']);
 
-SELECT mixmodel.create_model('m1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
+SELECT mixmodel.create_model('mt1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend','search_spend','social_spend','display_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index','competitor_spend'],
        options => '{"candidates": 500, "holidays": {"country": "US", "calendar": "mt.holidays"},
@@ -12,20 +12,20 @@ SELECT mixmodel.create_model('m1', source => 'mt.weekly_wide', date_column => 'w
 -- metrics of the new run: train and test rows, sane values
 SELECT run, split, n, r2 > 0.8 AS good_r2, mape < 0.1 AS good_mape, nrmse < 0.2 AS good_nrmse,
        (decomp_rssd IS NOT NULL) = (split = 'train') AS rssd_on_train
-  FROM mixmodel.train('m1', seed => 1);
+  FROM mixmodel.train('mt1', seed => 1);
 
 -- the run: window of the last 2 years, holdout = last quarter, KKT of the stored solution
 SELECT run, status, seed, candidates, from_date, to_date, holdout_from, kkt < 1e-9 AS kkt_ok
-  FROM mixmodel.runs WHERE model = 'm1';
+  FROM mixmodel.runs WHERE model = 'mt1';
 
 -- chosen channels: media coefficients >= 0, inputs exactly as MMChannelSpec needs
 SELECT channel, position, paid, adstock, max_lag, saturation, coef >= 0 AS nonneg, input_scale > 0 AS scaled
-  FROM mixmodel.run_channels WHERE model = 'm1' ORDER BY position;
+  FROM mixmodel.run_channels WHERE model = 'mt1' ORDER BY position;
 
 -- the sign of a factor declared negative
 SELECT term, kind, coef <= 0 AS nonpositive, upper FROM mixmodel.run_coefficients
- WHERE model = 'm1' AND term = 'price_index';
-SELECT kind, count(*) FROM mixmodel.run_coefficients WHERE model = 'm1' GROUP BY 1 ORDER BY 1;
+ WHERE model = 'mt1' AND term = 'price_index';
+SELECT kind, count(*) FROM mixmodel.run_coefficients WHERE model = 'mt1' GROUP BY 1 ORDER BY 1;
 
 -- decomposition sums to the prediction in every period; residual = actual - predicted
 SELECT count(*) AS periods,
@@ -33,74 +33,74 @@ SELECT count(*) AS periods,
        bool_and(f.residual = f.actual - f.predicted) AS residuals,
        count(*) FILTER (WHERE f.holdout) AS holdout_rows
   FROM mixmodel.run_fit f
-  JOIN (SELECT period, sum(contribution) AS total FROM mixmodel.run_decomposition WHERE model = 'm1' GROUP BY 1) d
+  JOIN (SELECT period, sum(contribution) AS total FROM mixmodel.run_decomposition WHERE model = 'mt1' GROUP BY 1) d
     USING (period)
- WHERE f.model = 'm1';
+ WHERE f.model = 'mt1';
 
 -- the chosen candidate is on Pareto front 1 and stored
 SELECT count(*) > 0 AS has_front, bool_and(front = 1) AS all_front,
        count(*) FILTER (WHERE chosen) AS chosen
-  FROM mixmodel.run_candidates WHERE model = 'm1';
+  FROM mixmodel.run_candidates WHERE model = 'mt1';
 
 -- same seed: bit-identical run
-SELECT count(*) FROM mixmodel.train('m1', seed => 1);
+SELECT count(*) FROM mixmodel.train('mt1', seed => 1);
 SELECT count(*) AS differing_fit_rows
   FROM mixmodel.run_fit a JOIN mixmodel.run_fit b USING (model, period)
- WHERE a.model = 'm1' AND a.run = 1 AND b.run = 2 AND a.predicted IS DISTINCT FROM b.predicted;
+ WHERE a.model = 'mt1' AND a.run = 1 AND b.run = 2 AND a.predicted IS DISTINCT FROM b.predicted;
 SELECT count(*) AS differing_channels
   FROM mixmodel.run_channels a JOIN mixmodel.run_channels b USING (model, channel)
- WHERE a.model = 'm1' AND a.run = 1 AND b.run = 2
+ WHERE a.model = 'mt1' AND a.run = 1 AND b.run = 2
    AND (a.coef, a.adstock_p1, a.sat_p1, a.sat_p2, a.input_scale) IS DISTINCT FROM
        (b.coef, b.adstock_p1, b.sat_p1, b.sat_p2, b.input_scale);
 SELECT count(*) AS differing_candidates
   FROM mixmodel.run_candidates a FULL JOIN mixmodel.run_candidates b USING (model, candidate)
- WHERE a.model = 'm1' AND a.run = 1 AND b.run = 2 AND a.hyperparameters IS DISTINCT FROM b.hyperparameters;
+ WHERE a.model = 'mt1' AND a.run = 1 AND b.run = 2 AND a.hyperparameters IS DISTINCT FROM b.hyperparameters;
 
 -- pick another candidate of run 1
-SELECT max(candidate) AS other FROM mixmodel.run_candidates WHERE model = 'm1' AND run = 1 AND NOT chosen \gset
-SELECT count(*) FROM mixmodel.select_candidate('m1', 1, :other);
+SELECT max(candidate) AS other FROM mixmodel.run_candidates WHERE model = 'mt1' AND run = 1 AND NOT chosen \gset
+SELECT count(*) FROM mixmodel.select_candidate('mt1', 1, :other);
 SELECT chosen_candidate = :other AS switched, kkt < 1e-9 AS kkt_ok
-  FROM mixmodel.runs WHERE model = 'm1' AND run = 1;
+  FROM mixmodel.runs WHERE model = 'mt1' AND run = 1;
 SELECT count(*) FILTER (WHERE chosen) AS chosen, bool_or(chosen AND candidate = :other) AS is_other
-  FROM mixmodel.run_candidates WHERE model = 'm1' AND run = 1;
-SELECT current_run FROM mixmodel.models WHERE name = 'm1';
+  FROM mixmodel.run_candidates WHERE model = 'mt1' AND run = 1;
+SELECT current_run FROM mixmodel.models WHERE name = 'mt1';
 
 -- retrain on a custom range of at least a year
-SELECT split, n FROM mixmodel.train('m1', candidates => 100, from_date => '2023-07-03', to_date => '2024-06-24');
+SELECT split, n FROM mixmodel.train('mt1', candidates => 100, from_date => '2023-07-03', to_date => '2024-06-24');
 
 -- multiplicative form (Adobe): power saturation by default
-SELECT mixmodel.create_model('m2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
+SELECT mixmodel.create_model('mt2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend','search_spend'], options => '{"form": "multiplicative", "candidates": 300}');
-SELECT split, r2 > 0.5 AS fits FROM mixmodel.train('m2');
-SELECT channel, saturation, sat_p1 > 0 AND sat_p1 < 1 AS concave FROM mixmodel.run_channels WHERE model = 'm2' ORDER BY position;
+SELECT split, r2 > 0.5 AS fits FROM mixmodel.train('mt2');
+SELECT channel, saturation, sat_p1 > 0 AND sat_p1 < 1 AS concave FROM mixmodel.run_channels WHERE model = 'mt2' ORDER BY position;
 
 -- errors: never a half-written run
 \set VERBOSITY terse
-SELECT mixmodel.create_model('m1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend']);
-SELECT mixmodel.create_model('e1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['nope']);
-SELECT mixmodel.create_model('e1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"colour": 1}');
-SELECT mixmodel.create_model('e1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"form": "cubic"}');
-SELECT mixmodel.create_model('e1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => '{}');
-SELECT mixmodel.create_model('e1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"lookback": 60}');
+SELECT mixmodel.create_model('mt1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend']);
+SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['nope']);
+SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"colour": 1}');
+SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"form": "cubic"}');
+SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => '{}');
+SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"lookback": 60}');
 SELECT * FROM mixmodel.train('nope');
-SELECT mixmodel.create_model('e2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
+SELECT mixmodel.create_model('mte2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
        options => '{"channels": {"tv_spend": {"theta": [0.5, 1.5]}}}');
-SELECT * FROM mixmodel.train('e2');
-SELECT mixmodel.create_model('e3', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
+SELECT * FROM mixmodel.train('mte2');
+SELECT mixmodel.create_model('mte3', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
        options => '{"lookback": 10}');
-SELECT split, r2 > 0.3 AS fits FROM mixmodel.train('e3');
-SELECT max_lag FROM mixmodel.run_channels WHERE model = 'e3';
-SELECT mixmodel.create_model('e7', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
+SELECT split, r2 > 0.3 AS fits FROM mixmodel.train('mte3');
+SELECT max_lag FROM mixmodel.run_channels WHERE model = 'mte3';
+SELECT mixmodel.create_model('mte7', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
        options => '{"lookback": 14}');
-SELECT * FROM mixmodel.train('e7');
+SELECT * FROM mixmodel.train('mte7');
 CREATE TABLE mt.bad AS SELECT week, revenue, tv_spend, 0::float8 AS zero_spend, NULL::float8 AS no_kpi, -revenue AS neg FROM mt.weekly_wide;
-SELECT mixmodel.create_model('e4', source => 'mt.bad', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend', 'zero_spend']);
-SELECT * FROM mixmodel.train('e4');
-SELECT mixmodel.create_model('e5', source => 'mt.bad', date_column => 'week', kpi => 'no_kpi', media => ARRAY['tv_spend']);
-SELECT * FROM mixmodel.train('e5');
-SELECT mixmodel.create_model('e6', source => 'mt.bad', date_column => 'week', kpi => 'neg', media => ARRAY['tv_spend'], options => '{"form": "multiplicative"}');
-SELECT * FROM mixmodel.train('e6');
-SELECT * FROM mixmodel.train('m1', from_date => '2024-01-01', to_date => '2024-06-01');
-SELECT * FROM mixmodel.select_candidate('m1', 1, 999999);
+SELECT mixmodel.create_model('mte4', source => 'mt.bad', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend', 'zero_spend']);
+SELECT * FROM mixmodel.train('mte4');
+SELECT mixmodel.create_model('mte5', source => 'mt.bad', date_column => 'week', kpi => 'no_kpi', media => ARRAY['tv_spend']);
+SELECT * FROM mixmodel.train('mte5');
+SELECT mixmodel.create_model('mte6', source => 'mt.bad', date_column => 'week', kpi => 'neg', media => ARRAY['tv_spend'], options => '{"form": "multiplicative"}');
+SELECT * FROM mixmodel.train('mte6');
+SELECT * FROM mixmodel.train('mt1', from_date => '2024-01-01', to_date => '2024-06-01');
+SELECT * FROM mixmodel.select_candidate('mt1', 1, 999999);
 -- failed trainings wrote nothing
-SELECT model, count(*) FROM mixmodel.runs GROUP BY 1 ORDER BY 1;
+SELECT model, count(*) FROM mixmodel.runs WHERE model LIKE 'mt%' GROUP BY 1 ORDER BY 1;
