@@ -51,6 +51,11 @@ BEGIN
     END LOOP;
 END $$;
 SELECT * FROM week_check ORDER BY first_period;
+-- sync's weeks are the transform stage's mixmodel.period_start weeks
+SELECT ws, count(*) FILTER (WHERE mixmodel.period_start(day, 'week', ws) <> day - (extract(isodow FROM day)::int - i::int + 7) % 7) AS differ
+  FROM unnest(ARRAY['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']) WITH ORDINALITY w(ws, i),
+       (SELECT DISTINCT day FROM hz.daily) d
+ GROUP BY ws, i ORDER BY i;
 SELECT DISTINCT date_type FROM mixmodel.harmonized;
 -- the weekly dataset keeps its own dates
 SELECT period, channel, spend, grps FROM mixmodel.harmonized WHERE dataset = 'tv' ORDER BY period LIMIT 3;
