@@ -454,6 +454,12 @@ train_core(PG_FUNCTION_ARGS)
 	D = mm_search_dim(&d);
 	if (hp)
 		budget = 1;
+	if ((Size) budget * D * sizeof(double) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many candidates for the number of hyperparameters"),
+				 errdetail("%d candidates of %d hyperparameters exceed the memory limit of one allocation.", budget, D),
+				 errhint("Lower the candidates budget.")));
 	work = palloc0(sizeof(double) * mm_search_work_size(&d));
 	iwork = palloc0(sizeof(int) * mm_search_iwork_size(&d));
 	H = palloc0(sizeof(double) * (size_t) budget * D);
