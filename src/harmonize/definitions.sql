@@ -383,6 +383,9 @@ BEGIN
     -- models built on harmonized data (mixmodel.models, once the model stage creates it)
     IF to_regclass('mixmodel.models') IS NOT NULL THEN
         IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'mixmodel.models'::regclass
+                      AND attname = 'source_kind' AND NOT attisdropped) THEN
+            EXECUTE 'SELECT count(*) FROM mixmodel.models WHERE source_kind = ''harmonized''' INTO n;
+        ELSIF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'mixmodel.models'::regclass
                       AND attname = 'conversion' AND NOT attisdropped) THEN
             EXECUTE 'SELECT count(*) FROM mixmodel.models WHERE conversion IS NOT NULL' INTO n;
         ELSE
@@ -400,4 +403,4 @@ BEGIN
         RETURN QUERY SELECT NULL::text, NULL::date, NULL::float8, NULL::float8, n;
     END IF;
 END $$;
-COMMENT ON FUNCTION mixmodel.usage_report(text, int) IS 'Usage of the harmonized data: per conversion, conversions and revenue per year (or month) over the last years (default 5, ending at the last harmonized period), and the number of models using the harmonized data (rows of mixmodel.models with a conversion; 0 while that table does not exist).';
+COMMENT ON FUNCTION mixmodel.usage_report(text, int) IS 'Usage of the harmonized data: per conversion, conversions and revenue per year (or month) over the last years (default 5, ending at the last harmonized period), and the number of models using the harmonized data (rows of mixmodel.models with source_kind harmonized; 0 while that table does not exist).';

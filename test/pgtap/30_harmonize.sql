@@ -1,7 +1,7 @@
 -- harmonize: labels of the entry points, the series interface the model stage
 -- relies on, and the SQLSTATE of each error path.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 SELECT volatility_is('mixmodel', 'sync', ARRAY['text'], 'volatile', 'sync is VOLATILE');
 SELECT volatility_is('mixmodel', 'touchpoint_series', ARRAY['text', 'text', 'date', 'date'], 'stable', 'touchpoint_series is STABLE');
@@ -56,6 +56,9 @@ SELECT throws_ok($$SELECT * FROM mixmodel.sync()$$, '23502', 'dataset "tap" has 
 SELECT is((SELECT count(*) FROM mixmodel.harmonized WHERE dataset = 'tap')::int, 3, 'failed sync kept the harmonized rows');
 SELECT throws_ok($$SELECT * FROM mixmodel.touchpoint_series('none')$$, '42704', 'touchpoint "none" does not exist', 'unknown touchpoint');
 SELECT throws_ok($$SELECT * FROM mixmodel.sync('partial')$$, '22023', 'invalid sync mode "partial"', 'bad sync mode');
+
+INSERT INTO mixmodel.models (name, source_kind, definition) VALUES ('tap_h', 'harmonized', '{}'), ('tap_w', 'wide', '{}');
+SELECT is((SELECT max(models_using) FROM mixmodel.usage_report())::int, 1, 'usage report counts the models built on harmonized data');
 
 SELECT * FROM finish();
 ROLLBACK;
