@@ -101,6 +101,14 @@ SELECT * FROM mixmodel.train('mte5');
 SELECT mixmodel.create_model('mte6', source => 'mt.bad', date_column => 'week', kpi => 'neg', media => ARRAY['tv_spend'], options => '{"form": "multiplicative"}');
 SELECT * FROM mixmodel.train('mte6');
 SELECT * FROM mixmodel.train('mt1', from_date => '2024-01-01', to_date => '2024-06-01');
+-- collinear channels and a constant channel: fitted, with warnings
+CREATE TABLE mt.coll AS SELECT week, revenue, tv_spend, tv_spend * 1.01 + 1 AS tv_twin, 5::float8 AS flat, search_spend FROM mt.weekly_wide;
+SELECT mixmodel.create_model('mte8', source => 'mt.coll', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'tv_twin', 'search_spend'], options => '{"candidates": 50}');
+SELECT split FROM mixmodel.train('mte8');
+SELECT mixmodel.create_model('mte9', source => 'mt.coll', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'flat'], options => '{"candidates": 50}');
+SELECT split FROM mixmodel.train('mte9');
 SELECT * FROM mixmodel.select_candidate('mt1', 1, 999999);
 -- failed trainings wrote nothing
 SELECT model, count(*) FROM mixmodel.runs WHERE model LIKE 'mt%' GROUP BY 1 ORDER BY 1;

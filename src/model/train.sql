@@ -203,6 +203,10 @@ BEGIN
             RAISE EXCEPTION 'channel "%" is all zero in the training window', channels[k] USING ERRCODE = '22000',
                 HINT = 'Remove the channel from the model or move the training window.';
         END IF;
+        IF (SELECT count(DISTINCT xs[(k - 1) * T + i]) FROM generate_series(t0 + 1, t_end) i) = 1 THEN
+            RAISE WARNING 'channel "%" is constant in the training window', channels[k]
+                USING DETAIL = 'Its effect cannot be told apart from the baseline; the fit keeps it but its contribution is not identified.';
+        END IF;
         IF (SELECT count(*) FROM generate_series(t0 + 1, t_end) i WHERE xs[(k - 1) * T + i] < 0) > 0 THEN
             RAISE EXCEPTION 'channel "%" has negative values', channels[k] USING ERRCODE = '22023';
         END IF;
@@ -539,6 +543,18 @@ BEGIN
       FROM jsonb_array_elements(r->'candidates') c;
     PERFORM mixmodel._model_write(model, k, i, r);
     UPDATE mixmodel.models x SET current_run = k WHERE x.name = model;
+    -- collinear channels still fit (the ridge penalty makes the solution unique), with a warning
+    PERFORM 1 FROM mixmodel.run_diagnostics d JOIN mixmodel.run_channels c
+        ON c.model = d.model AND c.run = d.run AND c.channel = d.term
+     WHERE d.model = train.model AND d.run = k AND d.item = 'vif' AND d.value > 10;
+    IF FOUND THEN
+        RAISE WARNING 'channels of model "%" are collinear with other regressors', model
+            USING DETAIL = (SELECT 'VIF above 10: ' || string_agg(format('%s (%s)', d.term, round(d.value::numeric, 1)), ', ' ORDER BY d.term)
+                              FROM mixmodel.run_diagnostics d JOIN mixmodel.run_channels c
+                                ON c.model = d.model AND c.run = d.run AND c.channel = d.term
+                             WHERE d.model = train.model AND d.run = k AND d.item = 'vif' AND d.value > 10),
+                  HINT = 'Their split of the effect is uncertain; combine them, or add a prior.';
+    END IF;
 
     RETURN QUERY SELECT k, x.split, x.n, x.r2, x.adj_r2, x.mape, x.smape, x.rmse, x.nrmse, x.decomp_rssd, x.mape_lift
                    FROM mixmodel.run_metrics x WHERE x.model = train.model AND x.run = k ORDER BY x.split DESC;

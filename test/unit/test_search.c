@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "math/adstock.h"
+#include "math/diagnostics.h"
 #include "math/objective.h"
 #include "math/saturation.h"
 #include "math/search.h"
@@ -288,10 +289,31 @@ toys(void)
 			cand[2].front == 0 && cand[3].front == 1, "pareto: front 1 marked, utopia-closest chosen");
 }
 
+static void
+diagnostics(void)
+{
+	/* two orthogonal centred columns and a third = their sum + small noise */
+	double		X[3 * 4] = {1, -1, 1, -1, 1, 1, -1, -1, 2, 0, 0, -2.1};
+	double		e[4] = {1, -1, 1, -1};
+	double		vif[3],
+				cond,
+				dw,
+				work[64];
+
+	UNIT_OK(mm_diagnostics_work(4, 2) <= 64, "diagnostics work size fits");
+	UNIT_OK(mm_fit_diagnostics(X, 4, 2, e, &cond, vif, &dw, work) == MM_OK, "diagnostics run");
+	UNIT_NEAR(cond, 1.0, 1e-12, "orthogonal design: condition number 1");
+	UNIT_NEAR(vif[0], 1.0, 1e-12, "orthogonal design: VIF 1");
+	UNIT_NEAR(dw, 3.0, 1e-15, "Durbin-Watson of alternating residuals: 12 / 4");
+	mm_fit_diagnostics(X, 4, 3, e, &cond, vif, &dw, work);
+	UNIT_OK(vif[2] > 100 && cond > 10, "near-collinear third column: VIF %.0f, condition %.0f", vif[2], cond);
+}
+
 void
 test_search(void)
 {
 	toys();
+	diagnostics();
 	recovery(MM_FORM_ADDITIVE, "additive");
 	recovery(MM_FORM_MULTIPLICATIVE, "multiplicative");
 }
