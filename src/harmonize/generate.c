@@ -1404,7 +1404,6 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	model.x = g->x;
 	model.target = target;
 	model.paid = paid;
-	model.year_phase = work;	/* reuse: the core's work starts after */
 	model.holiday = holiday;
 	model.z = z;
 	model.spec = g->spec;
