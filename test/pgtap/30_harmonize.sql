@@ -1,7 +1,7 @@
 -- harmonize: labels of the entry points, the series interface the model stage
 -- relies on, and the SQLSTATE of each error path.
 BEGIN;
-SELECT plan(28);
+SELECT plan(33);
 
 SELECT volatility_is('mixmodel', 'sync', ARRAY['text'], 'volatile', 'sync is VOLATILE');
 SELECT volatility_is('mixmodel', 'touchpoint_series', ARRAY['text', 'text', 'date', 'date'], 'stable', 'touchpoint_series is STABLE');
@@ -56,6 +56,25 @@ SELECT throws_ok($$SELECT * FROM mixmodel.sync()$$, '23502', 'dataset "tap" has 
 SELECT is((SELECT count(*) FROM mixmodel.harmonized WHERE dataset = 'tap')::int, 3, 'failed sync kept the harmonized rows');
 SELECT throws_ok($$SELECT * FROM mixmodel.touchpoint_series('none')$$, '42704', 'touchpoint "none" does not exist', 'unknown touchpoint');
 SELECT throws_ok($$SELECT * FROM mixmodel.sync('partial')$$, '22023', 'invalid sync mode "partial"', 'bad sync mode');
+
+-- custom dimension (datetime) and metric fields become columns and can be mapped
+DELETE FROM tap_src WHERE day IS NULL;
+SELECT lives_ok($$SELECT mixmodel.add_field('loaded', 'dimension', data_type => 'datetime'),
+                         mixmodel.add_field('video_views', 'metric')$$, 'custom fields');
+SELECT is((SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+            WHERE attrelid = 'mixmodel.harmonized'::regclass AND attname = 'loaded'),
+          'timestamp with time zone', 'a datetime dimension is a timestamptz column');
+SELECT lives_ok($$SELECT mixmodel.update_dataset_rule('tap', mappings =>
+    '{"dimensions": {"channel": "channel", "loaded": "loaded_at"},
+      "metrics": {"spend": {"column": "spend"}, "video_views": {"op": "count"}}}')$$, 'rule maps the custom fields');
+SELECT results_eq($$SELECT period, loaded, video_views FROM mixmodel.harmonized WHERE dataset = 'tap'
+                     AND period < '2024-01-03' ORDER BY 1$$,
+                  $$VALUES ('2024-01-01'::date, '2024-01-02'::timestamptz, 1::float8),
+                           ('2024-01-02'::date, '2024-01-03'::timestamptz, 1::float8)$$
+                  || ' /* after a sync */', 'custom columns filled by sync')
+  FROM (SELECT count(*) FROM mixmodel.sync()) s;
+SELECT throws_ok($$SELECT mixmodel.drop_field('video_views')$$, '2BP01',
+                 'cannot delete field "video_views" because other objects use it', 'field in use by a rule');
 
 INSERT INTO mixmodel.models (name, source_kind, definition) VALUES ('tap_h', 'harmonized', '{}'), ('tap_w', 'wide', '{}');
 SELECT is((SELECT max(models_using) FROM mixmodel.usage_report())::int, 1, 'usage report counts the models built on harmonized data');
