@@ -52,7 +52,8 @@ STAGE_SQL = \
 	src/harmonize/definitions.sql \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
-	src/model/train.sql
+	src/model/train.sql \
+	src/model/views.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

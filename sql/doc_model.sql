@@ -19,3 +19,7 @@ SELECT split FROM mixmodel.select_candidate('doc_m', 1, :other);
 SELECT channel, adstock, saturation, coef >= 0 AS nonneg FROM mixmodel.run_channels
  WHERE model = 'doc_m' AND run = 1 ORDER BY position;
 SELECT item FROM mixmodel.run_diagnostics WHERE model = 'doc_m' AND term = '' ORDER BY item;
+
+-- doc/model.md:221
+SELECT split, n FROM mixmodel.model_metrics WHERE model = 'doc_m' ORDER BY split DESC;
+SELECT count(*) FILTER (WHERE holdout) AS holdout_weeks FROM mixmodel.model_fit WHERE model = 'doc_m';

@@ -64,6 +64,10 @@ SELECT chosen_candidate = :other AS switched, kkt < 1e-9 AS kkt_ok
 SELECT count(*) FILTER (WHERE chosen) AS chosen, bool_or(chosen AND candidate = :other) AS is_other
   FROM mixmodel.run_candidates WHERE model = 'mt1' AND run = 1;
 SELECT current_run FROM mixmodel.models WHERE name = 'mt1';
+-- the views show the current run
+SELECT model, run, split, r2 = (SELECT r2 FROM mixmodel.run_metrics x WHERE x.model = 'mt1' AND x.run = 1 AND x.split = v.split) AS same
+  FROM mixmodel.model_metrics v WHERE model = 'mt1' ORDER BY split DESC;
+SELECT count(*), count(*) FILTER (WHERE holdout) AS holdout, min(run), max(run) FROM mixmodel.model_fit WHERE model = 'mt1';
 
 -- retrain on a custom range of at least a year
 SELECT split, n FROM mixmodel.train('mt1', candidates => 100, from_date => '2023-07-03', to_date => '2024-06-24');
