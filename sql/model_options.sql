@@ -32,6 +32,17 @@ SELECT abs(m.mape_lift - (
                   AND d.period BETWEEN '2024-09-02' AND '2024-09-29') - 8000) / 8000) / 2)) < 1e-12 AS mape_lift_exact
   FROM mixmodel.run_metrics m WHERE m.model = 'mo_lift' AND m.split = 'train';
 
+-- the same studies from a table give the same run
+CREATE TABLE mo.lift_tests (channel text, start_date date, end_date date, lift_abs float8, lift_se float8, spend float8, scope text);
+INSERT INTO mo.lift_tests VALUES ('search_spend', '2024-06-03', '2024-06-30', 5000, 500, NULL, 'total'),
+                                 ('tv_spend', '2024-09-02', '2024-09-29', 8000, 900, NULL, 'total');
+SELECT mixmodel.create_model('mo_lift_table', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
+       options => '{"candidates": 400, "experiments": "mo.lift_tests"}');
+SELECT count(*) FROM mixmodel.train('mo_lift_table');
+SELECT a.mape_lift = b.mape_lift AS same_mape_lift FROM mixmodel.run_metrics a, mixmodel.run_metrics b
+ WHERE a.model = 'mo_lift' AND b.model = 'mo_lift_table' AND a.split = 'train' AND b.split = 'train';
+
 -- objective weights: nrmse only picks the best-fitting front candidate
 SELECT mixmodel.create_model('mo_fit', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
@@ -45,7 +56,7 @@ SELECT c.nrmse = (SELECT min(nrmse) FROM mixmodel.run_candidates WHERE model = '
 SELECT mixmodel.create_model('mo_e1', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend'], options => '{"priors": {"tv_spend": {"contribution": 1.5}}}');
 SELECT mixmodel.create_model('mo_e2', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"experiments": "mo.lift_tests"}');
+       media => ARRAY['tv_spend'], options => '{"experiments": "mo.no_such_table"}');
 SELECT mixmodel.create_model('mo_e3', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend'], options => '{"priors": {"radio": {"contribution": 0.1}}}');
 SELECT * FROM mixmodel.train('mo_e3');

@@ -232,9 +232,12 @@ BEGIN
             OR (options->>'local_share')::float8 NOT BETWEEN 0 AND 0.9) THEN
         RAISE EXCEPTION 'option "local_share" must be in the range [0, 0.9]' USING ERRCODE = '22023';
     END IF;
-    IF options ? 'experiments' AND jsonb_typeof(options->'experiments') <> 'array' THEN
-        RAISE EXCEPTION 'option "experiments" must be a jsonb array of studies' USING ERRCODE = '22023',
-            HINT = 'Give [{"channel": ..., "start_date": ..., "end_date": ..., "lift_abs": ...}, ...].';
+    IF options ? 'experiments' AND NOT jsonb_typeof(options->'experiments') IN ('array', 'string') THEN
+        RAISE EXCEPTION 'option "experiments" must be a table name or a jsonb array of studies' USING ERRCODE = '22023',
+            HINT = 'Give a table (channel, start_date, end_date, lift_abs, ...) or [{"channel": ..., "start_date": ..., "end_date": ..., "lift_abs": ...}, ...].';
+    END IF;
+    IF jsonb_typeof(options->'experiments') = 'string' AND to_regclass(options->>'experiments') IS NULL THEN
+        RAISE EXCEPTION 'experiments table "%" does not exist', options->>'experiments' USING ERRCODE = '42P01';
     END IF;
     IF options ? 'intercept_sign' AND NOT options->>'intercept_sign' IN ('non_negative', 'unconstrained') THEN
         RAISE EXCEPTION 'option "intercept_sign" must be non_negative or unconstrained' USING ERRCODE = '22023';

@@ -346,8 +346,20 @@ BEGIN
 
     -- experiments: (channel, start_date, end_date, lift_abs, lift_se, spend, scope)
     IF o ? 'experiments' THEN
+        IF jsonb_typeof(o->'experiments') = 'string' THEN
+            BEGIN
+                EXECUTE format('SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) ORDER BY t.channel, t.start_date), ''[]'') FROM %s t',
+                               (o->>'experiments')::regclass)
+                   INTO co;
+            EXCEPTION WHEN undefined_table OR undefined_column OR invalid_name THEN
+                RAISE EXCEPTION 'experiments table "%" is missing or lacks its columns', o->>'experiments' USING ERRCODE = '42P01',
+                    HINT = 'It needs channel, start_date, end_date and lift_abs (lift_se, spend, scope optional).';
+            END;
+        ELSE
+            co := o->'experiments';
+        END IF;
         FOR ex IN
-            SELECT * FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(o->'experiments') = 'array' THEN o->'experiments' ELSE '[]' END)
+            SELECT * FROM jsonb_to_recordset(co)
                      AS e(channel text, start_date date, end_date date, lift_abs float8, lift_se float8, spend float8, scope text)
         LOOP
             k := array_position(channels, ex.channel);
