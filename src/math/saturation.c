@@ -66,7 +66,8 @@ mm_saturation(MMSaturationKind kind, double p1, double p2, double a)
 			/* (1 - e^{-lam a})/(1 + e^{-lam a}) is tanh(lam a / 2) */
 			return tanh(p1 * a / 2.0);
 		case MM_SAT_MICHAELIS_MENTEN:
-			return p1 * a / (p2 + a);
+			/* V a/(K + a) as V/(1 + K/a): V a cannot overflow */
+			return a > 0.0 ? p1 / (1.0 + p2 / a) : 0.0;
 		case MM_SAT_POWER:
 			return pow(a, p1);
 		case MM_SAT_TANH:
