@@ -20,6 +20,8 @@ OBJS = \
 	src/transform/adstock_window.o \
 	src/math/saturation.o \
 	src/transform/saturation.o \
+	src/transform/calendar.o \
+	src/transform/metrics.o \
 	src/math/formula.o \
 	src/math/plan.o \
 	src/math/plan_flight.o \
@@ -44,6 +46,8 @@ STAGE_SQL = \
 	src/transform/adstock.sql \
 	src/plan/optimize.sql \
 	src/transform/saturation.sql \
+	src/transform/calendar.sql \
+	src/transform/metrics.sql \
 	src/harmonize/audit.sql \
 	src/harmonize/fields.sql \
 	src/harmonize/rules.sql \
