@@ -65,7 +65,8 @@ mm_search_work_size(const MMSearchData *d)
 		+ 2L * d->n					/* yhat, eta */
 		+ (p + 1) * d->n			/* contributions */
 		+ 4L * d->C					/* effect, spend, share, g */
-		+ 3L * D;					/* local search: current, trial, steps */
+		+ 3L * D					/* local search: current, trial, steps */
+		+ 3L * d->T;				/* immediate-scope experiments: masked input, two adstocks */
 }
 
 long
@@ -155,13 +156,12 @@ mm_search_init(MMSearch *s, const MMSearchData *d, double *work, int *iwork)
 	return MM_OK;
 }
 
-/* Adstock of channel c under h into a (T values). */
+/* Adstock of channel c's input x (T values) under h into a. */
 static MMStatus
-channel_adstock(const MMSearchData *d, int c, const double *h, double *a, double *wts,
-				double *lambda_abs, int *max_lag)
+channel_adstock(const MMSearchData *d, int c, const double *x, const double *h, double *a,
+				double *wts, double *lambda_abs, int *max_lag)
 {
 	const MMChannelBox *b = &d->box[c];
-	const double *x = d->x + (size_t) c * d->T;
 	double		p1 = h[0],
 				p2 = h[1];
 	int			L;
@@ -186,6 +186,48 @@ channel_adstock(const MMSearchData *d, int c, const double *h, double *a, double
 		return st;
 	mm_adstock_convolve(x, d->T, wts, L, a);
 	return MM_OK;
+}
+
+/*
+ * Robyn's immediate scope (formulas §8.1 step 3): the carry-in from before a
+ * study is coef * s((a_full - a_study) / input_scale) over the study rows,
+ * a_study being the adstock of the input restarted at the study start.  In
+ * the multiplicative form it is weighted like the channel's own
+ * contribution (the period's log-mean factor).
+ */
+static double
+carry_in(MMSearch *s, const double *h, const MMExperiment *x)
+{
+	const MMSearchData *d = s->d;
+	int			c = x->channel,
+				n = d->n,
+				p = d->C + d->F;
+	const double *hc = h + c * MM_HP_PER_CHANNEL;
+	const double *in = d->x + (size_t) c * d->T;
+	double	   *wts = s->work + d->T;
+	double	   *xs = s->contrib + (size_t) (p + 1) * n + 4L * d->C + 3L * mm_search_dim(d);
+	double	   *afull = xs + d->T;
+	double	   *astudy = afull + d->T;
+	double		lam,
+				total = 0.0;
+	int			ml;
+
+	if (channel_adstock(d, c, in, hc, afull, wts, &lam, &ml) != MM_OK)
+		return NAN;
+	for (int u = 0; u < d->T; u++)
+		xs[u] = (u >= d->t0 + x->r0 && u <= d->t0 + x->r1) ? in[u] : 0.0;
+	if (channel_adstock(d, c, xs, hc, astudy, wts, &lam, &ml) != MM_OK)
+		return NAN;
+	for (int t = x->r0; t <= x->r1; t++)
+	{
+		double		g = s->beta[c] * s->S[(size_t) c * n + t];
+		double		weight = g != 0.0 ? s->contrib[(size_t) (1 + c) * n + t] / g : 1.0;
+		double		carry = fmax(afull[d->t0 + t] - astudy[d->t0 + t], 0.0);
+
+		total += weight * s->beta[c] *
+			mm_saturation(d->box[c].saturation, hc[2], hc[3], carry / s->input_scale[c]);
+	}
+	return total;
 }
 
 MMStatus
@@ -229,7 +271,7 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 		int			ml;
 		double	   *sc = s->S + (size_t) c * n;
 
-		st = channel_adstock(d, c, hc, a, wts, &lam, &ml);
+		st = channel_adstock(d, c, d->x + (size_t) c * d->T, hc, a, wts, &lam, &ml);
 		if (st != MM_OK)
 			return st;
 		for (int t = 0; t < n; t++)
@@ -346,6 +388,8 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 
 			for (int t = x->r0; t <= x->r1; t++)
 				pred += s->contrib[(size_t) (1 + x->channel) * n + t];
+			if (x->immediate)
+				pred -= carry_in(s, h, x);
 			if (x->lift_abs != 0.0)
 			{
 				sum += fabs(pred * x->scale - x->lift_abs) / fabs(x->lift_abs);

@@ -51,6 +51,7 @@ typedef struct MMExperiment
 				r1;
 	double		lift_abs;
 	double		scale;			/* lift days / decomposition days */
+	bool		immediate;		/* scope immediate: carry-in from before the study removed */
 } MMExperiment;
 
 typedef struct MMSearchData

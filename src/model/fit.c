@@ -231,7 +231,7 @@ ReportProgress(void *arg, int done, double best)
  * train_core(y, x, spend, channels, paid, adstock, max_lag, normalize,
  *   saturation, lo, hi, z, zlo, zhi, t0, n_train, form, intercept_nonneg,
  *   prior, prior_weight, exp_channel, exp_r0, exp_r1, exp_lift, exp_scale,
- *   weights, budget, local_share, seed, hp) returns jsonb
+ *   exp_immediate, weights, budget, local_share, seed, hp) returns jsonb
  */
 Datum
 train_core(PG_FUNCTION_ARGS)
@@ -266,7 +266,8 @@ train_core(PG_FUNCTION_ARGS)
 				E;
 	int		   *e_ch,
 			   *e_r0,
-			   *e_r1;
+			   *e_r1,
+			   *e_imm;
 	double	   *e_lift,
 			   *e_scale;
 	double		local_share;
@@ -364,16 +365,18 @@ train_core(PG_FUNCTION_ARGS)
 	CheckLength(k, E, "exp_lift");
 	e_scale = Floats(fcinfo, 24, "exp_scale", 0, &k);
 	CheckLength(k, E, "exp_scale");
-	weights = Floats(fcinfo, 25, "weights", MM_ARR_NONNEG, &k);
+	e_imm = IntArray(fcinfo, 25, "exp_immediate", &k);
+	CheckLength(k, E, "exp_immediate");
+	weights = Floats(fcinfo, 26, "weights", MM_ARR_NONNEG, &k);
 	CheckLength(k, MM_NOBJ, "weights");
-	if (PG_ARGISNULL(26) || PG_ARGISNULL(27) || PG_ARGISNULL(28))
+	if (PG_ARGISNULL(27) || PG_ARGISNULL(28) || PG_ARGISNULL(29))
 		mm_null_argument("budget, local_share or seed");
-	budget = PG_GETARG_INT32(26);
-	local_share = PG_GETARG_FLOAT8(27);
-	seed = PG_GETARG_INT64(28);
-	if (!PG_ARGISNULL(29))
+	budget = PG_GETARG_INT32(27);
+	local_share = PG_GETARG_FLOAT8(28);
+	seed = PG_GETARG_INT64(29);
+	if (!PG_ARGISNULL(30))
 	{
-		hp = Floats(fcinfo, 29, "hp", 0, &k);
+		hp = Floats(fcinfo, 30, "hp", 0, &k);
 		CheckLength(k, C * MM_HP_PER_CHANNEL + 1, "hp");
 	}
 	if (budget < 1 || budget > 1000000)
@@ -415,6 +418,7 @@ train_core(PG_FUNCTION_ARGS)
 		exps[e].r1 = e_r1[e];
 		exps[e].lift_abs = e_lift[e];
 		exps[e].scale = e_scale[e];
+		exps[e].immediate = e_imm[e] != 0;
 	}
 
 	memset(&d, 0, sizeof(d));

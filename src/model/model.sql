@@ -165,12 +165,12 @@ CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], chan
         adstock text[], max_lag integer[], normalize_flags integer[], saturation text[], lo float8[], hi float8[],
         z float8[], zlo float8[], zhi float8[], t0 integer, n_train integer, form text,
         intercept_nonneg boolean, prior float8[], prior_weight float8[], exp_channel integer[],
-        exp_r0 integer[], exp_r1 integer[], exp_lift float8[], exp_scale float8[], weights float8[],
+        exp_r0 integer[], exp_r1 integer[], exp_lift float8[], exp_scale float8[], exp_immediate integer[], weights float8[],
         budget integer, local_share float8, seed bigint, hp float8[])
     RETURNS jsonb
     AS 'MODULE_PATHNAME', 'train_core'
     LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
-COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], float8[], integer, float8, bigint, float8[]) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate); returns every result as jsonb.';
+COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[]) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate); returns every result as jsonb.';
 
 -- option keys and their checks
 CREATE FUNCTION mixmodel._model_check_options(options jsonb)

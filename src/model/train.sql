@@ -99,6 +99,7 @@ DECLARE
     cal regclass;
     country text;
     hol float8[];
+    e_imm int[] := '{}';
     e_ch int[] := '{}'; e_r0 int[] := '{}'; e_r1 int[] := '{}'; e_lift float8[] := '{}'; e_scale float8[] := '{}';
     ex record;
     w_nrmse float8; w_rssd float8; w_prior float8; w_lift float8;
@@ -375,6 +376,11 @@ BEGIN
                 RAISE EXCEPTION 'experiment of channel "%" lies outside the training window', ex.channel USING ERRCODE = '22023';
             END IF;
             e_ch := e_ch || (k - 1); e_r0 := e_r0 || (t_end - t0); e_r1 := e_r1 || (ii - t0);
+            IF NOT coalesce(ex.scope, 'total') IN ('total', 'immediate') THEN
+                RAISE EXCEPTION 'experiment scope must be total or immediate' USING ERRCODE = '22023',
+                    DETAIL = format('Got "%s" for channel "%s".', ex.scope, ex.channel);
+            END IF;
+            e_imm := e_imm || CASE WHEN ex.scope = 'immediate' THEN 1 ELSE 0 END;
             e_lift := e_lift || ex.lift_abs;
             e_scale := e_scale || ((ex.end_date - ex.start_date + 1)::float8 / (7 * (ii - t_end + 1)));
         END LOOP;
@@ -397,7 +403,7 @@ BEGIN
         'intercept_nonneg', coalesce(o->>'intercept_sign', 'non_negative') = 'non_negative',
         'prior', to_jsonb(prior), 'prior_weight', to_jsonb(prior_w),
         'exp_channel', to_jsonb(e_ch), 'exp_r0', to_jsonb(e_r0), 'exp_r1', to_jsonb(e_r1),
-        'exp_lift', to_jsonb(e_lift), 'exp_scale', to_jsonb(e_scale),
+        'exp_lift', to_jsonb(e_lift), 'exp_scale', to_jsonb(e_scale), 'exp_immediate', to_jsonb(e_imm),
         'weights', to_jsonb(ARRAY[w_nrmse, w_rssd, w_prior, w_lift]),
         'local_share', coalesce((o->>'local_share')::float8, 0.2));
 END $$;
@@ -415,7 +421,9 @@ CREATE FUNCTION mixmodel._model_fit(i jsonb, budget integer, seed bigint, hp flo
         (i->>'t0')::int, (i->>'n_train')::int, i->>'form', (i->>'intercept_nonneg')::boolean,
         mixmodel._jf(i->'prior'), mixmodel._jf(i->'prior_weight'),
         mixmodel._ji(i->'exp_channel'), mixmodel._ji(i->'exp_r0'), mixmodel._ji(i->'exp_r1'),
-        mixmodel._jf(i->'exp_lift'), mixmodel._jf(i->'exp_scale'), mixmodel._jf(i->'weights'),
+        mixmodel._jf(i->'exp_lift'), mixmodel._jf(i->'exp_scale'),
+        coalesce(mixmodel._ji(i->'exp_immediate'), pg_catalog.array_fill(0, ARRAY[pg_catalog.jsonb_array_length(i->'exp_lift')])),
+        mixmodel._jf(i->'weights'),
         budget, (i->>'local_share')::float8, seed, hp);
 COMMENT ON FUNCTION mixmodel._model_fit(jsonb, integer, bigint, float8[]) IS 'Internal: calls train_core on the arrays of _model_inputs.';
 
