@@ -131,10 +131,53 @@ test_inflection_and_relative(void)
 	UNIT_OK(mm_hill_relative_k(zeros, 3, 0.5, 0) == 0.0, "relative K of zeros is 0");
 }
 
+/*
+ * Sweep parameters and inputs over many orders of magnitude: values stay in
+ * [0, ceiling] and never decrease, derivatives are >= 0 and never NaN.
+ */
+static void
+test_extremes(void)
+{
+	const double params[] = {1e-6, 0.01, 0.5, 1.0, 3.0, 100.0, 1e6};
+	const double inputs[] = {0.0, 5e-324, 1e-300, 1e-20, 1e-3, 1.0, 1e3, 1e20, 1e300, 1.7e308};
+	const MMSaturationKind kinds[] = {MM_SAT_HILL, MM_SAT_LOGISTIC, MM_SAT_MICHAELIS_MENTEN,
+	MM_SAT_POWER, MM_SAT_TANH};
+	int			bad = 0,
+				checked = 0;
+
+	for (int ki = 0; ki < 5; ki++)
+		for (int i = 0; i < 7; i++)
+			for (int j = 0; j < 7; j++)
+			{
+				MMSaturationKind kind = kinds[ki];
+				double		p1 = kind == MM_SAT_POWER ? fmin(params[i], 1.0) : params[i];
+				double		p2 = params[j];
+				double		ceiling = kind == MM_SAT_POWER ? INFINITY :
+					(kind == MM_SAT_MICHAELIS_MENTEN || kind == MM_SAT_TANH) ? p1 : 1.0;
+				double		prev = -1.0;
+
+				for (int a = 0; a < 10; a++)
+				{
+					double		s = mm_saturation(kind, p1, p2, inputs[a]);
+					double		d = mm_saturation_deriv(kind, p1, p2, inputs[a]);
+
+					checked++;
+					if (isnan(s) || s < 0 || s > ceiling || s < prev || isnan(d) || d < 0)
+					{
+						bad++;
+						printf("# kind %d p1 %g p2 %g a %g: s %g d %g\n", kind, p1, p2, inputs[a], s, d);
+					}
+					prev = s;
+				}
+			}
+	UNIT_OK(bad == 0, "saturation: %d extreme (kind, parameters, input) cases in range, monotone, no NaN", checked);
+}
+
 void
 test_saturation(void)
 {
 	test_hand_values();
 	test_consistency();
 	test_inflection_and_relative();
+	test_extremes();
 }
