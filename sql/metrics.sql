@@ -45,6 +45,14 @@ SELECT g, round(mixmodel.rmse(a, p)::numeric, 12) AS rmse
   FROM (VALUES ('train', 1::float8, 2::float8), ('train', 3, 3), ('test', 2, 5)) AS t(g, a, p)
  GROUP BY g ORDER BY g;
 
+-- as window functions: a growing frame calls the final function on one state
+-- again and again (read-only final), a sliding frame restarts it
+SELECT i, round(mixmodel.rmse(a, p) OVER (ORDER BY i)::numeric, 12) AS running,
+       round(mixmodel.rmse(a, p) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)::numeric, 12) AS sliding,
+       round(mixmodel.r2(a, p) OVER (ORDER BY i)::numeric, 12) AS running_r2
+  FROM (VALUES (1, 1::float8, 1.5::float8), (2, 2, 1.5), (3, 3, 3), (4, 4, 5)) AS t(i, a, p)
+ ORDER BY i;
+
 -- NaN and Infinity are errors (22023), not skipped; overflow is 22003
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
