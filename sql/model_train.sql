@@ -114,5 +114,8 @@ SELECT mixmodel.create_model('mte9', source => 'mt.coll', date_column => 'week',
        media => ARRAY['tv_spend', 'flat'], options => '{"candidates": 50}');
 SELECT split FROM mixmodel.train('mte9');
 SELECT * FROM mixmodel.select_candidate('mt1', 1, 999999);
+CREATE TABLE mt.gappy AS SELECT week, revenue, tv_spend FROM mt.weekly_wide WHERE week <> '2024-05-06';
+SELECT mixmodel.create_model('mte10', source => 'mt.gappy', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend']);
+SELECT * FROM mixmodel.train('mte10');
 -- failed trainings wrote nothing
 SELECT model, count(*) FROM mixmodel.runs WHERE model LIKE 'mt%' GROUP BY 1 ORDER BY 1;

@@ -153,6 +153,13 @@ BEGIN
        (SELECT count(DISTINCT p) <> count(*) FROM unnest(periods) p) THEN
         RAISE EXCEPTION 'the date column of model "%" has NULL or duplicate periods', model USING ERRCODE = '22000';
     END IF;
+    IF T > 2 AND (SELECT count(DISTINCT periods[g.j + 1] - periods[g.j]) FROM generate_series(1, T - 1) g(j)) > 1 THEN
+        RAISE EXCEPTION 'the periods of model "%" are not evenly spaced', model USING ERRCODE = '22000',
+            DETAIL = format('First gap after %s.',
+                            (SELECT periods[g.j] FROM generate_series(1, T - 1) g(j)
+                              WHERE periods[g.j + 1] - periods[g.j] <> periods[2] - periods[1] ORDER BY g.j LIMIT 1)),
+            HINT = 'Add the missing periods (with 0 spend) to the source.';
+    END IF;
 
     -- training window: arguments, else options, else the last 2 years with a KPI
     d_to := coalesce(to_date, (o #>> '{training_window,to}')::date,
