@@ -78,6 +78,13 @@ SELECT mixmodel.create_model('mt2', source => 'mt.weekly_wide', date_column => '
 SELECT split, r2 > 0.5 AS fits FROM mixmodel.train('mt2');
 SELECT channel, saturation, sat_p1 > 0 AND sat_p1 < 1 AS concave FROM mixmodel.run_channels WHERE model = 'mt2' ORDER BY position;
 
+-- exposure media: the model fits GRPs, DECOMP.RSSD and the stored spend use the spend column
+SELECT mixmodel.create_model('mt3', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_grps', 'search_spend'], options => '{"candidates": 100, "spend_columns": {"tv_grps": "tv_spend"}}');
+SELECT count(*) FROM mixmodel.train('mt3');
+SELECT c.channel, c.spend = (SELECT sum(w.tv_spend) FROM mt.weekly_wide w WHERE w.week >= r.from_date AND w.week < r.holdout_from) AS spend_from_spend_column
+  FROM mixmodel.run_channels c JOIN mixmodel.runs r USING (model, run) WHERE c.model = 'mt3' AND c.channel = 'tv_grps';
+
 -- errors: never a half-written run
 \set VERBOSITY terse
 SELECT mixmodel.create_model('mt1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend']);
@@ -87,6 +94,8 @@ SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 
 SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => '{}');
 SELECT mixmodel.create_model('mte1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'], options => '{"lookback": 60}');
 SELECT * FROM mixmodel.train('nope');
+SELECT mixmodel.create_model('mte11', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_grps'],
+       options => '{"spend_columns": {"tv_grps": "tv_budget"}}');
 SELECT mixmodel.create_model('mte2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
        options => '{"channels": {"tv_spend": {"theta": [0.5, 1.5]}}}');
 SELECT * FROM mixmodel.train('mte2');

@@ -184,7 +184,7 @@ DECLARE
     known text[] := ARRAY['form', 'adstock', 'saturation', 'channels', 'factor_signs', 'trend',
                           'seasonality', 'holidays', 'training_window', 'holdout', 'priors',
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
-                          'lookback', 'objective_weights', 'intercept_sign', 'normalize'];
+                          'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns'];
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'options must be a jsonb object' USING ERRCODE = '22023';
@@ -347,6 +347,12 @@ BEGIN
         RAISE EXCEPTION 'media, organic and factor columns must be distinct' USING ERRCODE = '22023';
     END IF;
     PERFORM mixmodel._model_check_options(options);
+    FOR c IN SELECT jsonb_object_keys(coalesce(options->'spend_columns', '{}')) LOOP
+        IF NOT c = ANY (media) THEN
+            RAISE EXCEPTION 'spend column given for "%", which is not a media column', c USING ERRCODE = '22023';
+        END IF;
+        PERFORM mixmodel._model_check_column(source, options #>> ARRAY['spend_columns', c], 'a spend column');
+    END LOOP;
     INSERT INTO mixmodel.models (name, source_kind, source, definition, options)
     VALUES (name, 'wide', source,
             jsonb_build_object('date_column', date_column, 'kpi', kpi, 'media', to_jsonb(media),

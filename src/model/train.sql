@@ -83,6 +83,8 @@ DECLARE
     c int; k int; ii int;
     znames text[] := '{}';
     spend float8[] := '{}';
+    spx float8[] := '{}';
+    scol text;
     adstock text[] := '{}';
     sat text[] := '{}';
     max_lag int[] := '{}';
@@ -118,10 +120,16 @@ BEGIN
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'media') e LOOP
             EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
             channels := channels || col; paid := paid || true; xs := xs || arr;
+            -- an exposure column fits the model; its spend column (Robyn's paid_media_spends) feeds DECOMP.RSSD
+            scol := o #>> ARRAY['spend_columns', col];
+            IF scol IS NOT NULL THEN
+                EXECUTE format('SELECT pg_catalog.array_agg(coalesce(%1$I::float8, 0) ORDER BY %2$I) FROM %3$s', scol, def->>'date_column', m.source) INTO arr;
+            END IF;
+            spx := spx || arr;
         END LOOP;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'organic') e LOOP
             EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
-            channels := channels || col; paid := paid || false; xs := xs || arr;
+            channels := channels || col; paid := paid || false; xs := xs || arr; spx := spx || arr;
         END LOOP;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'factors') e LOOP
             EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
@@ -137,7 +145,7 @@ BEGIN
              WHERE tp.name = col;
             channels := channels || col;
             paid := paid || (SELECT x.spend_metric IS NOT NULL FROM mixmodel.touchpoints x WHERE x.name = col);
-            xs := xs || arr;
+            xs := xs || arr; spx := spx || arr;
         END LOOP;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'factors') e LOOP
             SELECT array_agg(s.value ORDER BY p.d) INTO arr
@@ -219,7 +227,7 @@ BEGIN
             RAISE EXCEPTION 'channel "%" has negative values', channels[k] USING ERRCODE = '22023';
         END IF;
         arr := arr || xs[(k - 1) * T + 1 : (k - 1) * T + t_end];
-        spend := spend || CASE WHEN paid[k] THEN xs[(k - 1) * T + t0 + 1 : (k - 1) * T + t_end]
+        spend := spend || CASE WHEN paid[k] THEN spx[(k - 1) * T + t0 + 1 : (k - 1) * T + t_end]
                                ELSE array_fill(0::float8, ARRAY[n]) END;
     END LOOP;
     xs := arr;
