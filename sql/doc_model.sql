@@ -10,16 +10,16 @@ SELECT mixmodel.create_model('doc_m', source => 'doc_model.weekly_wide', date_co
        options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n, round(r2::numeric, 2) > 0.5 AS fits FROM mixmodel.train('doc_m', seed => 1);
 
--- doc/model.md:174
+-- doc/model.md:175
 SELECT candidate AS other FROM mixmodel.run_candidates
  WHERE model = 'doc_m' AND run = 1 ORDER BY chosen, candidate LIMIT 1 \gset
 SELECT split FROM mixmodel.select_candidate('doc_m', 1, :other);
 
--- doc/model.md:208
+-- doc/model.md:209
 SELECT channel, adstock, saturation, coef >= 0 AS nonneg FROM mixmodel.run_channels
  WHERE model = 'doc_m' AND run = 1 ORDER BY position;
 SELECT item FROM mixmodel.run_diagnostics WHERE model = 'doc_m' AND term = '' ORDER BY item;
 
--- doc/model.md:221
+-- doc/model.md:222
 SELECT split, n FROM mixmodel.model_metrics WHERE model = 'doc_m' ORDER BY split DESC;
 SELECT count(*) FILTER (WHERE holdout) AS holdout_weeks FROM mixmodel.model_fit WHERE model = 'doc_m';
