@@ -27,6 +27,8 @@ OBJS = \
 	src/math/plan_flight.o \
 	src/plan/plan_glue.o \
 	src/plan/optimize.o \
+	src/math/plan_model.o \
+	src/plan/plan_core.o \
 	src/harmonize/fields.o \
 	src/harmonize/rules.o \
 	src/harmonize/sync.o \
@@ -57,7 +59,8 @@ STAGE_SQL = \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
 	src/model/train.sql \
-	src/model/views.sql
+	src/model/views.sql \
+	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results

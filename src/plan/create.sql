@@ -1,0 +1,684 @@
+-- plan: create_plan over a trained model, its tables, compare and duplicate (doc/plan.md).
+
+CREATE TABLE mixmodel.plans (
+    name                   text PRIMARY KEY,
+    model                  text NOT NULL REFERENCES mixmodel.models (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    run                    integer NOT NULL,
+    goal                   text NOT NULL CHECK (goal IN ('budget', 'target')),
+    target_metric          text NOT NULL CHECK (target_metric IN ('conversions', 'revenue', 'cpa', 'roi')),
+    max_budget             float8,
+    spend_pattern          jsonb NOT NULL,
+    kpi_unit               text NOT NULL CHECK (kpi_unit IN ('revenue', 'conversions')),
+    revenue_per_conversion float8,
+    arguments              jsonb NOT NULL,
+    kkt_residual           float8,
+    created_at             timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE mixmodel.plans IS 'Budget plans made by mixmodel.create_plan: the model run they use, goal, arguments (to rebuild or duplicate the plan) and the optimality certificate.';
+COMMENT ON COLUMN mixmodel.plans.name IS 'Plan name; create_plan with the same name replaces the plan.';
+COMMENT ON COLUMN mixmodel.plans.model IS 'Model whose current run gives the response curves.';
+COMMENT ON COLUMN mixmodel.plans.run IS 'Run of the model used.';
+COMMENT ON COLUMN mixmodel.plans.goal IS 'budget: maximise the forecast of the given budgets; target: least spend reaching a target.';
+COMMENT ON COLUMN mixmodel.plans.target_metric IS 'conversions or revenue (maximised, or volume targets); cpa or roi (ratio targets).';
+COMMENT ON COLUMN mixmodel.plans.max_budget IS 'Cap on the total spend over all flights (NULL: none).';
+COMMENT ON COLUMN mixmodel.plans.spend_pattern IS 'Spend within a flight: "automatic" (every week optimised), "flat", or {"reference_from": date}.';
+COMMENT ON COLUMN mixmodel.plans.kpi_unit IS 'What the model''s KPI counts: revenue or conversions.';
+COMMENT ON COLUMN mixmodel.plans.revenue_per_conversion IS 'Average revenue per conversion used to convert between revenue and conversions (NULL when unknown).';
+COMMENT ON COLUMN mixmodel.plans.arguments IS 'The create_plan arguments as given.';
+COMMENT ON COLUMN mixmodel.plans.kkt_residual IS 'Largest relative violation of the optimality (KKT) conditions over the flights.';
+COMMENT ON COLUMN mixmodel.plans.created_at IS 'When the plan was (re)built.';
+
+CREATE TABLE mixmodel.plan_flights (
+    plan        text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    flight      integer NOT NULL,
+    from_date   date NOT NULL,
+    to_date     date NOT NULL,
+    budget      float8,
+    target      float8,
+    spend       float8,
+    lambda      float8,
+    achievable  boolean,
+    best        float8,
+    PRIMARY KEY (plan, flight)
+);
+COMMENT ON TABLE mixmodel.plan_flights IS 'Flights of a plan: date range, budget or target, and the result (spend, budget multiplier, whether the target is reachable).';
+COMMENT ON COLUMN mixmodel.plan_flights.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_flights.flight IS 'Flight number, from 1 in time order.';
+COMMENT ON COLUMN mixmodel.plan_flights.from_date IS 'First day of the flight; it holds the model weeks starting on or after it.';
+COMMENT ON COLUMN mixmodel.plan_flights.to_date IS 'Last day of the flight; weeks starting on or before it.';
+COMMENT ON COLUMN mixmodel.plan_flights.budget IS 'Budget given (goal budget), or NULL.';
+COMMENT ON COLUMN mixmodel.plan_flights.target IS 'Target given (goal target) in target_metric units, or NULL.';
+COMMENT ON COLUMN mixmodel.plan_flights.spend IS 'Planned spend of the flight.';
+COMMENT ON COLUMN mixmodel.plan_flights.lambda IS 'Budget multiplier: forecast KPI per extra unit of flight budget (the equal marginal return of channels not at a bound).';
+COMMENT ON COLUMN mixmodel.plan_flights.achievable IS 'Goal target: whether the target is reached within the caps.';
+COMMENT ON COLUMN mixmodel.plan_flights.best IS 'Goal target: best reachable value of target_metric (when not achievable, what the plan reaches).';
+
+CREATE TABLE mixmodel.plan_constraints (
+    plan      text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    flight    integer NOT NULL,
+    channel   text NOT NULL,
+    min_spend float8 NOT NULL,
+    max_spend float8,
+    PRIMARY KEY (plan, flight, channel)
+);
+COMMENT ON TABLE mixmodel.plan_constraints IS 'Resolved spend bounds of every channel in every flight of a plan (currency; percentages of the budget already applied).';
+COMMENT ON COLUMN mixmodel.plan_constraints.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_constraints.flight IS 'Flight number.';
+COMMENT ON COLUMN mixmodel.plan_constraints.channel IS 'Paid channel of the model.';
+COMMENT ON COLUMN mixmodel.plan_constraints.min_spend IS 'Least spend of the channel in the flight.';
+COMMENT ON COLUMN mixmodel.plan_constraints.max_spend IS 'Most spend of the channel in the flight (NULL: no cap).';
+
+CREATE TABLE mixmodel.plan_allocations (
+    plan        text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    flight      integer NOT NULL,
+    week        date NOT NULL,
+    channel     text NOT NULL,
+    kind        text NOT NULL CHECK (kind IN ('paid', 'base')),
+    spend       float8 NOT NULL,
+    volume      float8,
+    kpi         float8 NOT NULL,
+    incremental float8 NOT NULL,
+    conversions float8,
+    revenue     float8,
+    roi         float8,
+    cpa         float8,
+    marginal    float8,
+    PRIMARY KEY (plan, week, channel)
+);
+COMMENT ON TABLE mixmodel.plan_allocations IS 'Plan forecast per channel and week (long format): spend, volume, KPI contribution including carry-over from history and from earlier weeks, conversions, revenue, ROI, CPA. Channel "base" (kind base) is everything but paid media: intercept, trend, seasonality, holidays, factors and organic channels.';
+COMMENT ON COLUMN mixmodel.plan_allocations.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_allocations.flight IS 'Flight the week belongs to (weeks after a flight, where its carry-over lands, belong to it).';
+COMMENT ON COLUMN mixmodel.plan_allocations.week IS 'Week start, on the model''s weekly grid.';
+COMMENT ON COLUMN mixmodel.plan_allocations.channel IS 'Paid channel, or "base".';
+COMMENT ON COLUMN mixmodel.plan_allocations.kind IS 'paid or base.';
+COMMENT ON COLUMN mixmodel.plan_allocations.spend IS 'Planned spend in the week.';
+COMMENT ON COLUMN mixmodel.plan_allocations.volume IS 'Spend converted to volume (impressions, clicks ...) by the channel cost; NULL when unknown.';
+COMMENT ON COLUMN mixmodel.plan_allocations.kpi IS 'Forecast KPI contribution in the week, including the carry-over of spend before the week (history and plan).';
+COMMENT ON COLUMN mixmodel.plan_allocations.incremental IS 'Part of kpi due to the plan''s spend (kpi minus what history alone leaves in the week).';
+COMMENT ON COLUMN mixmodel.plan_allocations.conversions IS 'kpi in conversions (NULL when a revenue KPI has no revenue per conversion).';
+COMMENT ON COLUMN mixmodel.plan_allocations.revenue IS 'kpi in revenue (NULL when a conversions KPI has no revenue per conversion).';
+COMMENT ON COLUMN mixmodel.plan_allocations.roi IS 'Incremental revenue / spend - 1 in the week (NULL without spend).';
+COMMENT ON COLUMN mixmodel.plan_allocations.cpa IS 'Spend / incremental conversions in the week (NULL without either).';
+COMMENT ON COLUMN mixmodel.plan_allocations.marginal IS 'KPI of one more unit of spend in this week (over the whole horizon).';
+
+CREATE TABLE mixmodel.plan_summary (
+    plan        text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    flight      integer NOT NULL,
+    channel     text NOT NULL,
+    spend       float8 NOT NULL,
+    share       float8,
+    historical_share float8,
+    kpi         float8 NOT NULL,
+    incremental float8 NOT NULL,
+    conversions float8,
+    revenue     float8,
+    roi         float8,
+    cpa         float8,
+    marginal    float8,
+    min_spend   float8,
+    max_spend   float8,
+    PRIMARY KEY (plan, flight, channel)
+);
+COMMENT ON TABLE mixmodel.plan_summary IS 'Plan totals per flight and channel, with rows "base" (non-paid part of the forecast) and "total" (paid channels plus base) per flight.';
+COMMENT ON COLUMN mixmodel.plan_summary.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_summary.flight IS 'Flight number.';
+COMMENT ON COLUMN mixmodel.plan_summary.channel IS 'Paid channel, "base" or "total".';
+COMMENT ON COLUMN mixmodel.plan_summary.spend IS 'Planned spend in the flight.';
+COMMENT ON COLUMN mixmodel.plan_summary.share IS 'Share of the flight''s spend.';
+COMMENT ON COLUMN mixmodel.plan_summary.historical_share IS 'Share of the channel in the paid spend of the model''s training window.';
+COMMENT ON COLUMN mixmodel.plan_summary.kpi IS 'Forecast KPI over the flight''s weeks (and the lag tail for the last flight), including carry-over.';
+COMMENT ON COLUMN mixmodel.plan_summary.incremental IS 'Part of kpi due to the plan''s spend.';
+COMMENT ON COLUMN mixmodel.plan_summary.conversions IS 'kpi in conversions.';
+COMMENT ON COLUMN mixmodel.plan_summary.revenue IS 'kpi in revenue.';
+COMMENT ON COLUMN mixmodel.plan_summary.roi IS 'Incremental revenue / spend - 1 (paid channels; total: paid channels only).';
+COMMENT ON COLUMN mixmodel.plan_summary.cpa IS 'Spend / incremental conversions (paid channels; total: paid channels only).';
+COMMENT ON COLUMN mixmodel.plan_summary.marginal IS 'KPI of one more unit of the channel''s flight spend: along its spend pattern, or (automatic) in its best week; equal to the flight''s lambda for channels not at a bound.';
+COMMENT ON COLUMN mixmodel.plan_summary.min_spend IS 'The channel''s lower bound in the flight.';
+COMMENT ON COLUMN mixmodel.plan_summary.max_spend IS 'The channel''s upper bound in the flight (NULL: none).';
+
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plans', '');
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_flights', '');
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_constraints', '');
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_allocations', '');
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_summary', '');
+
+CREATE FUNCTION mixmodel._plan_core(adstock text[], adstock_p1 float8[], adstock_p2 float8[],
+        max_lag integer[], adstock_normalize boolean[], saturation text[], sat_p1 float8[], sat_p2 float8[],
+        input_scale float8[], coef float8[], history float8[], periods integer,
+        flight_from integer[], flight_to integer[], budget float8[], lower float8[], upper float8[],
+        pattern float8[], goal text, target float8[], max_total float8,
+        OUT horizon integer, OUT x float8[], OUT incr float8[], OUT total float8[],
+        OUT marginal float8[], OUT flight_marginal float8[], OUT lambda float8[],
+        OUT kkt_residual float8, OUT goal_budget float8[], OUT achievable boolean[], OUT best float8[])
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'plan_core';
+COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], boolean[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer[], integer[], float8[], float8[], float8[], float8[], text, float8[], float8) IS
+'Internal (create_plan): plans fitted channels (run_channels specs) with their spend history over flights; returns weekly spend, response and the certificate as arrays ([channel * horizon + week]).';
+
+CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'budget',
+        flights jsonb DEFAULT NULL, target_metric text DEFAULT 'revenue', max_budget float8 DEFAULT NULL,
+        constraints jsonb DEFAULT '{}', spend_pattern text DEFAULT 'automatic',
+        revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}')
+    RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
+                   kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    m mixmodel.models;
+    r mixmodel.runs;
+    i jsonb;
+    def jsonb;
+    plan_name text := name;
+    nc int; nt int; nk int; nch int; np int; nh int; ngap int;
+    last_p date; w0 date;
+    f jsonb; k int; c int; t int; j int;
+    ch text[]; pos int[];
+    ad text[]; ap1 float8[]; ap2 float8[]; ml int[]; nm boolean[]; sa text[]; sp1 float8[]; sp2 float8[];
+    sc float8[]; cf float8[]; hspend float8[];
+    hist float8[] := '{}';
+    ffrom int[] := '{}'; fto int[] := '{}'; fd_from date[] := '{}'; fd_to date[] := '{}';
+    budget float8[] := '{}'; target float8[] := '{}';
+    lo float8[]; hi float8[];
+    pat float8[];
+    kpi_unit text; rpc float8; rev_per_kpi float8; conv_per_kpi float8;
+    ref_from date;
+    cons jsonb; e jsonb; key text; v float8;
+    core record;
+    core_goal text := 'budget';
+    core_target float8[];
+    cap float8; hist_rate float8;
+    d date; s float8;
+    cost float8[];
+BEGIN
+    IF name IS NULL OR model IS NULL OR goal IS NULL OR flights IS NULL OR target_metric IS NULL
+       OR constraints IS NULL OR spend_pattern IS NULL OR channel_cost IS NULL THEN
+        RAISE EXCEPTION 'create_plan arguments must not be NULL (except max_budget and revenue_per_conversion)' USING ERRCODE = '22004';
+    END IF;
+    SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    IF m.current_run IS NULL THEN
+        RAISE EXCEPTION 'model "%" is not trained', model USING ERRCODE = '55000',
+            HINT = 'Run mixmodel.train first.';
+    END IF;
+    IF coalesce(m.options->>'form', 'additive') = 'multiplicative' THEN
+        RAISE EXCEPTION 'create_plan does not plan multiplicative models' USING ERRCODE = '0A000',
+            DETAIL = 'Channels of a multiplicative model interact (formulas.md §5.3); the coupled optimum is not implemented.',
+            HINT = 'Plan an additive model of the same data.';
+    END IF;
+    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
+    i := r.inputs;
+    def := m.definition;
+    IF goal NOT IN ('budget', 'target') THEN
+        RAISE EXCEPTION 'goal must be budget or target' USING ERRCODE = '22023', DETAIL = format('Got "%s".', goal);
+    END IF;
+    IF target_metric NOT IN ('conversions', 'revenue', 'cpa', 'roi') THEN
+        RAISE EXCEPTION 'target_metric must be conversions, revenue, cpa or roi' USING ERRCODE = '22023',
+            DETAIL = format('Got "%s".', target_metric);
+    END IF;
+    IF goal = 'budget' AND target_metric IN ('cpa', 'roi') THEN
+        RAISE EXCEPTION 'a budget plan maximises conversions or revenue' USING ERRCODE = '22023',
+            HINT = 'Use goal => ''target'' for a CPA or ROI target.';
+    END IF;
+    IF max_budget IS NOT NULL AND NOT (max_budget >= 0 AND max_budget < 'Infinity') THEN
+        RAISE EXCEPTION 'max_budget must be a non-negative finite number' USING ERRCODE = '22023';
+    END IF;
+
+    -- model data: channels in model order, history up to the window's end
+    nc := jsonb_array_length(i->'channels');
+    nt := jsonb_array_length(i->'x') / nc;
+    last_p := (i->'periods'->>(jsonb_array_length(i->'periods') - 1))::date;
+    SELECT array_agg(x.channel ORDER BY x.position), array_agg(x.position ORDER BY x.position),
+           array_agg(x.adstock ORDER BY x.position), array_agg(x.adstock_p1 ORDER BY x.position),
+           array_agg(x.adstock_p2 ORDER BY x.position), array_agg(x.max_lag ORDER BY x.position),
+           array_agg(x.adstock_normalize ORDER BY x.position), array_agg(x.saturation ORDER BY x.position),
+           array_agg(x.sat_p1 ORDER BY x.position), array_agg(x.sat_p2 ORDER BY x.position),
+           array_agg(x.input_scale ORDER BY x.position), array_agg(x.coef ORDER BY x.position),
+           array_agg(x.spend ORDER BY x.position)
+      INTO ch, pos, ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hspend
+      FROM mixmodel.run_channels x WHERE x.model = m.name AND x.run = r.run AND x.paid;
+    nch := coalesce(cardinality(ch), 0);
+    IF nch = 0 THEN
+        RAISE EXCEPTION 'model "%" has no paid channels to plan', model USING ERRCODE = '22023';
+    END IF;
+
+    -- flights on the model's weekly grid
+    IF jsonb_typeof(flights) <> 'array' OR jsonb_array_length(flights) = 0 THEN
+        RAISE EXCEPTION 'flights must be a non-empty jsonb array of {"from", "to", "budget" | "target"}' USING ERRCODE = '22023';
+    END IF;
+    nk := jsonb_array_length(flights);
+    FOR k IN 1 .. nk LOOP
+        f := flights->(k - 1);
+        IF jsonb_typeof(f) <> 'object' THEN
+            RAISE EXCEPTION 'flight % is not a jsonb object', k USING ERRCODE = '22023';
+        END IF;
+        FOR key IN SELECT jsonb_object_keys(f) LOOP
+            IF key NOT IN ('from', 'to', 'budget', 'target') THEN
+                RAISE EXCEPTION 'unknown flight key "%"', key USING ERRCODE = '22023',
+                    HINT = 'Valid keys are from, to, budget and target.';
+            END IF;
+        END LOOP;
+        IF NOT (f ? 'from' AND f ? 'to') OR (f->>'to')::date < (f->>'from')::date THEN
+            RAISE EXCEPTION 'flight % needs "from" <= "to"', k USING ERRCODE = '22023';
+        END IF;
+        IF k > 1 AND (f->>'from')::date <= fd_to[k - 1] THEN
+            RAISE EXCEPTION 'flight % overlaps or precedes flight %', k, k - 1 USING ERRCODE = '22023';
+        END IF;
+        fd_from := fd_from || (f->>'from')::date; fd_to := fd_to || (f->>'to')::date;
+        IF goal = 'budget' THEN
+            IF f ? 'target' OR NOT f ? 'budget' OR jsonb_typeof(f->'budget') <> 'number' OR (f->>'budget')::float8 < 0 THEN
+                RAISE EXCEPTION 'flight % of a budget plan needs a non-negative "budget" and no "target"', k USING ERRCODE = '22023';
+            END IF;
+            budget := budget || (f->>'budget')::float8;
+        ELSE
+            IF f ? 'budget' OR NOT f ? 'target' OR jsonb_typeof(f->'target') <> 'number' OR (f->>'target')::float8 < 0 THEN
+                RAISE EXCEPTION 'flight % of a target plan needs a non-negative "target" and no "budget"', k USING ERRCODE = '22023';
+            END IF;
+            target := target || (f->>'target')::float8;
+        END IF;
+    END LOOP;
+    IF fd_from[1] <= last_p THEN
+        RAISE EXCEPTION 'flights must start after the model''s data' USING ERRCODE = '22023',
+            DETAIL = format('The first flight starts %s; the model''s last week starts %s.', fd_from[1], last_p);
+    END IF;
+    w0 := last_p + 7 * ceil((fd_from[1] - last_p) / 7.0)::int;
+    ngap := (w0 - last_p) / 7 - 1;            -- weeks between the data and the plan: no spend
+    FOR k IN 1 .. nk LOOP
+        ffrom := ffrom || ceil((fd_from[k] - w0) / 7.0)::int;
+        fto := fto || (floor((fd_to[k] - w0) / 7.0)::int + 1);
+        IF fto[k] <= ffrom[k] THEN
+            RAISE EXCEPTION 'flight % holds no week start of the model''s grid', k USING ERRCODE = '22023',
+                DETAIL = format('Weeks start on %s.', to_char(w0, 'FMDay'));
+        END IF;
+    END LOOP;
+    np := fto[nk];
+    IF goal = 'budget' AND max_budget IS NOT NULL AND
+       (SELECT sum(b) FROM unnest(budget) b) > max_budget * (1 + 1e-12) THEN
+        RAISE EXCEPTION 'flight budgets exceed the maximum total budget' USING ERRCODE = '22023',
+            DETAIL = format('The flight budgets sum to %s; the maximum is %s.', (SELECT sum(b) FROM unnest(budget) b), max_budget);
+    END IF;
+    IF goal = 'target' AND max_budget = 0 AND (SELECT max(x) FROM unnest(target) x) > 0 THEN
+        RAISE EXCEPTION 'target needs spend but the maximum budget is 0' USING ERRCODE = '22023';
+    END IF;
+
+    -- history per channel, then the weeks between the data and the plan
+    FOR c IN 1 .. nch LOOP
+        hist := hist || (SELECT array_agg((i->'x'->>((pos[c] - 1) * nt + u - 1))::float8 ORDER BY u) FROM generate_series(1, nt) u)
+                     || array_fill(0::float8, ARRAY[ngap]);
+    END LOOP;
+
+    -- target mode without max_budget: each flight is capped at 10x the historical weekly paid spend
+    hist_rate := (SELECT sum(u.v0) FROM unnest(hspend) u(v0)) / greatest(jsonb_array_length(i->'periods')
+                   - floor(jsonb_array_length(i->'periods') * coalesce((m.options->>'holdout')::float8, 0.25)), 1);
+
+    -- constraints: {"channel": {"min", "max", "min_pct", "max_pct", "flight"} or an array of those}
+    IF jsonb_typeof(constraints) <> 'object' THEN
+        RAISE EXCEPTION 'constraints must be a jsonb object keyed by channel' USING ERRCODE = '22023';
+    END IF;
+    lo := array_fill(0::float8, ARRAY[nch * nk]);
+    hi := array_fill('Infinity'::float8, ARRAY[nch * nk]);
+    FOR k IN 1 .. nk LOOP
+        cap := CASE WHEN goal = 'budget' THEN budget[k]
+                    ELSE coalesce(max_budget, 10 * hist_rate * (fto[k] - ffrom[k])) END;
+        FOR c IN 1 .. nch LOOP
+            hi[(c - 1) * nk + k] := cap;
+        END LOOP;
+    END LOOP;
+    FOR key, cons IN SELECT x.key, x.value FROM jsonb_each(constraints) x LOOP
+        c := array_position(ch, key);
+        IF c IS NULL THEN
+            RAISE EXCEPTION 'constraint channel "%" is not a paid channel of model "%"', key, model USING ERRCODE = '42704';
+        END IF;
+        FOR e IN SELECT x FROM jsonb_array_elements(CASE WHEN jsonb_typeof(cons) = 'array' THEN cons ELSE jsonb_build_array(cons) END) x LOOP
+            IF jsonb_typeof(e) <> 'object' THEN
+                RAISE EXCEPTION 'constraint of channel "%" must be a jsonb object', key USING ERRCODE = '22023';
+            END IF;
+            PERFORM 1 FROM jsonb_object_keys(e) q WHERE q NOT IN ('min', 'max', 'min_pct', 'max_pct', 'flight');
+            IF FOUND THEN
+                RAISE EXCEPTION 'unknown constraint key "%" for channel "%"',
+                    (SELECT q FROM jsonb_object_keys(e) q WHERE q NOT IN ('min', 'max', 'min_pct', 'max_pct', 'flight') LIMIT 1), key
+                    USING ERRCODE = '22023', HINT = 'Valid keys are min, max, min_pct, max_pct and flight.';
+            END IF;
+            IF EXISTS (SELECT 1 FROM jsonb_each(e) q WHERE jsonb_typeof(q.value) <> 'number') THEN
+                RAISE EXCEPTION 'constraint values of channel "%" must be numbers', key USING ERRCODE = '22023';
+            END IF;
+            IF (e ? 'flight') AND NOT ((e->>'flight')::numeric BETWEEN 1 AND nk) THEN
+                RAISE EXCEPTION 'constraint of channel "%" names flight %, the plan has %', key, e->>'flight', nk USING ERRCODE = '22023';
+            END IF;
+            FOR k IN 1 .. nk LOOP
+                CONTINUE WHEN (e ? 'flight') AND (e->>'flight')::int <> k;
+                cap := CASE WHEN goal = 'budget' THEN budget[k] ELSE max_budget END;
+                IF (e ? 'min_pct' OR e ? 'max_pct') AND cap IS NULL THEN
+                    RAISE EXCEPTION 'percentage constraints of a target plan need max_budget' USING ERRCODE = '22023';
+                END IF;
+                FOREACH j IN ARRAY ARRAY[1, 2] LOOP
+                    v := CASE j WHEN 1 THEN coalesce((e->>'min')::float8, cap * (e->>'min_pct')::float8 / 100)
+                                ELSE coalesce((e->>'max')::float8, cap * (e->>'max_pct')::float8 / 100) END;
+                    CONTINUE WHEN v IS NULL;
+                    IF NOT (v >= 0 AND v < 'Infinity') THEN
+                        RAISE EXCEPTION 'constraint of channel "%" must be a non-negative finite number', key USING ERRCODE = '22023';
+                    END IF;
+                    IF j = 1 THEN lo[(c - 1) * nk + k] := v; ELSE hi[(c - 1) * nk + k] := v; END IF;
+                END LOOP;
+            END LOOP;
+        END LOOP;
+    END LOOP;
+    FOR k IN 1 .. nk LOOP
+        FOR c IN 1 .. nch LOOP
+            IF hi[(c - 1) * nk + k] < lo[(c - 1) * nk + k] THEN
+                RAISE EXCEPTION 'channel "%" has a maximum below its minimum in flight %', ch[c], k USING ERRCODE = '22023',
+                    DETAIL = format('Minimum %s, maximum %s.', lo[(c - 1) * nk + k], hi[(c - 1) * nk + k]);
+            END IF;
+        END LOOP;
+        IF goal = 'budget' THEN
+            s := (SELECT sum(lo[(c - 1) * nk + k]) FROM generate_series(1, nch) c);
+            IF s > budget[k] THEN
+                RAISE EXCEPTION 'channel minimums exceed the budget in flight %', k USING ERRCODE = '22023',
+                    DETAIL = format('The minimums sum to %s; the budget is %s.', s, budget[k]),
+                    HINT = 'Lower the channel minimums or raise the budget.';
+            END IF;
+            s := (SELECT sum(hi[(c - 1) * nk + k]) FROM generate_series(1, nch) c);
+            IF s < budget[k] THEN
+                RAISE EXCEPTION 'budget exceeds the sum of channel maximums in flight %', k USING ERRCODE = '22023',
+                    DETAIL = format('The maximums sum to %s; the budget is %s.', s, budget[k]),
+                    HINT = 'Raise the channel maximums or lower the budget.';
+            END IF;
+        END IF;
+    END LOOP;
+
+    -- spend pattern within a flight
+    IF spend_pattern = 'automatic' THEN
+        pat := NULL;
+    ELSIF spend_pattern = 'flat' OR left(spend_pattern, 1) = '{' THEN
+        IF spend_pattern = 'flat' THEN
+            ref_from := NULL;
+        ELSE
+            BEGIN
+                e := spend_pattern::jsonb;
+                ref_from := (e->>'reference_from')::date;
+            EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow THEN
+                RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023';
+            END;
+            IF ref_from IS NULL OR EXISTS (SELECT 1 FROM jsonb_object_keys(e) q WHERE q <> 'reference_from') THEN
+                RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023';
+            END IF;
+        END IF;
+        pat := array_fill(0::float8, ARRAY[nch * np]);
+        FOR c IN 1 .. nch LOOP
+            FOR k IN 1 .. nk LOOP
+                -- reference: week i of the flight copies history week (reference week + i)
+                s := 0;
+                IF ref_from IS NOT NULL THEN
+                    j := nt - floor((last_p - ref_from) / 7.0)::int;   -- 1-based index of the first reference week
+                    IF ref_from > last_p OR j < 1 THEN
+                        RAISE EXCEPTION 'reference period starting % is outside the model''s data', ref_from USING ERRCODE = '22023';
+                    END IF;
+                    IF j + (fto[k] - ffrom[1]) > nt + 1 THEN
+                        RAISE EXCEPTION 'reference period starting % is too late to cover the flights', ref_from USING ERRCODE = '22023',
+                            DETAIL = format('It must leave %s weeks of data.', fto[k] - ffrom[1]);
+                    END IF;
+                    FOR t IN ffrom[k] .. fto[k] - 1 LOOP
+                        pat[(c - 1) * np + t + 1] := hist[(c - 1) * (nt + ngap) + j + t - ffrom[1]];
+                        s := s + pat[(c - 1) * np + t + 1];
+                    END LOOP;
+                END IF;
+                FOR t IN ffrom[k] .. fto[k] - 1 LOOP
+                    pat[(c - 1) * np + t + 1] := CASE WHEN s > 0 THEN pat[(c - 1) * np + t + 1] / s
+                                                     ELSE 1.0 / (fto[k] - ffrom[k]) END;
+                END LOOP;
+            END LOOP;
+        END LOOP;
+    ELSE
+        RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023',
+            DETAIL = format('Got "%s".', spend_pattern);
+    END IF;
+
+    -- KPI unit and revenue per conversion (argument, else history)
+    IF m.source_kind = 'harmonized' THEN
+        SELECT CASE WHEN sum(q.revenue) IS NULL THEN 'conversions' ELSE 'revenue' END,
+               sum(q.revenue) / nullif(sum(q.conversions), 0)
+          INTO kpi_unit, rpc FROM mixmodel.conversion_series(def->>'conversion') q;
+    ELSE
+        kpi_unit := CASE WHEN def->>'kpi' ILIKE '%conversion%' OR def->>'kpi' ILIKE '%order%' THEN 'conversions' ELSE 'revenue' END;
+        key := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = m.source AND NOT a.attisdropped AND a.attnum > 0
+                   AND a.attname IN ('conversions', 'orders', 'revenue') AND a.attname <> def->>'kpi'
+                   AND (kpi_unit = 'revenue') = (a.attname <> 'revenue') ORDER BY a.attname LIMIT 1);
+        IF key IS NOT NULL THEN
+            EXECUTE format('SELECT %s FROM %s WHERE %I BETWEEN $1 AND $2',
+                           CASE WHEN kpi_unit = 'revenue' THEN format('sum(%I)::float8 / nullif(sum(%I), 0)', def->>'kpi', key)
+                                ELSE format('sum(%I)::float8 / nullif(sum(%I), 0)', key, def->>'kpi') END,
+                           m.source, def->>'date_column')
+               INTO rpc USING r.from_date, r.to_date;
+        END IF;
+    END IF;
+    rpc := coalesce(revenue_per_conversion, rpc);
+    IF revenue_per_conversion IS NOT NULL AND NOT (revenue_per_conversion > 0 AND revenue_per_conversion < 'Infinity') THEN
+        RAISE EXCEPTION 'revenue_per_conversion must be positive' USING ERRCODE = '22023';
+    END IF;
+    rev_per_kpi := CASE WHEN kpi_unit = 'revenue' THEN 1 ELSE rpc END;
+    conv_per_kpi := CASE WHEN kpi_unit = 'conversions' THEN 1 ELSE 1 / rpc END;
+    IF (target_metric IN ('revenue', 'roi') AND rev_per_kpi IS NULL) OR
+       (target_metric IN ('conversions', 'cpa') AND conv_per_kpi IS NULL) THEN
+        RAISE EXCEPTION 'target_metric % needs revenue_per_conversion', target_metric USING ERRCODE = '22023',
+            DETAIL = format('The model''s KPI counts %s and no revenue per conversion is known from its data.', kpi_unit);
+    END IF;
+
+    -- channel cost: spend per unit of volume (argument, else history of harmonized touchpoints)
+    IF jsonb_typeof(channel_cost) <> 'object' THEN
+        RAISE EXCEPTION 'channel_cost must be a jsonb object keyed by channel' USING ERRCODE = '22023';
+    END IF;
+    FOR key IN SELECT jsonb_object_keys(channel_cost) LOOP
+        IF NOT key = ANY (ch) THEN
+            RAISE EXCEPTION 'channel_cost channel "%" is not a paid channel of model "%"', key, model USING ERRCODE = '42704';
+        END IF;
+        IF jsonb_typeof(channel_cost->key) <> 'number' OR (channel_cost->>key)::float8 <= 0 THEN
+            RAISE EXCEPTION 'channel_cost of channel "%" must be a positive number', key USING ERRCODE = '22023';
+        END IF;
+    END LOOP;
+    cost := '{}';
+    FOR c IN 1 .. nch LOOP
+        v := (channel_cost->>ch[c])::float8;
+        IF v IS NULL AND m.source_kind = 'harmonized' THEN
+            SELECT sum(q.spend) / nullif(sum(q.volume), 0) INTO v
+              FROM mixmodel.touchpoint_series(ch[c]) q WHERE q.period BETWEEN r.from_date AND r.to_date;
+        END IF;
+        cost := cost || v;
+    END LOOP;
+
+    -- solve
+    IF goal = 'target' THEN
+        core_goal := CASE WHEN target_metric IN ('conversions', 'revenue') THEN 'volume' ELSE 'ratio' END;
+        core_target := (SELECT array_agg(CASE target_metric
+                                 WHEN 'revenue' THEN x / rev_per_kpi
+                                 WHEN 'conversions' THEN x / conv_per_kpi
+                                 WHEN 'roi' THEN (1 + x) / rev_per_kpi
+                                 ELSE 1 / (x * conv_per_kpi) END ORDER BY o)
+                          FROM unnest(target) WITH ORDINALITY u(x, o));
+        IF target_metric = 'cpa' AND (SELECT min(x) FROM unnest(target) x) <= 0 THEN
+            RAISE EXCEPTION 'a CPA target must be positive' USING ERRCODE = '22023';
+        END IF;
+        budget := array_fill(0::float8, ARRAY[nk]);
+    END IF;
+    core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, np, ffrom, fto, budget,
+                                lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'));
+    nh := core.horizon;
+
+    -- write (a plan of the same name is replaced)
+    DELETE FROM mixmodel.plans x WHERE x.name = plan_name;
+    INSERT INTO mixmodel.plans (name, model, run, goal, target_metric, max_budget, spend_pattern, kpi_unit,
+                                revenue_per_conversion, arguments, kkt_residual)
+    VALUES (plan_name, m.name, r.run, goal, target_metric, max_budget,
+            CASE WHEN left(spend_pattern, 1) = '{' THEN spend_pattern::jsonb ELSE to_jsonb(spend_pattern) END,
+            kpi_unit, rpc,
+            jsonb_build_object('goal', goal, 'flights', flights, 'target_metric', target_metric, 'max_budget', max_budget,
+                               'constraints', constraints, 'spend_pattern', spend_pattern,
+                               'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost),
+            core.kkt_residual);
+    INSERT INTO mixmodel.plan_constraints
+    SELECT plan_name, k, ch[c], lo[(c - 1) * nk + k], nullif(hi[(c - 1) * nk + k], 'Infinity')
+      FROM generate_series(1, nk) k, generate_series(1, nch) c;
+
+    INSERT INTO mixmodel.plan_allocations
+    SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, ch[c], 'paid',
+           x, x / cost[c], tot, inc, tot * conv_per_kpi, tot * rev_per_kpi,
+           CASE WHEN x > 0 THEN inc * rev_per_kpi / x - 1 END,
+           CASE WHEN x > 0 AND inc > 0 THEN x / (inc * conv_per_kpi) END,
+           core.marginal[(c - 1) * nh + t + 1]
+      FROM generate_series(1, nch) c, generate_series(0, nh - 1) t,
+           LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, core.total[(c - 1) * nh + t + 1] AS tot,
+                           core.incr[(c - 1) * nh + t + 1] AS inc) q;
+    -- base: the non-paid part of the fit in the same week of the latest year of the window
+    -- (same week last year); the mean of the window's last 52 weeks when no such week exists
+    INSERT INTO mixmodel.plan_allocations
+    SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
+           0, NULL, b, 0, b * conv_per_kpi, b * rev_per_kpi, NULL, NULL, NULL
+      FROM generate_series(0, nh - 1) t,
+           LATERAL (SELECT coalesce(
+                       (SELECT sum(x.contribution) FROM mixmodel.run_decomposition x
+                         WHERE x.model = m.name AND x.run = r.run AND x.kind <> 'channel'
+                           AND x.period = (SELECT max(y.period) FROM mixmodel.run_fit y
+                                            WHERE y.model = m.name AND y.run = r.run
+                                              AND (w0 + 7 * t - y.period) % 364 = 0)),
+                       (SELECT sum(x.contribution) / count(DISTINCT x.period) FROM mixmodel.run_decomposition x
+                         WHERE x.model = m.name AND x.run = r.run AND x.kind <> 'channel'
+                           AND x.period > last_p - 364)) AS b) q;
+
+    INSERT INTO mixmodel.plan_flights
+    SELECT plan_name, k, fd_from[k], fd_to[k],
+           CASE WHEN goal = 'budget' THEN budget[k] END, CASE WHEN goal = 'target' THEN target[k] END,
+           (SELECT sum(a.spend) FROM mixmodel.plan_allocations a WHERE a.plan = plan_name AND a.flight = k),
+           core.lambda[k],
+           core.achievable[k],
+           CASE WHEN goal = 'target' THEN
+               CASE target_metric WHEN 'revenue' THEN core.best[k] * rev_per_kpi
+                                  WHEN 'conversions' THEN core.best[k] * conv_per_kpi
+                                  WHEN 'roi' THEN core.best[k] * rev_per_kpi - 1
+                                  ELSE 1 / nullif(core.best[k] * conv_per_kpi, 0) END END
+      FROM generate_series(1, nk) k;
+
+    INSERT INTO mixmodel.plan_summary
+    SELECT plan_name, a.flight, a.channel, sum(a.spend),
+           sum(a.spend) / nullif(sum(sum(a.spend)) OVER (PARTITION BY a.flight), 0),
+           CASE WHEN a.kind = 'paid' THEN hspend[array_position(ch, a.channel)] / nullif((SELECT sum(x) FROM unnest(hspend) x), 0) END,
+           sum(a.kpi), sum(a.incremental), sum(a.conversions), sum(a.revenue),
+           CASE WHEN sum(a.spend) > 0 THEN sum(a.incremental) * rev_per_kpi / sum(a.spend) - 1 END,
+           CASE WHEN sum(a.spend) > 0 AND sum(a.incremental) > 0 THEN sum(a.spend) / (sum(a.incremental) * conv_per_kpi) END,
+           CASE WHEN a.kind = 'paid' THEN core.flight_marginal[(array_position(ch, a.channel) - 1) * nk + a.flight] END,
+           CASE WHEN a.kind = 'paid' THEN lo[(array_position(ch, a.channel) - 1) * nk + a.flight] END,
+           CASE WHEN a.kind = 'paid' THEN nullif(hi[(array_position(ch, a.channel) - 1) * nk + a.flight], 'Infinity') END
+      FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
+     GROUP BY a.flight, a.channel, a.kind;
+    INSERT INTO mixmodel.plan_summary
+    SELECT plan_name, a.flight, 'total', sum(a.spend), 1, 1, sum(a.kpi), sum(a.incremental), sum(a.conversions), sum(a.revenue),
+           CASE WHEN sum(a.spend) > 0 THEN sum(a.incremental) * rev_per_kpi / sum(a.spend) - 1 END,
+           CASE WHEN sum(a.spend) > 0 AND sum(a.incremental) > 0 THEN sum(a.spend) / (sum(a.incremental) * conv_per_kpi) END,
+           NULL, NULL, NULL
+      FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
+     GROUP BY a.flight;
+
+    RETURN QUERY SELECT x.flight, x.channel, x.spend, x.share, x.historical_share, x.kpi, x.revenue, x.conversions, x.roi, x.cpa
+                   FROM mixmodel.plan_summary x WHERE x.plan = plan_name
+                  ORDER BY x.flight, x.channel = 'total', x.channel = 'base', x.channel;
+END $$;
+COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb) IS
+'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary; returns the summary.';
+
+CREATE FUNCTION mixmodel.compare_plans(a text, b text)
+    RETURNS TABLE (channel text, spend_a float8, spend_b float8, revenue_a float8, revenue_b float8,
+                   conversions_a float8, conversions_b float8, roi_a float8, roi_b float8,
+                   cpa_a float8, cpa_b float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p text;
+BEGIN
+    FOREACH p IN ARRAY ARRAY[a, b] LOOP
+        IF p IS NULL THEN
+            RAISE EXCEPTION 'plan names must not be NULL' USING ERRCODE = '22004';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM mixmodel.plans x WHERE x.name = p) THEN
+            RAISE EXCEPTION 'plan "%" does not exist', p USING ERRCODE = '42704';
+        END IF;
+    END LOOP;
+    -- rows: each paid channel, "base", "paid" (paid channels: excludes base and non-spend channels),
+    -- "total" (paid plus base: ROI and CPA of the whole forecast over the paid spend)
+    RETURN QUERY
+    WITH s AS (
+        SELECT x.plan, x.channel, sum(x.spend) AS spend, sum(x.revenue) AS revenue, sum(x.conversions) AS conversions,
+               sum(x.incremental) AS inc, max(pl.kpi_unit) AS unit, max(pl.revenue_per_conversion) AS rpc
+          FROM mixmodel.plan_summary x JOIN mixmodel.plans pl ON pl.name = x.plan
+         WHERE x.plan IN (a, b) AND x.channel <> 'total'
+         GROUP BY x.plan, x.channel
+    ), g AS (
+        SELECT s.plan, s.channel, s.spend, s.revenue, s.conversions,
+               s.inc * CASE WHEN s.unit = 'revenue' THEN 1 ELSE s.rpc END AS inc_rev,
+               s.inc * CASE WHEN s.unit = 'conversions' THEN 1 ELSE 1 / s.rpc END AS inc_conv
+          FROM s
+        UNION ALL
+        SELECT s.plan, 'paid', sum(s.spend), sum(s.revenue), sum(s.conversions),
+               sum(s.inc * CASE WHEN s.unit = 'revenue' THEN 1 ELSE s.rpc END),
+               sum(s.inc * CASE WHEN s.unit = 'conversions' THEN 1 ELSE 1 / s.rpc END)
+          FROM s WHERE s.channel <> 'base' GROUP BY s.plan
+        UNION ALL
+        SELECT s.plan, 'total', sum(s.spend), sum(s.revenue), sum(s.conversions), sum(s.revenue), sum(s.conversions)
+          FROM s GROUP BY s.plan
+    ), m AS (
+        SELECT g.*, CASE WHEN g.spend > 0 THEN g.inc_rev / g.spend - 1 END AS roi,
+               CASE WHEN g.inc_conv > 0 AND g.spend > 0 THEN g.spend / g.inc_conv END AS cpa
+          FROM g
+    )
+    SELECT coalesce(x.channel, y.channel), x.spend, y.spend, x.revenue, y.revenue, x.conversions, y.conversions,
+           x.roi, y.roi, x.cpa, y.cpa
+      FROM (SELECT * FROM m WHERE m.plan = a) x FULL JOIN (SELECT * FROM m WHERE m.plan = b) y ON x.channel = y.channel
+     ORDER BY coalesce(x.channel, y.channel) IN ('base', 'paid', 'total'), coalesce(x.channel, y.channel) = 'total',
+              coalesce(x.channel, y.channel) = 'paid', coalesce(x.channel, y.channel);
+END $$;
+COMMENT ON FUNCTION mixmodel.compare_plans(text, text) IS
+'Compares two plans over all their flights: per paid channel, "base", "paid" (paid channels only: ROI and CPA excluding base and non-spend channels) and "total" (ROI and CPA of the whole forecast, base included, over the paid spend): spend, forecast revenue and conversions, ROI, CPA of plan a and plan b.';
+
+CREATE FUNCTION mixmodel.duplicate_plan(source text, new_name text, model text DEFAULT NULL)
+    RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
+                   kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p mixmodel.plans;
+    g jsonb;
+    target_model text;
+    kept jsonb;
+BEGIN
+    IF source IS NULL OR new_name IS NULL THEN
+        RAISE EXCEPTION 'duplicate_plan needs a source and a new name' USING ERRCODE = '22004';
+    END IF;
+    SELECT * INTO p FROM mixmodel.plans x WHERE x.name = source;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'plan "%" does not exist', source USING ERRCODE = '42704';
+    END IF;
+    target_model := coalesce(model, p.model);
+    IF NOT EXISTS (SELECT 1 FROM mixmodel.models x WHERE x.name = target_model) THEN
+        RAISE EXCEPTION 'model "%" does not exist', target_model USING ERRCODE = '42704';
+    END IF;
+    g := p.arguments;
+    -- constraints and costs of channels the other model lacks are dropped; its new channels
+    -- get the defaults (min 0, max the flight budget)
+    SELECT coalesce(jsonb_object_agg(c.key, c.value), '{}') INTO kept
+      FROM jsonb_each(g->'constraints') c
+     WHERE EXISTS (SELECT 1 FROM mixmodel.run_channels rc JOIN mixmodel.models mm ON mm.name = rc.model AND mm.current_run = rc.run
+                    WHERE rc.model = target_model AND rc.paid AND rc.channel = c.key);
+    g := jsonb_set(g, '{constraints}', kept);
+    SELECT coalesce(jsonb_object_agg(c.key, c.value), '{}') INTO kept
+      FROM jsonb_each(g->'channel_cost') c
+     WHERE EXISTS (SELECT 1 FROM mixmodel.run_channels rc JOIN mixmodel.models mm ON mm.name = rc.model AND mm.current_run = rc.run
+                    WHERE rc.model = target_model AND rc.paid AND rc.channel = c.key);
+    g := jsonb_set(g, '{channel_cost}', kept);
+    RETURN QUERY SELECT * FROM mixmodel.create_plan(new_name, target_model, g->>'goal', g->'flights', g->>'target_metric',
+        (g->>'max_budget')::float8, g->'constraints', g->>'spend_pattern', (g->>'revenue_per_conversion')::float8,
+        g->'channel_cost');
+END $$;
+COMMENT ON FUNCTION mixmodel.duplicate_plan(text, text, text) IS
+'Copies a plan''s arguments under a new name, optionally onto another model (its current run): constraints of channels missing there are dropped; channels new there get min 0 and max the flight budget. Returns the new plan''s summary.';

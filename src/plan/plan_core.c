@@ -1,0 +1,397 @@
+/*
+ * plan_core.c: mixmodel._plan_core, the C half of create_plan.
+ *
+ * create_plan (src/plan/create.sql) reads a model's fitted channels
+ * (run_channels), their spend history and the plan's flights and bounds, and
+ * passes them here as arrays; this function builds one planning term per
+ * channel (src/math/plan_model.c: adstock, saturation, coefficient and the
+ * carry-over of history into the plan), solves the flights
+ * (src/math/plan_flight.c) and returns the weekly spend, the response and
+ * the optimality certificate as arrays.  doc/plan.md.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "common/arrays.h"
+#include "common/errors.h"
+#include "math/plan_flight.h"
+#include "math/plan_model.h"
+#include "plan/plan_glue.h"
+
+PG_FUNCTION_INFO_V1(plan_core);
+
+#define MAX_CELLS	10000000L	/* channels x horizon periods */
+
+/* Names as mixmodel.run_channels stores them (src/model/fit.c writes them). */
+static MMAdstockKind
+AdstockKind(const char *s)
+{
+	static const char *const names[] = {"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"};
+	static const MMAdstockKind kinds[] = {MM_ADSTOCK_GEOMETRIC, MM_ADSTOCK_WEIBULL_CDF,
+		MM_ADSTOCK_WEIBULL_PDF, MM_ADSTOCK_DELAYED, MM_ADSTOCK_BINOMIAL};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return kinds[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown adstock \"%s\"", s)));
+	return MM_ADSTOCK_GEOMETRIC;
+}
+
+static MMSaturationKind
+SaturationKind(const char *s)
+{
+	static const char *const names[] = {"hill", "logistic", "michaelis_menten", "power"};
+	static const MMSaturationKind kinds[] = {MM_SAT_HILL, MM_SAT_LOGISTIC,
+		MM_SAT_MICHAELIS_MENTEN, MM_SAT_POWER};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return kinds[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown saturation \"%s\"", s)));
+	return MM_SAT_HILL;
+}
+
+/* Elements of a one-dimensional array argument (no NULL element). */
+static Datum *
+ArrayElements(FunctionCallInfo fcinfo, int i, const char *name, Oid type, int *n)
+{
+	ArrayType  *a;
+	Datum	   *d;
+	bool	   *nulls;
+	int16		len;
+	bool		byval;
+	char		align;
+
+	if (PG_ARGISNULL(i))
+		mm_null_argument(name);
+	a = PG_GETARG_ARRAYTYPE_P(i);
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"%s\" must be one-dimensional", name)));
+	get_typlenbyvalalign(type, &len, &byval, &align);
+	deconstruct_array(a, type, len, byval, align, &d, &nulls, n);
+	for (int k = 0; k < *n; k++)
+		if (nulls[k])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("array \"%s\" must not contain NULL elements", name)));
+	return d;
+}
+
+/* float8[] argument of exactly want elements; +Infinity allowed when inf_ok. */
+static double *
+Float8Arg(FunctionCallInfo fcinfo, int i, const char *name, long want, bool inf_ok)
+{
+	int			n;
+	Datum	   *d = ArrayElements(fcinfo, i, name, FLOAT8OID, &n);
+	double	   *v = palloc(sizeof(double) * Max(n, 1));
+
+	if (want >= 0 && n != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"%s\" has the wrong length", name),
+				 errdetail("Expected %ld elements, got %d.", want, n)));
+	for (int k = 0; k < n; k++)
+	{
+		v[k] = DatumGetFloat8(d[k]);
+		if (isnan(v[k]) || (!isfinite(v[k]) && !(inf_ok && v[k] > 0)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("array \"%s\" must hold finite values", name)));
+	}
+	return v;
+}
+
+static ArrayType *
+BoolArray(const bool *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int k = 0; k < n; k++)
+		d[k] = BoolGetDatum(v[k]);
+	return construct_array(d, n, BOOLOID, 1, true, TYPALIGN_CHAR);
+}
+
+/*
+ * _plan_core(adstock text[], adstock_p1, adstock_p2, max_lag int4[],
+ *   normalize bool[], saturation text[], sat_p1, sat_p2, input_scale, coef,
+ *   history float8[] (C x n_hist), periods int4, flight_from int4[],
+ *   flight_to int4[], budget float8[], lower float8[] (C x K),
+ *   upper float8[] (C x K), pattern float8[] (C x periods, NULL: automatic),
+ *   goal text, target float8[], max_total float8)
+ */
+Datum
+plan_core(PG_FUNCTION_ARGS)
+{
+	int			C,
+				n,
+				K,
+				P,
+				H,
+				n_hist,
+				maxL = 1;
+	Datum	   *adstock,
+			   *sat,
+			   *maxlag,
+			   *norm,
+			   *ffrom,
+			   *fto;
+	double	   *ap1,
+			   *ap2,
+			   *sp1,
+			   *sp2,
+			   *scale,
+			   *coef,
+			   *hist,
+			   *budget,
+			   *lower,
+			   *upper,
+			   *pattern = NULL,
+			   *target = NULL;
+	MMChannelSpec *specs;
+	MMPlanTerm *terms;
+	int		   *term_start,
+			   *from,
+			   *to;
+	MMPlanHorizon h;
+	MMPlanHorizonResult res;
+	MMPlanHorizonGoal goal;
+	MMPlanWorkspace ws;
+	MMStatus	st;
+	char	   *goal_name;
+	double	   *x,
+			   *s,
+			   *lambda,
+			   *incr,
+			   *total,
+			   *margs,
+			   *fmarg;
+	TupleDesc	tupdesc;
+	Datum		values[11];
+	bool		nulls[11] = {false};
+	bool		is_goal;
+
+	adstock = ArrayElements(fcinfo, 0, "adstock", TEXTOID, &C);
+	if (C < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("a plan needs at least one paid channel")));
+	ap1 = Float8Arg(fcinfo, 1, "adstock_p1", C, false);
+	ap2 = Float8Arg(fcinfo, 2, "adstock_p2", C, false);
+	maxlag = ArrayElements(fcinfo, 3, "max_lag", INT4OID, &n);
+	norm = ArrayElements(fcinfo, 4, "normalize", BOOLOID, &K);
+	sat = ArrayElements(fcinfo, 5, "saturation", TEXTOID, &H);
+	if (n != C || K != C || H != C)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("channel arrays must have one element per channel")));
+	sp1 = Float8Arg(fcinfo, 6, "sat_p1", C, false);
+	sp2 = Float8Arg(fcinfo, 7, "sat_p2", C, false);
+	scale = Float8Arg(fcinfo, 8, "input_scale", C, false);
+	coef = Float8Arg(fcinfo, 9, "coef", C, false);
+	hist = Float8Arg(fcinfo, 10, "history", -1, false);
+	if (PG_ARGISNULL(11))
+		mm_null_argument("periods");
+	P = PG_GETARG_INT32(11);
+	ffrom = ArrayElements(fcinfo, 12, "flight_from", INT4OID, &K);
+	fto = ArrayElements(fcinfo, 13, "flight_to", INT4OID, &n);
+	if (K < 1 || n != K)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("flight arrays must be non-empty and of equal length")));
+	budget = Float8Arg(fcinfo, 14, "budget", K, false);
+	lower = Float8Arg(fcinfo, 15, "lower", (long) C * K, false);
+	upper = Float8Arg(fcinfo, 16, "upper", (long) C * K, true);
+	if (PG_ARGISNULL(18))
+		mm_null_argument("goal");
+	goal_name = text_to_cstring(PG_GETARG_TEXT_PP(18));
+	if (strcmp(goal_name, "budget") == 0)
+		is_goal = false;
+	else if (strcmp(goal_name, "volume") == 0 || strcmp(goal_name, "ratio") == 0)
+		is_goal = true;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown plan goal \"%s\"", goal_name)));
+	if (is_goal)
+		target = Float8Arg(fcinfo, 19, "target", K, false);
+
+	if (hist == NULL || (n = ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(10)),
+											ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)))) % C != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"history\" must hold the same number of periods per channel")));
+	n_hist = n / C;
+	if (P < 1 || P > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a plan must span 1 to 10000 weeks"),
+				 errdetail("It spans %d.", P)));
+
+	/* channel specs as training stored them */
+	specs = palloc(sizeof(MMChannelSpec) * C);
+	for (int c = 0; c < C; c++)
+	{
+		MMChannelSpec *sp = &specs[c];
+
+		sp->adstock = AdstockKind(TextDatumGetCString(adstock[c]));
+		sp->adstock_p1 = ap1[c];
+		sp->adstock_p2 = ap2[c];
+		sp->max_lag = DatumGetInt32(maxlag[c]);
+		sp->adstock_normalize = DatumGetBool(norm[c]);
+		sp->saturation = SaturationKind(TextDatumGetCString(sat[c]));
+		sp->sat_p1 = sp1[c];
+		sp->sat_p2 = sp2[c];
+		sp->input_scale = scale[c];
+		sp->coef = coef[c];
+		maxL = Max(maxL, mm_plan_spec_lags(sp));
+	}
+	H = P + maxL - 1;			/* the lag tail after the plan counts */
+	if ((long) C * H > MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("plan too large"),
+				 errdetail("%d channels over %d weeks with the lag tail; the limit is %ld channel-weeks.",
+						   C, H, MAX_CELLS)));
+
+	terms = palloc(sizeof(MMPlanTerm) * C);
+	term_start = palloc(sizeof(int) * (C + 1));
+	for (int c = 0; c < C; c++)
+	{
+		term_start[c] = c;
+		st = mm_plan_term_from_spec(&specs[c], 1.0, hist + (long) c * n_hist, n_hist, H,
+									palloc(sizeof(double) * mm_plan_spec_lags(&specs[c])),
+									palloc(sizeof(double) * H), &terms[c]);
+		mixmodel_check_core(st, "a fitted channel's planning term");
+	}
+	term_start[C] = C;
+
+	from = palloc(sizeof(int) * K);
+	to = palloc(sizeof(int) * K);
+	for (int k = 0; k < K; k++)
+	{
+		from[k] = DatumGetInt32(ffrom[k]);
+		to[k] = DatumGetInt32(fto[k]);
+		if (from[k] < (k ? to[k - 1] : 0) || to[k] <= from[k] || to[k] > P)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("flights must be in time order, not overlapping, inside the plan")));
+	}
+
+	/* within-flight weights, zero on the lag tail */
+	if (!PG_ARGISNULL(17))
+	{
+		double	   *pp = Float8Arg(fcinfo, 17, "pattern", (long) C * P, false);
+
+		pattern = palloc0(sizeof(double) * C * H);
+		for (int c = 0; c < C; c++)
+			memcpy(pattern + (long) c * H, pp + (long) c * P, sizeof(double) * P);
+	}
+
+	h.H = H;
+	h.C = C;
+	h.term_start = term_start;
+	h.terms = terms;
+	h.K = K;
+	h.flight_from = from;
+	h.flight_to = to;
+	h.budget = budget;
+	h.lower = lower;
+	h.upper = upper;
+	h.pattern = pattern;
+
+	mm_plan_workspace_init(&ws, C);
+	x = palloc(sizeof(double) * C * H);
+	s = palloc(sizeof(double) * C * K);
+	lambda = palloc(sizeof(double) * K);
+	memset(&goal, 0, sizeof(goal));
+	if (!is_goal)
+	{
+		st = mm_plan_horizon_budget(&h, &ws, palloc(sizeof(double) * mm_plan_horizon_doubles(&h)),
+									palloc(sizeof(MMPlanCurve) * C),
+									palloc(sizeof(MMPlanFlightCurve) * C), x, s, lambda, &res);
+		mm_plan_check(st, &res.plan, res.flight >= 0 ? budget[res.flight] : 0, NULL,
+					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+	}
+	else
+	{
+		goal.goal = strcmp(goal_name, "volume") == 0 ? MM_GOAL_VOLUME : MM_GOAL_RATIO;
+		goal.target = target;
+		goal.max_total = PG_ARGISNULL(20) ? INFINITY : PG_GETARG_FLOAT8(20);
+		goal.budget = palloc(sizeof(double) * K);
+		goal.achievable = palloc(sizeof(bool) * K);
+		goal.achieved = palloc(sizeof(double) * K);
+		goal.best = palloc(sizeof(double) * K);
+		st = mm_plan_horizon_goal(&h, &ws, palloc(sizeof(double) * mm_plan_horizon_doubles(&h)),
+								  palloc(sizeof(MMPlanCurve) * C),
+								  palloc(sizeof(MMPlanFlightCurve) * C), &goal, x, s, lambda, &res);
+		mm_plan_check(st, &res.plan, goal.max_total, NULL,
+					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+	}
+
+	incr = palloc(sizeof(double) * C * H);
+	total = palloc(sizeof(double) * C * H);
+	margs = palloc(sizeof(double) * C * H);
+	(void) mm_plan_horizon_response(&h, x, incr, total);
+	mm_plan_horizon_marginals(&h, x, palloc(sizeof(double) * H), margs);
+
+	/*
+	 * Marginal return of each channel's flight total: along its pattern, or
+	 * (automatic) the best week of the flight for the next unit.
+	 */
+	fmarg = palloc(sizeof(double) * C * K);
+	for (int c = 0; c < C; c++)
+		for (int k = 0; k < K; k++)
+		{
+			double		m = pattern ? 0.0 : -INFINITY;
+
+			for (int t = from[k]; t < to[k]; t++)
+				m = pattern ? m + pattern[(long) c * H + t] * margs[(long) c * H + t]
+					: fmax(m, margs[(long) c * H + t]);
+			fmarg[c * K + k] = m;
+		}
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning record called in context that cannot accept type record")));
+	tupdesc = BlessTupleDesc(tupdesc);
+	values[0] = Int32GetDatum(H);
+	values[1] = PointerGetDatum(mm_float8_array_build(x, C * H));
+	values[2] = PointerGetDatum(mm_float8_array_build(incr, C * H));
+	values[3] = PointerGetDatum(mm_float8_array_build(total, C * H));
+	values[4] = PointerGetDatum(mm_float8_array_build(margs, C * H));
+	values[5] = PointerGetDatum(mm_float8_array_build(fmarg, C * K));
+	for (int k = 0; k < K; k++)
+		if (!isfinite(lambda[k]))
+			lambda[k] = 0;		/* undefined (budget at the bounds): reported as 0 */
+	values[6] = PointerGetDatum(mm_float8_array_build(lambda, K));
+	values[7] = Float8GetDatum(res.kkt_residual);
+	nulls[7] = isnan(res.kkt_residual);
+	if (is_goal)
+	{
+		for (int k = 0; k < K; k++)
+			if (!isfinite(goal.best[k]))
+				goal.best[k] = goal.achieved[k];
+		values[8] = PointerGetDatum(mm_float8_array_build(goal.budget, K));
+		values[9] = PointerGetDatum(BoolArray(goal.achievable, K));
+		values[10] = PointerGetDatum(mm_float8_array_build(goal.best, K));
+	}
+	else
+		nulls[8] = nulls[9] = nulls[10] = true;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
