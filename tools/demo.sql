@@ -124,51 +124,49 @@ SELECT spend::numeric AS weekly_spend,
   FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
 
 -- plan
--- Next quarter for the demo model.  Its paid channels as fitted (coef * Hill of
--- the geometric adstock, from mixmodel.run_channels) and the budget of an
--- average quarter of the training weeks, spread over 13 weeks:
--- mixmodel.optimize_budget finds the split where every channel returns the
--- same on its last dollar.  (Carry-over from history into the quarter is not
--- counted by these primitives.)
-CREATE TEMP TABLE demo_plan_channels AS
-SELECT c.position, split_part(c.channel, '_spend', 1) AS channel, c.coef, c.sat_p1 AS alpha,
-       c.sat_p2 * c.input_scale AS k, c.adstock_p1 AS theta,
-       c.spend * 13 / ((r.holdout_from - r.from_date) / 7) AS hist
-  FROM mixmodel.run_channels c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run
-  JOIN mixmodel.runs r ON r.model = c.model AND r.run = c.run
- WHERE c.model = 'demo' AND c.paid AND c.adstock = 'geometric' AND c.saturation = 'hill'
-   AND NOT c.adstock_normalize;
-CREATE TEMP TABLE demo_plan_args AS
-SELECT array_agg(coef ORDER BY position) AS coef, array_agg(alpha ORDER BY position) AS alpha,
-       array_agg(k ORDER BY position) AS k, array_agg(theta ORDER BY position) AS theta,
-       array_agg(hist ORDER BY position) AS hist, sum(hist) AS budget
-  FROM demo_plan_channels;
+-- Next quarter for the demo model with mixmodel.create_plan: each paid channel
+-- as fitted (run_channels), its spend history carrying over into the quarter,
+-- the base projected from the same weeks last year.  Budget: an average
+-- quarter of the training weeks; every week of every channel is optimised, and
+-- the budget's last dollar returns the same in every channel (KKT certificate
+-- in mixmodel.plan_flights.lambda).  The historical split is the same budget
+-- with each channel held at its share of the training spend.
+SELECT (max(week) + 7)::text AS q_from, (max(week) + 97)::text AS q_to FROM raw.weekly_wide \gset
+SELECT round(sum(c.spend) * 13 / max((r.holdout_from - r.from_date) / 7)) AS q_budget,
+       jsonb_object_agg(c.channel, jsonb_build_object('min', c.spend / t.total * 0.999999999,
+                                                      'max', c.spend / t.total * 1.000000001)) AS q_shares
+  FROM mixmodel.run_channels c JOIN mixmodel.runs r USING (model, run),
+       (SELECT sum(spend) AS total FROM mixmodel.run_channels x JOIN mixmodel.models m ON m.name = x.model AND m.current_run = x.run
+         WHERE x.model = 'demo' AND x.paid) t
+ WHERE c.model = 'demo' AND c.paid AND c.run = (SELECT current_run FROM mixmodel.models WHERE name = 'demo') \gset
+SELECT count(*) FROM mixmodel.create_plan('demo_budget', 'demo',
+         flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'budget', :q_budget))) \g /dev/null
+SELECT count(*) FROM mixmodel.create_plan('demo_historical', 'demo',
+         flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'budget', :q_budget)),
+         constraints => (SELECT jsonb_object_agg(key, jsonb_build_object('min', (value->>'min')::float8 * :q_budget,
+                                                                         'max', (value->>'max')::float8 * :q_budget))
+                           FROM jsonb_each(:'q_shares'::jsonb))) \g /dev/null
 \echo
 \echo 'Plan: an average quarter''s budget split for the most revenue, next to the historical split'
-SELECT c.channel, round(c.hist) AS historical_spend, round(h.response) AS historical_revenue,
-       round(p.spend) AS planned_spend, round(p.response) AS planned_revenue,
+\echo '(revenue: what the quarter''s paid spend adds, carry-over after the quarter included)'
+SELECT split_part(p.channel, '_spend', 1) AS channel, round(h.spend) AS historical_spend,
+       round(h.incremental) AS historical_revenue, round(p.spend) AS planned_spend,
+       round(p.incremental) AS planned_revenue, round(p.roi::numeric, 2) AS planned_roi,
        round(p.marginal::numeric, 2) AS last_dollar_returns
-  FROM demo_plan_args a,
-       LATERAL mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, periods => 13,
-                                        theta => a.theta, max_lag => 52) p,
-       LATERAL mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, lower => a.hist,
-                                        upper => a.hist, periods => 13, theta => a.theta,
-                                        max_lag => 52) h,
-       (SELECT row_number() OVER (ORDER BY position) AS i, * FROM demo_plan_channels) c
- WHERE h.channel = p.channel AND c.i = p.channel
- ORDER BY c.position;
+  FROM mixmodel.plan_summary p JOIN mixmodel.plan_summary h ON h.channel = p.channel AND h.flight = p.flight
+ WHERE p.plan = 'demo_budget' AND h.plan = 'demo_historical' AND p.channel <> 'base'
+ ORDER BY p.channel = 'total', p.channel;
 
+-- Goal mode: the least spend whose best split earns 10% more paid-media revenue
+-- than the historical split of the average quarter.
+SELECT 1.1 * incremental AS q_goal FROM mixmodel.plan_summary WHERE plan = 'demo_historical' AND channel = 'total' \gset
+SELECT count(*) FROM mixmodel.create_plan('demo_target', 'demo', goal => 'target', target_metric => 'revenue',
+         flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'target', :q_goal)),
+         max_budget => 3 * :q_budget) \g /dev/null
 \echo
 \echo 'Plan: the least budget whose best split earns 10% more paid-media revenue than the historical split'
-SELECT c.channel, round(t.spend) AS planned_spend, round(t.response) AS planned_revenue,
-       round(t.budget) AS total_budget, t.achievable
-  FROM demo_plan_args a,
-       LATERAL (SELECT 1.1 * sum(response) AS goal
-                  FROM mixmodel.optimize_budget(a.budget, a.coef, a.alpha, a.k, lower => a.hist,
-                                                upper => a.hist, periods => 13,
-                                                theta => a.theta, max_lag => 52)) g,
-       LATERAL mixmodel.optimize_target(g.goal, 'volume', NULL, a.coef, a.alpha, a.k,
-                                        periods => 13, theta => a.theta, max_lag => 52) t,
-       (SELECT row_number() OVER (ORDER BY position) AS i, * FROM demo_plan_channels) c
- WHERE c.i = t.channel
- ORDER BY c.position;
+SELECT split_part(s.channel, '_spend', 1) AS channel, round(s.spend) AS planned_spend,
+       round(s.incremental) AS planned_revenue, f.achievable, round(f.best) AS reached
+  FROM mixmodel.plan_summary s JOIN mixmodel.plan_flights f USING (plan, flight)
+ WHERE s.plan = 'demo_target' AND s.channel <> 'base'
+ ORDER BY s.channel = 'total', s.channel;
