@@ -191,6 +191,8 @@ DECLARE
     cap float8; hist_rate float8;
     d date; s float8;
     cost float8[];
+    xcost float8[];
+    nw int;
 BEGIN
     IF name IS NULL OR model IS NULL OR goal IS NULL OR flights IS NULL OR target_metric IS NULL
        OR constraints IS NULL OR spend_pattern IS NULL OR channel_cost IS NULL THEN
@@ -230,6 +232,7 @@ BEGIN
     -- model data: channels in model order, history up to the window's end
     nc := jsonb_array_length(i->'channels');
     nt := jsonb_array_length(i->'x') / nc;
+    nw := jsonb_array_length(i->'periods');
     last_p := (i->'periods'->>(jsonb_array_length(i->'periods') - 1))::date;
     SELECT array_agg(x.channel ORDER BY x.position), array_agg(x.position ORDER BY x.position),
            array_agg(x.adstock ORDER BY x.position), array_agg(x.adstock_p1 ORDER BY x.position),
@@ -274,8 +277,14 @@ BEGIN
             END IF;
             budget := budget || (f->>'budget')::float8;
         ELSE
-            IF f ? 'budget' OR NOT f ? 'target' OR jsonb_typeof(f->'target') <> 'number' OR (f->>'target')::float8 < 0 THEN
-                RAISE EXCEPTION 'flight % of a target plan needs a non-negative "target" and no "budget"', k USING ERRCODE = '22023';
+            IF f ? 'budget' OR NOT f ? 'target' OR jsonb_typeof(f->'target') <> 'number' THEN
+                RAISE EXCEPTION 'flight % of a target plan needs a "target" and no "budget"', k USING ERRCODE = '22023';
+            END IF;
+            v := (f->>'target')::float8;
+            IF (target_metric IN ('revenue', 'conversions') AND v < 0) OR (target_metric = 'cpa' AND v <= 0)
+               OR (target_metric = 'roi' AND v <= -1) THEN
+                RAISE EXCEPTION 'target of flight % is out of range for target_metric %', k, target_metric USING ERRCODE = '22023',
+                    HINT = 'Volume targets are >= 0, a CPA target > 0, an ROI target > -1.';
             END IF;
             target := target || (f->>'target')::float8;
         END IF;
@@ -305,8 +314,22 @@ BEGIN
     END IF;
 
     -- history per channel, then the weeks between the data and the plan
+    -- An exposure channel (option spend_columns) is fitted on exposure: its plan is in spend,
+    -- exposure = spend / (the window's spend per unit of exposure), so its history and input
+    -- scale are restated in spend.
+    xcost := '{}';
     FOR c IN 1 .. nch LOOP
-        hist := hist || (SELECT array_agg((i->'x'->>((pos[c] - 1) * nt + u - 1))::float8 ORDER BY u) FROM generate_series(1, nt) u)
+        v := 1;
+        IF m.options #>> ARRAY['spend_columns', ch[c]] IS NOT NULL THEN
+            v := (SELECT sum((i->'spend'->>((pos[c] - 1) * nw + u - 1))::float8) FROM generate_series(1, nw) u)
+                 / nullif((SELECT sum((i->'x'->>((pos[c] - 1) * nt + nt - nw + u - 1))::float8) FROM generate_series(1, nw) u), 0);
+            IF NOT v > 0 THEN
+                RAISE EXCEPTION 'channel "%" has no spend or no exposure in the training window', ch[c] USING ERRCODE = '22000';
+            END IF;
+        END IF;
+        xcost := xcost || v;
+        sc[c] := sc[c] * v;
+        hist := hist || (SELECT array_agg(v * (i->'x'->>((pos[c] - 1) * nt + u - 1))::float8 ORDER BY u) FROM generate_series(1, nt) u)
                      || array_fill(0::float8, ARRAY[ngap]);
     END LOOP;
 
@@ -480,7 +503,7 @@ BEGIN
     END LOOP;
     cost := '{}';
     FOR c IN 1 .. nch LOOP
-        v := (channel_cost->>ch[c])::float8;
+        v := coalesce((channel_cost->>ch[c])::float8, nullif(xcost[c], 1));
         IF v IS NULL AND m.source_kind = 'harmonized' THEN
             SELECT sum(q.spend) / nullif(sum(q.volume), 0) INTO v
               FROM mixmodel.touchpoint_series(ch[c]) q WHERE q.period BETWEEN r.from_date AND r.to_date;
@@ -682,3 +705,75 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel.duplicate_plan(text, text, text) IS
 'Copies a plan''s arguments under a new name, optionally onto another model (its current run): constraints of channels missing there are dropped; channels new there get min 0 and max the flight budget. Returns the new plan''s summary.';
+
+CREATE FUNCTION mixmodel._plan_actuals(plan text)
+    RETURNS TABLE (flight integer, week date, channel text, planned_spend float8, actual_spend float8,
+                   planned_kpi float8, actual_kpi float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    p mixmodel.plans;
+    m mixmodel.models;
+    ch text;
+    col text;
+    kcol text;
+BEGIN
+    SELECT * INTO p FROM mixmodel.plans x WHERE x.name = plan;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT * INTO m FROM mixmodel.models x WHERE x.name = p.model;
+    -- paid channels: planned against actual spend, in the weeks the source holds
+    FOR ch IN SELECT DISTINCT x.channel FROM mixmodel.plan_constraints x WHERE x.plan = p.name ORDER BY 1 LOOP
+        IF m.source_kind = 'wide' THEN
+            col := coalesce(m.options #>> ARRAY['spend_columns', ch], ch);
+            RETURN QUERY EXECUTE format(
+                'SELECT a.flight, a.week, a.channel, a.spend, s.%1$I::float8, NULL::float8, NULL::float8
+                   FROM mixmodel.plan_allocations a JOIN %2$s s ON s.%3$I::date = a.week
+                  WHERE a.plan = $1 AND a.channel = $2 AND s.%1$I IS NOT NULL',
+                col, m.source, m.definition->>'date_column') USING p.name, ch;
+        ELSE
+            RETURN QUERY
+            SELECT a.flight, a.week, a.channel, a.spend, s.spend, NULL::float8, NULL::float8
+              FROM mixmodel.plan_allocations a JOIN mixmodel.touchpoint_series(ch) s ON s.period = a.week
+             WHERE a.plan = p.name AND a.channel = ch AND s.spend IS NOT NULL;
+        END IF;
+    END LOOP;
+    -- the KPI: planned forecast (paid channels and base) against the actual KPI
+    IF m.source_kind = 'wide' THEN
+        kcol := m.definition->>'kpi';
+        RETURN QUERY EXECUTE format(
+            'SELECT a.flight, a.week, ''total'', sum(a.spend), NULL::float8, sum(a.kpi), max(s.%1$I::float8)
+               FROM mixmodel.plan_allocations a JOIN %2$s s ON s.%3$I::date = a.week
+              WHERE a.plan = $1 AND s.%1$I IS NOT NULL
+              GROUP BY a.flight, a.week',
+            kcol, m.source, m.definition->>'date_column') USING p.name;
+    ELSE
+        RETURN QUERY
+        SELECT a.flight, a.week, 'total', sum(a.spend), NULL::float8, sum(a.kpi),
+               max(CASE WHEN p.kpi_unit = 'revenue' THEN s.revenue ELSE s.conversions END)::float8
+          FROM mixmodel.plan_allocations a JOIN mixmodel.conversion_series(m.definition->>'conversion') s ON s.period = a.week
+         WHERE a.plan = p.name
+         GROUP BY a.flight, a.week;
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel._plan_actuals(text) IS 'Internal (plan_actuals): a plan''s weeks that have actual data in its model''s source, planned against actual spend per channel and planned against actual KPI (channel "total").';
+
+CREATE VIEW mixmodel.plan_actuals AS
+SELECT p.name AS plan, a.flight, a.week, a.channel, a.planned_spend, a.actual_spend,
+       a.actual_spend - a.planned_spend AS spend_difference, a.planned_kpi, a.actual_kpi,
+       a.actual_kpi - a.planned_kpi AS kpi_difference
+  FROM mixmodel.plans p, LATERAL mixmodel._plan_actuals(p.name) a;
+COMMENT ON VIEW mixmodel.plan_actuals IS 'Actual against plan, per plan, flight and week, for the plan weeks whose actuals are in the model''s source data (the wide table, or harmonized touchpoint and conversion series): spend per paid channel, and the KPI (channel "total": forecast of paid channels and base against the actual KPI).';
+COMMENT ON COLUMN mixmodel.plan_actuals.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_actuals.flight IS 'Flight of the week.';
+COMMENT ON COLUMN mixmodel.plan_actuals.week IS 'Week start.';
+COMMENT ON COLUMN mixmodel.plan_actuals.channel IS 'Paid channel, or "total" for the KPI row.';
+COMMENT ON COLUMN mixmodel.plan_actuals.planned_spend IS 'Planned spend (total: all paid channels).';
+COMMENT ON COLUMN mixmodel.plan_actuals.actual_spend IS 'Actual spend from the source (NULL on the total row).';
+COMMENT ON COLUMN mixmodel.plan_actuals.spend_difference IS 'actual_spend - planned_spend.';
+COMMENT ON COLUMN mixmodel.plan_actuals.planned_kpi IS 'Total row: forecast KPI of the week (paid channels with carry-over, and base).';
+COMMENT ON COLUMN mixmodel.plan_actuals.actual_kpi IS 'Total row: the actual KPI of the week.';
+COMMENT ON COLUMN mixmodel.plan_actuals.kpi_difference IS 'actual_kpi - planned_kpi.';
