@@ -126,6 +126,25 @@ SELECT f.achievable, s.roi >= :roi_goal - 1e-6 AS roi_met, s.spend >= :roi_goal_
   FROM mixmodel.plan_flights f JOIN mixmodel.plan_summary s ON s.plan = f.plan AND s.flight = f.flight AND s.channel = 'total'
  WHERE f.plan = 'p_roi';
 
+-- month by month: one flight per calendar month, budgets split like the paid spend of the
+-- same weeks a year earlier, bounds scaled, each month optimal on its own budget
+SELECT count(*) FROM mixmodel.create_plan('p_monthly', 'plan_mm', monthly => true,
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1500}]',
+         constraints => '{"tv_spend": {"min": 300}}');
+SELECT f.flight, f.from_date, f.to_date, abs(f.spend - f.budget) <= 1e-9 * f.budget AS budget_met,
+       abs(f.budget - 1500 * (SELECT sum(w.tv_spend + w.search_spend + w.social_spend) FROM plan_gen.weekly_wide w
+                               WHERE w.week + 364 BETWEEN f.from_date AND f.to_date)
+                           / (SELECT sum(w.tv_spend + w.search_spend + w.social_spend) FROM plan_gen.weekly_wide w
+                               WHERE w.week + 364 BETWEEN '2025-06-30' AND '2025-09-28')) < 1e-6 AS last_year_pattern,
+       abs(c.min_spend - 300 * f.budget / 1500) < 1e-9 AS min_scaled
+  FROM mixmodel.plan_flights f JOIN mixmodel.plan_constraints c ON c.plan = f.plan AND c.flight = f.flight AND c.channel = 'tv_spend'
+ WHERE f.plan = 'p_monthly' ORDER BY 1;
+SELECT bool_and(CASE WHEN s.spend <= s.min_spend + 1e-9 THEN s.marginal <= f.lambda * (1 + 1e-6)
+                     WHEN s.spend >= s.max_spend - 1e-9 THEN s.marginal >= f.lambda * (1 - 1e-6)
+                     ELSE abs(s.marginal - f.lambda) <= 1e-6 * f.lambda END) AS kkt_every_month
+  FROM mixmodel.plan_summary s JOIN mixmodel.plan_flights f USING (plan, flight)
+ WHERE s.plan = 'p_monthly' AND s.channel NOT IN ('base', 'total');
+
 -- spend pattern copied from a reference period: each week gets the share the channel had in
 -- the matching week starting 2024-07-01 (52 weeks before the flight)
 SELECT count(*) FROM mixmodel.create_plan('p_ref', 'plan_mm', spend_pattern => '{"reference_from": "2024-07-01"}',
@@ -231,6 +250,7 @@ SELECT c, pg_temp.sqlstate(q) FROM (VALUES
   ('bad flight key', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1, "x": 1}]')$q$),
   ('bad constraint key', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1}]', constraints => '{"tv_spend": {"mn": 1}}')$q$),
   ('unknown channel', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1}]', constraints => '{"radio": {"min": 1}}')$q$),
+  ('monthly target', $q$SELECT mixmodel.create_plan('e', 'plan_mm', goal => 'target', monthly => true, flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 1}]')$q$),
   ('bad goal', $q$SELECT mixmodel.create_plan('e', 'plan_mm', goal => 'profit', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1}]')$q$),
   ('NULL flights', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => NULL)$q$),
   ('unknown plan', $q$SELECT mixmodel.compare_plans('p_budget', 'no_plan')$q$),

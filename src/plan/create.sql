@@ -158,7 +158,7 @@ COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], b
 CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'budget',
         flights jsonb DEFAULT NULL, target_metric text DEFAULT 'revenue', max_budget float8 DEFAULT NULL,
         constraints jsonb DEFAULT '{}', spend_pattern text DEFAULT 'automatic',
-        revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}')
+        revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}', monthly boolean DEFAULT false)
     RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
                    kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -412,6 +412,56 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- month-by-month mode: each flight becomes one flight per calendar month, its budget split
+    -- like the paid spend of the same weeks a year earlier (by weeks where history is missing),
+    -- its bounds scaled by the month's share; each month is then optimised on its own budget
+    IF monthly THEN
+        IF goal <> 'budget' THEN
+            RAISE EXCEPTION 'monthly mode plans budgets' USING ERRCODE = '0A000',
+                HINT = 'Use goal => ''budget'', or monthly => false for a target.';
+        END IF;
+        DECLARE
+            m_from int[] := '{}'; m_to int[] := '{}'; m_dfrom date[] := '{}'; m_dto date[] := '{}';
+            m_budget float8[] := '{}'; m_parent int[] := '{}'; m_share float8[] := '{}';
+            m_lo float8[]; m_hi float8[]; wsum float8; msum float8; mt int; mm date;
+        BEGIN
+            FOR k IN 1 .. nk LOOP
+                wsum := 0;
+                FOR t IN ffrom[k] .. fto[k] - 1 LOOP
+                    wsum := wsum + coalesce((SELECT sum(hist[(c - 1) * (nt + ngap) + nt + ngap + t + 1 - 52])
+                                               FROM generate_series(1, nch) c WHERE nt + ngap + t + 1 - 52 BETWEEN 1 AND nt), 0);
+                END LOOP;
+                mt := ffrom[k];
+                WHILE mt < fto[k] LOOP
+                    mm := date_trunc('month', w0 + 7 * mt)::date;
+                    t := mt;
+                    msum := 0;
+                    WHILE t < fto[k] AND date_trunc('month', w0 + 7 * t)::date = mm LOOP
+                        msum := msum + coalesce((SELECT sum(hist[(c - 1) * (nt + ngap) + nt + ngap + t + 1 - 52])
+                                                   FROM generate_series(1, nch) c WHERE nt + ngap + t + 1 - 52 BETWEEN 1 AND nt), 0);
+                        t := t + 1;
+                    END LOOP;
+                    m_from := m_from || mt; m_to := m_to || t; m_parent := m_parent || k;
+                    m_dfrom := m_dfrom || greatest(fd_from[k], mm);
+                    m_dto := m_dto || least(fd_to[k], (mm + interval '1 month' - interval '1 day')::date);
+                    m_share := m_share || CASE WHEN wsum > 0 THEN msum / wsum ELSE (t - mt)::float8 / (fto[k] - ffrom[k]) END;
+                    m_budget := m_budget || budget[k] * m_share[cardinality(m_share)];
+                    mt := t;
+                END LOOP;
+            END LOOP;
+            m_lo := array_fill(0::float8, ARRAY[nch * cardinality(m_from)]);
+            m_hi := array_fill(0::float8, ARRAY[nch * cardinality(m_from)]);
+            FOR j IN 1 .. cardinality(m_from) LOOP
+                FOR c IN 1 .. nch LOOP
+                    m_lo[(c - 1) * cardinality(m_from) + j] := lo[(c - 1) * nk + m_parent[j]] * m_share[j];
+                    m_hi[(c - 1) * cardinality(m_from) + j] := hi[(c - 1) * nk + m_parent[j]] * m_share[j];
+                END LOOP;
+            END LOOP;
+            nk := cardinality(m_from);
+            ffrom := m_from; fto := m_to; fd_from := m_dfrom; fd_to := m_dto; budget := m_budget; lo := m_lo; hi := m_hi;
+        END;
+    END IF;
+
     -- spend pattern within a flight
     IF spend_pattern = 'automatic' THEN
         pat := NULL;
@@ -538,7 +588,8 @@ BEGIN
             kpi_unit, rpc,
             jsonb_build_object('goal', goal, 'flights', flights, 'target_metric', target_metric, 'max_budget', max_budget,
                                'constraints', constraints, 'spend_pattern', spend_pattern,
-                               'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost),
+                               'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost,
+                               'monthly', monthly),
             core.kkt_residual);
     INSERT INTO mixmodel.plan_constraints
     SELECT plan_name, k, ch[c], lo[(c - 1) * nk + k], nullif(hi[(c - 1) * nk + k], 'Infinity')
@@ -606,8 +657,8 @@ BEGIN
                    FROM mixmodel.plan_summary x WHERE x.plan = plan_name
                   ORDER BY x.flight, x.channel = 'total', x.channel = 'base', x.channel;
 END $$;
-COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb) IS
-'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary; returns the summary.';
+COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb, boolean) IS
+'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. monthly splits each flight into calendar months budgeted like the same weeks last year. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary; returns the summary.';
 
 CREATE FUNCTION mixmodel.compare_plans(a text, b text)
     RETURNS TABLE (channel text, spend_a float8, spend_b float8, revenue_a float8, revenue_b float8,
@@ -701,7 +752,7 @@ BEGIN
     g := jsonb_set(g, '{channel_cost}', kept);
     RETURN QUERY SELECT * FROM mixmodel.create_plan(new_name, target_model, g->>'goal', g->'flights', g->>'target_metric',
         (g->>'max_budget')::float8, g->'constraints', g->>'spend_pattern', (g->>'revenue_per_conversion')::float8,
-        g->'channel_cost');
+        g->'channel_cost', coalesce((g->>'monthly')::boolean, false));
 END $$;
 COMMENT ON FUNCTION mixmodel.duplicate_plan(text, text, text) IS
 'Copies a plan''s arguments under a new name, optionally onto another model (its current run): constraints of channels missing there are dropped; channels new there get min 0 and max the flight budget. Returns the new plan''s summary.';

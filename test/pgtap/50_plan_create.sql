@@ -16,7 +16,7 @@ SELECT ok((SELECT bool_and(col_description(c.oid, a.attnum) IS NOT NULL)
                   'plan_allocations', 'plan_summary', 'plan_actuals')),
           'every plan table and view column has a COMMENT');
 SELECT volatility_is('mixmodel', 'create_plan',
-                     ARRAY['text', 'text', 'text', 'jsonb', 'text', 'double precision', 'jsonb', 'text', 'double precision', 'jsonb'],
+                     ARRAY['text', 'text', 'text', 'jsonb', 'text', 'double precision', 'jsonb', 'text', 'double precision', 'jsonb', 'boolean'],
                      'volatile', 'create_plan is VOLATILE');
 SELECT volatility_is('mixmodel', 'duplicate_plan', ARRAY['text', 'text', 'text'], 'volatile', 'duplicate_plan is VOLATILE');
 SELECT volatility_is('mixmodel', 'compare_plans', ARRAY['text', 'text'], 'stable', 'compare_plans is STABLE');
