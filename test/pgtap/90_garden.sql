@@ -116,6 +116,12 @@ INSERT INTO garden_value (typ, label, expr) VALUES
   ('text[]', 'duplicates', '''{tv, tv}'''), ('text[]', 'unknown names', '''{no_such_name, "x''); DROP TABLE garden_src; --"}'''),
   ('text[]', 'two-dimensional', '''{{a, b}, {c, d}}'''),
   ('text[]', '1e6 elements', 'array_fill(''tv''::text, ARRAY[1000000])'),
+  ('bool[]', 'normal', '''{true, false}'''), ('bool[]', 'empty', '''{}'''),
+  ('bool[]', 'NULL element', '''{true, NULL}'''), ('bool[]', 'two-dimensional', '''{{true}, {false}}'''),
+  ('numeric[]', 'normal', '''{1.5, 2.5}'''), ('numeric[]', 'empty', '''{}'''),
+  ('numeric[]', 'NULL element', '''{1, NULL}'''), ('numeric[]', 'NaN and infinities', '''{NaN, Infinity, -Infinity}'''),
+  ('float4[]', 'normal', '''{1.5, 2.5}'''), ('float4[]', 'empty', '''{}'''),
+  ('float4[]', 'NULL element', '''{1, NULL}'''), ('float4[]', 'NaN element', '''{NaN}'''),
   ('date[]', 'normal', '''{2024-01-01, 2024-01-08}'''), ('date[]', 'empty', '''{}'''),
   ('date[]', 'NULL element', '''{2024-01-01, NULL}'''), ('date[]', 'infinite', '''{-infinity, infinity}''');
 -- Arrays just above the limit, with the limit lowered for that call.
