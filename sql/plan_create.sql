@@ -199,6 +199,21 @@ SELECT a.week, a.channel, a.flight,
  WHERE a.plan = 'p_budget' ORDER BY a.week, a.channel;
 SELECT abs(planned_kpi - (SELECT sum(kpi) FROM mixmodel.plan_allocations WHERE plan = 'p_budget' AND week = '2025-06-30')) < 1e-9 AS planned_kpi_ok
   FROM mixmodel.plan_actuals WHERE plan = 'p_budget' AND channel = 'total' AND week = '2025-06-30';
+-- a factor value known for a plan week (here the arrived rows) replaces last year's in the base
+UPDATE plan_gen.weekly_wide SET price_index = price_index + 0.25 WHERE week >= '2025-06-30';
+SELECT count(*) FROM mixmodel.create_plan('p_forecast', 'plan_mm',
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1000}]');
+SELECT a.week,
+       abs(a.kpi - (SELECT sum(d.contribution) FROM mixmodel.run_decomposition d
+                     WHERE d.model = 'plan_mm' AND d.run = 1 AND d.kind NOT IN ('channel', 'factor') AND d.period = a.week - 364)
+                 - (SELECT coalesce(k.coef * w.price_index, (SELECT d.contribution FROM mixmodel.run_decomposition d
+                                                              WHERE d.model = 'plan_mm' AND d.run = 1 AND d.term = 'price_index'
+                                                                AND d.period = a.week - 364))
+                      FROM mixmodel.run_coefficients k WHERE k.model = 'plan_mm' AND k.run = 1 AND k.term = 'price_index'))
+         < 1e-9 AS base_with_factor,
+       w.price_index IS NOT NULL AS factor_known
+  FROM mixmodel.plan_allocations a LEFT JOIN plan_gen.weekly_wide w ON w.week = a.week
+ WHERE a.plan = 'p_forecast' AND a.channel = 'base' AND a.week <= '2025-07-14' ORDER BY 1;
 DELETE FROM plan_gen.weekly_wide WHERE week >= '2025-06-30';
 
 -- errors (messages, then SQLSTATEs)

@@ -605,20 +605,51 @@ BEGIN
            LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, core.total[(c - 1) * nh + t + 1] AS tot,
                            core.incr[(c - 1) * nh + t + 1] AS inc) q;
     -- base: the non-paid part of the fit in the same week of the latest year of the window
-    -- (same week last year); the mean of the window's last 52 weeks when no such week exists
-    INSERT INTO mixmodel.plan_allocations
-    SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
-           0, NULL, b, 0, b * conv_per_kpi, b * rev_per_kpi, NULL, NULL, NULL
-      FROM generate_series(0, nh - 1) t,
-           LATERAL (SELECT coalesce(
-                       (SELECT sum(x.contribution) FROM mixmodel.run_decomposition x
-                         WHERE x.model = m.name AND x.run = r.run AND x.kind <> 'channel'
-                           AND x.period = (SELECT max(y.period) FROM mixmodel.run_fit y
-                                            WHERE y.model = m.name AND y.run = r.run
-                                              AND (w0 + 7 * t - y.period) % 364 = 0)),
-                       (SELECT sum(x.contribution) / count(DISTINCT x.period) FROM mixmodel.run_decomposition x
-                         WHERE x.model = m.name AND x.run = r.run AND x.kind <> 'channel'
-                           AND x.period > last_p - 364)) AS b) q;
+    -- (same week last year); the mean of the window's last 52 weeks when no such week exists.
+    -- A factor with a value for the plan week (a row of the wide table, or a harmonized
+    -- actual or forecasted value) contributes coef * that value instead of last year's.
+    DECLARE
+        b float8; d date; p_ref date; z float8; fc float8; fr record;
+        bases float8[] := '{}';
+    BEGIN
+        FOR t IN 0 .. nh - 1 LOOP
+            d := w0 + 7 * t;
+            SELECT max(y.period) INTO p_ref FROM mixmodel.run_fit y
+             WHERE y.model = m.name AND y.run = r.run AND (d - y.period) % 364 = 0;
+            IF p_ref IS NOT NULL THEN
+                SELECT coalesce(sum(x.contribution), 0) INTO b FROM mixmodel.run_decomposition x
+                 WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period = p_ref;
+            ELSE
+                SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO b FROM mixmodel.run_decomposition x
+                 WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period > last_p - 364;
+            END IF;
+            FOR fr IN SELECT x.term, x.coef FROM mixmodel.run_coefficients x
+                       WHERE x.model = m.name AND x.run = r.run AND x.kind = 'factor' ORDER BY x.term LOOP
+                z := NULL;
+                IF m.source_kind = 'wide' THEN
+                    EXECUTE format('SELECT max(%1$I)::float8 FROM %2$s WHERE %3$I::date = $1', fr.term, m.source, def->>'date_column')
+                       INTO z USING d;
+                ELSE
+                    SELECT max(q.value) INTO z FROM mixmodel.factor_series(fr.term, 'week', d, d) q WHERE q.period = d;
+                END IF;
+                IF z IS NOT NULL THEN
+                    fc := fr.coef * z;
+                ELSIF p_ref IS NOT NULL THEN
+                    SELECT coalesce(sum(x.contribution), 0) INTO fc FROM mixmodel.run_decomposition x
+                     WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period = p_ref;
+                ELSE
+                    SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO fc FROM mixmodel.run_decomposition x
+                     WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period > last_p - 364;
+                END IF;
+                b := b + fc;
+            END LOOP;
+            bases := bases || b;
+        END LOOP;
+        INSERT INTO mixmodel.plan_allocations
+        SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
+               0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL
+          FROM generate_series(0, nh - 1) t;
+    END;
 
     INSERT INTO mixmodel.plan_flights
     SELECT plan_name, k, fd_from[k], fd_to[k],
