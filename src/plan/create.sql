@@ -161,7 +161,7 @@ CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'b
         revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}', monthly boolean DEFAULT false)
     RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
                    kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 20
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -695,7 +695,7 @@ CREATE FUNCTION mixmodel.compare_plans(a text, b text)
     RETURNS TABLE (channel text, spend_a float8, spend_b float8, revenue_a float8, revenue_b float8,
                    conversions_a float8, conversions_b float8, roi_a float8, roi_b float8,
                    cpa_a float8, cpa_b float8)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 12
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -748,7 +748,7 @@ COMMENT ON FUNCTION mixmodel.compare_plans(text, text) IS
 CREATE FUNCTION mixmodel.duplicate_plan(source text, new_name text, model text DEFAULT NULL)
     RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
                    kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 20
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -791,7 +791,7 @@ COMMENT ON FUNCTION mixmodel.duplicate_plan(text, text, text) IS
 CREATE FUNCTION mixmodel._plan_actuals(plan text)
     RETURNS TABLE (flight integer, week date, channel text, planned_spend float8, actual_spend float8,
                    planned_kpi float8, actual_kpi float8)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 100
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
