@@ -124,7 +124,29 @@ mm_gen_path(gsl_rng *r, MMGenPattern pattern, int n, const double *year_phase,
 				run--;
 				break;
 			case MM_GEN_SEASONAL:
-				v = season * wd * gsl_ran_lognormal(r, 0.0, 0.1);
+
+				/*
+				 * The yearly cycle times a weekly budget: bid and budget
+				 * changes drift (AR(1) on the log scale) and now and then a
+				 * campaign is pushed or paused for a few weeks.  Without
+				 * them the spend would be the seasonality terms scaled, and
+				 * no model could tell search from season (doc/model.md,
+				 * "Recovering a known model").
+				 */
+				if (!weekday || weekday[i] == 0 || i == 0)
+				{
+					drift = 0.8 * drift + gsl_ran_gaussian(r, 0.2);
+					if (run > 0)
+						run--;
+					else if (gsl_rng_uniform(r) < 0.08)
+					{
+						run = 2 + (int) gsl_ran_poisson(r, 2.0);
+						mult = gsl_rng_uniform(r) < 0.5 ? 0.05 : 1.8;
+					}
+					else
+						mult = 1.0;
+				}
+				v = season * wd * exp(drift) * mult * gsl_ran_lognormal(r, 0.0, 0.1);
 				break;
 			case MM_GEN_SPIKY:
 				if (run == 0 && gsl_rng_uniform(r) < 0.03)
@@ -137,7 +159,9 @@ mm_gen_path(gsl_rng *r, MMGenPattern pattern, int n, const double *year_phase,
 					run--;
 				break;
 			case MM_GEN_ALWAYS_ON:
-				drift = 0.9 * drift + gsl_ran_gaussian(r, 0.05);
+				/* never off, but the weekly budget is reset now and then */
+				if (!weekday || weekday[i] == 0 || i == 0)
+					drift = 0.8 * drift + gsl_ran_gaussian(r, 0.15);
 				v = exp(drift) * gsl_ran_lognormal(r, 0.0, 0.08);
 				break;
 			case MM_GEN_BURSTS:
