@@ -24,6 +24,8 @@ main(void)
 	test_generate();
 	test_ridge();
 	test_search();
+	test_decompose();
+	test_response();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

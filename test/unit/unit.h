@@ -38,5 +38,7 @@ void		test_saturation(void);
 void		test_generate(void);
 void		test_ridge(void);
 void		test_search(void);
+void		test_decompose(void);
+void		test_response(void);
 
 #endif
