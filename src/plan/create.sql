@@ -247,6 +247,10 @@ BEGIN
     IF nch = 0 THEN
         RAISE EXCEPTION 'model "%" has no paid channels to plan', model USING ERRCODE = '22023';
     END IF;
+    IF ch && ARRAY['base', 'total', 'paid'] THEN
+        RAISE EXCEPTION 'a paid channel named base, total or paid cannot be planned' USING ERRCODE = '22023',
+            DETAIL = 'These names label the plan''s summary rows.';
+    END IF;
 
     -- flights on the model's weekly grid
     IF jsonb_typeof(flights) <> 'array' OR jsonb_array_length(flights) = 0 THEN
@@ -579,7 +583,8 @@ BEGIN
                                 lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'));
     nh := core.horizon;
 
-    -- write (a plan of the same name is replaced)
+    -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
+    PERFORM pg_advisory_xact_lock(hashtext('mixmodel.create_plan'), hashtext(plan_name));
     DELETE FROM mixmodel.plans x WHERE x.name = plan_name;
     INSERT INTO mixmodel.plans (name, model, run, goal, target_metric, max_budget, spend_pattern, kpi_unit,
                                 revenue_per_conversion, arguments, kkt_residual)
