@@ -517,7 +517,8 @@ BEGIN
     IF m.source_kind = 'harmonized' THEN
         SELECT CASE WHEN sum(q.revenue) IS NULL THEN 'conversions' ELSE 'revenue' END,
                sum(q.revenue) / nullif(sum(q.conversions), 0)
-          INTO kpi_unit, rpc FROM mixmodel.conversion_series(def->>'conversion') q;
+          INTO kpi_unit, rpc FROM mixmodel.conversion_series(def->>'conversion') q
+         WHERE q.period BETWEEN r.from_date AND r.to_date;
     ELSE
         kpi_unit := CASE WHEN def->>'kpi' ILIKE '%conversion%' OR def->>'kpi' ILIKE '%order%' THEN 'conversions' ELSE 'revenue' END;
         key := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = m.source AND NOT a.attisdropped AND a.attnum > 0
