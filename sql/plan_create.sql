@@ -84,6 +84,13 @@ SELECT count(*) FROM mixmodel.create_plan('p_hill_hist', 'plan_hill', spend_patt
 SELECT o.incremental >= h.incremental - 1e-9 AS optimum_not_worse
   FROM mixmodel.plan_summary o, mixmodel.plan_summary h
  WHERE o.plan = 'p_hill' AND h.plan = 'p_hill_hist' AND o.channel = 'total' AND h.channel = 'total';
+-- automatic weekly spend with S-curves is never below the flat optimum (the weekly exchange is
+-- local there; the better of the two is kept)
+SELECT count(*) FROM mixmodel.create_plan('p_hill_auto', 'plan_hill',
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1000}]');
+SELECT a.incremental >= f.incremental - 1e-9 AS automatic_not_worse
+  FROM mixmodel.plan_summary a, mixmodel.plan_summary f
+ WHERE a.plan = 'p_hill_auto' AND f.plan = 'p_hill' AND a.channel = 'total' AND f.channel = 'total';
 -- and not worse than 200 random feasible splits (same flat pattern)
 CREATE TEMP TABLE random_splits AS
 SELECT g, random() AS u FROM generate_series(1, 200) g;

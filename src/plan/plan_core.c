@@ -127,6 +127,45 @@ BoolArray(const bool *v, int n)
 }
 
 /*
+ * With S-curves the weekly exchange of the automatic pattern is a local
+ * method: it may end at a stationary point below the flat pattern's grid
+ * optimum.  Solve the flat pattern too and keep whichever forecasts more;
+ * returns the flat pattern when it is kept, else NULL.
+ */
+static double *
+KeepFlatIfBetter(MMPlanHorizon *h, MMPlanWorkspace *ws, int C, int K, const int *from,
+				 const int *to, double *x, double *s, double *lambda, MMPlanHorizonResult *res)
+{
+	double	   *flat = palloc0(sizeof(double) * C * h->H);
+	double	   *fx = palloc(sizeof(double) * C * h->H);
+	double	   *fs = palloc(sizeof(double) * C * K);
+	double	   *fl = palloc(sizeof(double) * K);
+	MMPlanHorizonResult fres;
+	MMStatus	st;
+
+	for (int c = 0; c < C; c++)
+		for (int k = 0; k < K; k++)
+			for (int t = from[k]; t < to[k]; t++)
+				flat[(long) c * h->H + t] = 1.0 / (to[k] - from[k]);
+	h->pattern = flat;
+	st = mm_plan_horizon_budget(h, ws, palloc(sizeof(double) * mm_plan_horizon_doubles(h)),
+								palloc(sizeof(MMPlanCurve) * C),
+								palloc(sizeof(MMPlanFlightCurve) * C), fx, fs, fl, &fres);
+	h->pattern = NULL;
+	if (st != MM_OK)
+		return NULL;			/* the automatic solve stands */
+	if (mm_plan_horizon_response(h, fx, NULL, NULL) > mm_plan_horizon_response(h, x, NULL, NULL))
+	{
+		memcpy(x, fx, sizeof(double) * C * h->H);
+		memcpy(s, fs, sizeof(double) * C * K);
+		memcpy(lambda, fl, sizeof(double) * K);
+		*res = fres;
+		return flat;
+	}
+	return NULL;
+}
+
+/*
  * _plan_core(adstock text[], adstock_p1, adstock_p2, max_lag int4[],
  *   normalize bool[], saturation text[], sat_p1, sat_p2, input_scale, coef,
  *   history float8[] (C x n_hist), periods int4, flight_from int4[],
@@ -184,6 +223,7 @@ plan_core(PG_FUNCTION_ARGS)
 	Datum		values[11];
 	bool		nulls[11] = {false};
 	bool		is_goal;
+	bool		all_concave = true;
 
 	adstock = ArrayElements(fcinfo, 0, "adstock", TEXTOID, &C);
 	if (C < 1)
@@ -279,6 +319,8 @@ plan_core(PG_FUNCTION_ARGS)
 		mixmodel_check_core(st, "a fitted channel's planning term");
 	}
 	term_start[C] = C;
+	for (int c = 0; c < C; c++)
+		all_concave = all_concave && terms[c].concave;
 
 	from = palloc(sizeof(int) * K);
 	to = palloc(sizeof(int) * K);
@@ -326,9 +368,25 @@ plan_core(PG_FUNCTION_ARGS)
 									palloc(sizeof(MMPlanFlightCurve) * C), x, s, lambda, &res);
 		mm_plan_check(st, &res.plan, res.flight >= 0 ? budget[res.flight] : 0, NULL,
 					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+		if (pattern == NULL && !all_concave)
+		{
+			/* the marginals below are then along the flat pattern */
+			pattern = KeepFlatIfBetter(&h, &ws, C, K, from, to, x, s, lambda, &res);
+			h.pattern = pattern;
+		}
 	}
 	else
 	{
+		/* goal mode does not optimise single weeks: automatic means flat */
+		if (pattern == NULL)
+		{
+			pattern = palloc0(sizeof(double) * C * H);
+			for (int c = 0; c < C; c++)
+				for (int k = 0; k < K; k++)
+					for (int t = from[k]; t < to[k]; t++)
+						pattern[(long) c * H + t] = 1.0 / (to[k] - from[k]);
+			h.pattern = pattern;
+		}
 		goal.goal = strcmp(goal_name, "volume") == 0 ? MM_GOAL_VOLUME : MM_GOAL_RATIO;
 		goal.target = target;
 		goal.max_total = PG_ARGISNULL(20) ? INFINITY : PG_GETARG_FLOAT8(20);
