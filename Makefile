@@ -40,7 +40,9 @@ OBJS = \
 	src/math/objective.o \
 	src/math/search.o \
 	src/math/diagnostics.o \
-	src/model/fit.o
+	src/model/fit.o \
+	src/math/response.o \
+	src/score/response.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -60,6 +62,7 @@ STAGE_SQL = \
 	src/model/model.sql \
 	src/model/train.sql \
 	src/model/views.sql \
+	src/score/score.sql \
 	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql

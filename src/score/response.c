@@ -1,0 +1,283 @@
+/*
+ * response.c: SQL glue of the response-curve core (src/math/response.c).
+ *
+ * mixmodel._response_core evaluates one fitted channel's response curve
+ * (formulas.md §4.2 window_pattern) on a grid of window spends, with the
+ * analytic marginal, and its break-even point, peak and point of diminishing
+ * returns.  The SQL wrappers (src/score/score.sql) read the channel spec and
+ * the data of a model's run and call it.
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_min.h>
+#include <gsl/gsl_roots.h>
+
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "common/arrays.h"
+#include "common/errors.h"
+#include "math/response.h"
+
+PG_FUNCTION_INFO_V1(response_core);
+
+/* Names as mixmodel.run_channels stores them (src/model/fit.c writes them). */
+static MMAdstockKind
+adstock_kind(const char *s)
+{
+	static const char *const names[] = {"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"};
+	static const MMAdstockKind kinds[] = {MM_ADSTOCK_GEOMETRIC, MM_ADSTOCK_WEIBULL_CDF,
+		MM_ADSTOCK_WEIBULL_PDF, MM_ADSTOCK_DELAYED, MM_ADSTOCK_BINOMIAL};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return kinds[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown adstock \"%s\"", s)));
+	return MM_ADSTOCK_GEOMETRIC;
+}
+
+static MMSaturationKind
+saturation_kind(const char *s)
+{
+	static const char *const names[] = {"hill", "logistic", "michaelis_menten", "power", "tanh"};
+	static const MMSaturationKind kinds[] = {MM_SAT_HILL, MM_SAT_LOGISTIC,
+		MM_SAT_MICHAELIS_MENTEN, MM_SAT_POWER, MM_SAT_TANH};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return kinds[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown saturation \"%s\"", s)));
+	return MM_SAT_HILL;
+}
+
+/* GSL solvers live as long as the memory context they were made in. */
+static void
+root_free(void *arg)
+{
+	gsl_root_fsolver_free((gsl_root_fsolver *) arg);
+}
+
+static void
+min_free(void *arg)
+{
+	gsl_min_fminimizer_free((gsl_min_fminimizer *) arg);
+}
+
+static void
+on_reset(void (*fn) (void *), void *arg)
+{
+	MemoryContextCallback *cb = palloc(sizeof(MemoryContextCallback));
+
+	cb->func = fn;
+	cb->arg = arg;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+}
+
+/*
+ * _response_core(form text, adstock text, adstock_p1, adstock_p2, max_lag int,
+ *     adstock_normalize bool, saturation text, sat_p1, sat_p2, input_scale,
+ *     coef, x float8[], start int, len int, other float8[], value float8,
+ *     spends float8[]) RETURNS float8[]
+ *
+ * x: the channel's input from the first period of the data (at least
+ * through the window's end); the window is x[start .. start+len-1] (0-based)
+ * and its pattern is x over the window divided by its sum (flat when the sum
+ * is 0).  yhat: multiplicative only, the model's prediction from the
+ * window's first period on (at least 1 value; the last one stands for the
+ * periods after it); the curve's other_t is yhat_t / exp(g_t), g_t the
+ * channel's term at its actual adstock.  Result: R(spends[i]) for every i, then R'(spends[i]),
+ * then break-even, peak and point of diminishing returns (NaN when none).
+ */
+Datum
+response_core(PG_FUNCTION_ARGS)
+{
+	MMChannelSpec spec;
+	MMResponseCurve rc;
+	MMResponsePoints pts;
+	bool		mult;
+	float8	   *x,
+			   *other = NULL,
+			   *spends,
+			   *pattern,
+			   *carry,
+			   *unit,
+			   *work,
+			   *oth = NULL,
+			   *out;
+	int			nx,
+				nother = 0,
+				ns,
+				start,
+				len,
+				tail,
+				m;
+	double		total = 0.0,
+				s_ref;
+	gsl_root_fsolver *root;
+	gsl_min_fminimizer *min;
+
+	for (int i = 0; i < 17; i++)
+		if (PG_ARGISNULL(i) && i != 14)
+		{
+			static const char *const names[] = {"form", "adstock", "adstock_p1", "adstock_p2",
+				"max_lag", "adstock_normalize", "saturation", "sat_p1", "sat_p2", "input_scale",
+				"coef", "x", "start", "len", "yhat", "value", "spends"};
+
+			mm_null_argument(names[i]);
+		}
+
+	mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
+	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	spec.adstock_p1 = PG_GETARG_FLOAT8(2);
+	spec.adstock_p2 = PG_GETARG_FLOAT8(3);
+	spec.max_lag = PG_GETARG_INT32(4);
+	spec.adstock_normalize = PG_GETARG_BOOL(5);
+	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(6)));
+	spec.sat_p1 = PG_GETARG_FLOAT8(7);
+	spec.sat_p2 = PG_GETARG_FLOAT8(8);
+	spec.input_scale = PG_GETARG_FLOAT8(9);
+	spec.coef = PG_GETARG_FLOAT8(10);
+	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
+	mm_check_finite(spec.coef, "coef");
+	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(11), "x", MM_ARR_NONNEG, &nx);
+	start = PG_GETARG_INT32(12);
+	len = PG_GETARG_INT32(13);
+	if (start < 0 || len < 1 || start + len > nx)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the window must lie inside the input series"),
+				 errdetail("start %d, length %d, series of %d periods.", start, len, nx)));
+	if (mult)
+	{
+		if (PG_ARGISNULL(14))
+			mm_null_argument("yhat");
+		other = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(14), "yhat", MM_ARR_NONNEG, &nother);
+	}
+	rc.value = PG_GETARG_FLOAT8(15);
+	mm_check_range(rc.value, "value", 0.0, false, INFINITY, false);
+	spends = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(16), "spends",
+									MM_ARR_NONNEG | MM_ARR_ALLOW_EMPTY, &ns);
+
+	tail = mm_response_tail(&spec);
+	m = len + tail;
+	pattern = palloc(sizeof(double) * len);
+	for (int t = 0; t < len; t++)
+		total += x[start + t];
+	for (int t = 0; t < len; t++)
+		pattern[t] = total > 0.0 ? x[start + t] / total : 1.0 / len;
+	carry = palloc(sizeof(double) * m);
+	unit = palloc(sizeof(double) * m);
+	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, start + m));
+	mixmodel_check_core(mm_response_prepare(&spec, x, start, pattern, len, tail,
+											carry, unit, work),
+						"the response curve");
+	if (mult)
+	{
+		/* the channel's actual adstock over the data, then other_t = yhat_t / exp(g_t) */
+		int			na = Max(nx, start + m);
+		double	   *xa = palloc0(sizeof(double) * na);
+		double	   *a = palloc(sizeof(double) * na);
+		double	   *w = palloc(sizeof(double) * mm_response_prepare_work(&spec, na));
+
+		memcpy(xa, x, sizeof(double) * nx);
+		mixmodel_check_core(mm_response_adstock(&spec, xa, na, a, NULL, w), "the channel's adstock");
+		oth = palloc(sizeof(double) * m);
+		for (int t = 0; t < m; t++)
+		{
+			int			j = t < nother ? t : nother - 1;
+			int			ta = start + (t < nx - start ? t : nx - start - 1);
+			double		g = spec.coef * mm_saturation(spec.saturation, spec.sat_p1, spec.sat_p2,
+													  a[ta] / spec.input_scale);
+
+			oth[t] = other[j] / exp(g);
+		}
+	}
+
+	rc.form = mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE;
+	rc.m = m;
+	rc.ch.saturation = spec.saturation;
+	rc.ch.sat_p1 = spec.sat_p1;
+	rc.ch.sat_p2 = spec.sat_p2;
+	rc.ch.coef = spec.coef;
+	rc.ch.carry = carry;
+	rc.ch.unit = unit;
+	rc.other = oth;
+
+	out = palloc(sizeof(double) * (2 * ns + 3));
+	for (int i = 0; i < ns; i++)
+	{
+		out[i] = mm_response(&rc, spends[i], &out[ns + i]);
+		if (!isfinite(out[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("response out of range"),
+					 errdetail("At spend %g.", spends[i])));
+	}
+
+	root = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	if (root == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	on_reset(root_free, root);
+	min = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+	if (min == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	on_reset(min_free, min);
+	s_ref = total;
+	mixmodel_check_core(mm_response_points(&rc, s_ref, root, min, &pts),
+						"the response curve points");
+	out[2 * ns] = pts.breakeven;
+	out[2 * ns + 1] = pts.peak;
+	out[2 * ns + 2] = pts.pdr;
+
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 2 * ns + 3));
+}
+
+PG_FUNCTION_INFO_V1(adstock_impulse);
+
+/*
+ * _adstock_impulse(adstock text, p1, p2, max_lag int, normalize bool,
+ *     lags int) RETURNS float8[]: the adstock of one unit spent at lag 0,
+ * at lags 0..lags (the weight per lag the adstock curve plots).
+ */
+Datum
+adstock_impulse(PG_FUNCTION_ARGS)
+{
+	MMChannelSpec spec = {0};
+	int			n;
+	double	   *x,
+			   *a,
+			   *work;
+
+	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
+	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
+	spec.max_lag = PG_GETARG_INT32(3);
+	spec.adstock_normalize = PG_GETARG_BOOL(4);
+	spec.input_scale = 1.0;
+	n = PG_GETARG_INT32(5);
+	if (n < 0 || n > 5000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lags must be in the range [0, 5000]"),
+				 errdetail("Got %d.", n)));
+	if (spec.max_lag < -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_lag must be -1 (recursive) or at least 0"),
+				 errdetail("Got %d.", spec.max_lag)));
+	n++;
+	x = palloc0(sizeof(double) * n);
+	a = palloc(sizeof(double) * n);
+	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
+	x[0] = 1.0;
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work), "the adstock weights");
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(a, n));
+}

@@ -1,0 +1,259 @@
+-- score: response curves, channel performance, contributions, adstock curves (doc/score.md)
+
+CREATE FUNCTION mixmodel._response_core(form pg_catalog.text, adstock pg_catalog.text,
+        adstock_p1 pg_catalog.float8, adstock_p2 pg_catalog.float8, max_lag pg_catalog.int4,
+        adstock_normalize pg_catalog.bool, saturation pg_catalog.text, sat_p1 pg_catalog.float8,
+        sat_p2 pg_catalog.float8, input_scale pg_catalog.float8, coef pg_catalog.float8,
+        x pg_catalog.float8[], start pg_catalog.int4, len pg_catalog.int4, yhat pg_catalog.float8[],
+        value pg_catalog.float8, spends pg_catalog.float8[])
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'response_core';
+COMMENT ON FUNCTION mixmodel._response_core(pg_catalog.text, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.bool, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8[], pg_catalog.int4, pg_catalog.int4, pg_catalog.float8[], pg_catalog.float8, pg_catalog.float8[]) IS
+'Internal: one fitted channel''s response curve over the window x[start .. start+len-1] (0-based) with the window''s spend pattern and carry-in (formulas §4.2 window_pattern): R(s) for each of spends, then R''(s) for each, then break-even, peak and point of diminishing returns (NaN when none). yhat (multiplicative form only) is the prediction from the window''s first period on.';
+
+CREATE FUNCTION mixmodel._adstock_impulse(adstock pg_catalog.text, adstock_p1 pg_catalog.float8,
+        adstock_p2 pg_catalog.float8, max_lag pg_catalog.int4, adstock_normalize pg_catalog.bool,
+        lags pg_catalog.int4)
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'adstock_impulse';
+COMMENT ON FUNCTION mixmodel._adstock_impulse(pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.bool, pg_catalog.int4) IS
+'Internal: the adstock of one unit spent at lag 0 by a run_channels adstock spec, at lags 0..lags.';
+
+-- the run scoring reads: the given one, or the model's current run
+CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
+    RETURNS pg_catalog.int4
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cur int;
+BEGIN
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT m.current_run INTO cur FROM mixmodel.models m WHERE m.name = model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    IF run IS NULL THEN
+        IF cur IS NULL THEN
+            RAISE EXCEPTION 'model "%" has not been trained', model USING ERRCODE = '55000',
+                HINT = 'Run mixmodel.train first.';
+        END IF;
+        RETURN cur;
+    END IF;
+    PERFORM 1 FROM mixmodel.runs r WHERE r.model = _score_run.model AND r.run = _score_run.run;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'run % of model "%" does not exist', run, model USING ERRCODE = '42704';
+    END IF;
+    RETURN run;
+END $$;
+COMMENT ON FUNCTION mixmodel._score_run(pg_catalog.text, pg_catalog.int4) IS
+'Internal: checks a model and run for scoring (42704 unknown, 55000 never trained) and returns the run (the current one when run is NULL).';
+
+-- what the response curve of one channel needs, from the run's stored data
+CREATE FUNCTION mixmodel._response_input(model pg_catalog.text, channel pg_catalog.text,
+        from_date pg_catalog.date, to_date pg_catalog.date,
+        OUT run pg_catalog.int4, OUT form pg_catalog.text, OUT ch mixmodel.run_channels,
+        OUT x pg_catalog.float8[], OUT start pg_catalog.int4, OUT len pg_catalog.int4,
+        OUT yhat pg_catalog.float8[], OUT current_spend pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r mixmodel.runs;
+    i jsonb;
+    n int; t0 int; te int; a int; b int;
+    d_from date; d_to date;
+BEGIN
+    IF channel IS NULL THEN
+        RAISE EXCEPTION 'channel must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    run := mixmodel._score_run(model);
+    SELECT * INTO ch FROM mixmodel.run_channels c
+     WHERE c.model = _response_input.model AND c.run = _response_input.run AND c.channel = _response_input.channel;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'channel "%" is not in model "%"', channel, model USING ERRCODE = '42704';
+    END IF;
+    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = _response_input.model AND x.run = _response_input.run;
+    i := r.inputs;
+    form := i->>'form';
+    n := jsonb_array_length(i->'periods');
+    t0 := (i->>'t0')::int;
+    te := t0 + n;
+    x := (mixmodel._jf(i->'x'))[(ch.position - 1) * te + 1 : ch.position * te];
+    -- default window: the training rows (the holdout excluded), as run_channels.spend
+    d_from := coalesce(from_date, r.from_date);
+    d_to := coalesce(to_date, (SELECT max(f.period) FROM mixmodel.run_fit f
+                                WHERE f.model = r.model AND f.run = r.run AND NOT f.holdout));
+    IF d_from > d_to THEN
+        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
+            DETAIL = format('Got %s to %s.', d_from, d_to);
+    END IF;
+    IF d_from < r.from_date OR d_to > r.to_date THEN
+        RAISE EXCEPTION 'the range must lie inside the data of run % of model "%"', run, model USING ERRCODE = '22023',
+            DETAIL = format('Got %s to %s; the run covers %s to %s.', d_from, d_to, r.from_date, r.to_date);
+    END IF;
+    SELECT min(p.j) - 1, max(p.j) - 1 INTO a, b
+      FROM jsonb_array_elements_text(i->'periods') WITH ORDINALITY p(d, j)
+     WHERE p.d::date >= d_from AND p.d::date <= d_to;
+    IF a IS NULL THEN
+        RAISE EXCEPTION 'the range holds no periods of model "%"', model USING ERRCODE = '22000',
+            DETAIL = format('Range %s to %s.', d_from, d_to);
+    END IF;
+    start := t0 + a;
+    len := b - a + 1;
+    SELECT sum(v ORDER BY k) INTO current_spend FROM unnest(x[start + 1 : start + len]) WITH ORDINALITY u(v, k);
+    SELECT array_agg(f.predicted ORDER BY f.period) INTO yhat
+      FROM mixmodel.run_fit f WHERE f.model = r.model AND f.run = r.run AND f.period >= (i->'periods'->>a)::date;
+END $$;
+COMMENT ON FUNCTION mixmodel._response_input(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
+'Internal: the current run, fitted channel spec, input series, window (0-based start and length), predictions and window spend a response curve needs.';
+
+CREATE FUNCTION mixmodel.response_points(model pg_catalog.text, channel pg_catalog.text,
+        from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL)
+    RETURNS TABLE (current_spend pg_catalog.float8, current_response pg_catalog.float8,
+                   marginal_roas_at_current pg_catalog.float8, breakeven_spend pg_catalog.float8,
+                   diminishing_returns_spend pg_catalog.float8, peak_spend pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    v float8[];
+BEGIN
+    p := mixmodel._response_input(model, channel, from_date, to_date);
+    v := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
+             (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
+             (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, ARRAY[p.current_spend]);
+    RETURN QUERY SELECT p.current_spend, v[1], v[2], nullif(v[3], 'NaN'), nullif(v[5], 'NaN'), nullif(v[4], 'NaN');
+END $$;
+COMMENT ON FUNCTION mixmodel.response_points(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
+'The points of a channel''s response curve over a date range of its current run (default: the training rows): current window spend, the response to it, marginal ROAS there, the marginal break-even spend (marginal ROAS = 1), the point of diminishing returns (mean_value rule) and the spend of the steepest marginal (0 for concave curves); NULL when a point does not exist.';
+
+CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalog.text,
+        from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL,
+        grid_points pg_catalog.int4 DEFAULT 31, max_multiple pg_catalog.float8 DEFAULT 3.0)
+    RETURNS TABLE (spend pg_catalog.float8, multiple pg_catalog.float8, response pg_catalog.float8,
+                   marginal_response pg_catalog.float8, marginal_roas pg_catalog.float8,
+                   is_current pg_catalog.bool, is_breakeven pg_catalog.bool,
+                   is_diminishing_returns pg_catalog.bool, is_peak pg_catalog.bool)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 35
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    pts float8[];
+    g float8[];
+    v float8[];
+    ng int;
+BEGIN
+    IF grid_points IS NULL OR max_multiple IS NULL THEN
+        RAISE EXCEPTION 'grid_points and max_multiple must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF grid_points < 2 OR grid_points > 10001 THEN
+        RAISE EXCEPTION 'grid_points must be in the range [2, 10001]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', grid_points);
+    END IF;
+    IF NOT (max_multiple > 0 AND max_multiple <= 1000) THEN
+        RAISE EXCEPTION 'max_multiple must be in the range (0, 1000]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', max_multiple);
+    END IF;
+    p := mixmodel._response_input(model, channel, from_date, to_date);
+    IF NOT p.current_spend > 0 THEN
+        RAISE EXCEPTION 'channel "%" has no spend in the range', channel USING ERRCODE = '22000',
+            HINT = 'A response curve spans 0 to max_multiple times the spend of the range; choose a range with spend.';
+    END IF;
+    pts := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
+               (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
+               (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, '{}');
+    -- the grid, then the current spend and the points that exist
+    SELECT array_agg(max_multiple * p.current_spend * j / (grid_points - 1) ORDER BY j) INTO g
+      FROM generate_series(0, grid_points - 1) j;
+    g := g || p.current_spend || pts;
+    ng := cardinality(g);
+    g := array_replace(g, 'NaN'::float8, -1);
+    v := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
+             (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
+             (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, array_replace(g, -1::float8, 0));
+    RETURN QUERY
+    SELECT u.s, u.s / p.current_spend, min(u.r), min(u.d), min(u.d),
+           bool_or(u.k = grid_points + 1), bool_or(u.k = grid_points + 2),
+           bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3)
+      FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng]) WITH ORDINALITY u(s, r, d, k)
+     WHERE u.s >= 0
+     GROUP BY u.s ORDER BY u.s;
+END $$;
+COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
+'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas equals it (the KPI is taken as revenue).';
+
+CREATE VIEW mixmodel.contributions AS
+SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution
+  FROM mixmodel.run_decomposition d;
+COMMENT ON VIEW mixmodel.contributions IS 'Contribution of every term per period, long format: the training decomposition of every run (the terms of a period sum to its prediction).';
+COMMENT ON COLUMN mixmodel.contributions.model IS 'model name';
+COMMENT ON COLUMN mixmodel.contributions.run IS 'training run';
+COMMENT ON COLUMN mixmodel.contributions.period IS 'first day of the period';
+COMMENT ON COLUMN mixmodel.contributions.term IS 'channel, organic channel, factor, trend, season_sin/cos k, holiday or (intercept)';
+COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, trend, season, holiday or factor';
+COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
+
+CREATE VIEW mixmodel.channel_performance AS
+SELECT c.model, c.channel, c.spend, c.contribution, c.contribution AS revenue,
+       (c.contribution - c.spend) / nullif(c.spend, 0) AS roi,
+       c.contribution / nullif(c.spend, 0) AS roas,
+       NULL::pg_catalog.float8 AS cpa,
+       CASE WHEN c.spend > 0 THEN pt.marginal_roas_at_current - 1 END AS marginal_roi,
+       c.spend / nullif(sum(c.spend) OVER w, 0) AS spend_share,
+       c.contribution / nullif(sum(c.contribution) OVER w, 0) AS effect_share
+  FROM mixmodel.models m
+  JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid
+  LEFT JOIN LATERAL mixmodel.response_points(c.model, c.channel) pt ON c.spend > 0
+WINDOW w AS (PARTITION BY c.model);
+COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, ROI, ROAS, marginal ROI at the current spend, spend share against effect share. The KPI is taken as revenue.';
+COMMENT ON COLUMN mixmodel.channel_performance.model IS 'model name';
+COMMENT ON COLUMN mixmodel.channel_performance.channel IS 'paid channel (model input column or touchpoint)';
+COMMENT ON COLUMN mixmodel.channel_performance.spend IS 'spend over the training rows';
+COMMENT ON COLUMN mixmodel.channel_performance.contribution IS 'the channel''s contribution to the KPI over the training rows';
+COMMENT ON COLUMN mixmodel.channel_performance.revenue IS 'revenue attributed to the channel: the contribution (the KPI is taken as revenue)';
+COMMENT ON COLUMN mixmodel.channel_performance.roi IS '(revenue - spend) / spend; NULL when spend is 0';
+COMMENT ON COLUMN mixmodel.channel_performance.roas IS 'revenue / spend; NULL when spend is 0';
+COMMENT ON COLUMN mixmodel.channel_performance.cpa IS 'cost per acquisition: NULL, since the KPI is revenue and no conversion counts are modelled';
+COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi IS 'marginal ROAS - 1 at the current spend of the training rows (response_points); NULL when spend is 0';
+COMMENT ON COLUMN mixmodel.channel_performance.spend_share IS 'share of the model''s paid spend';
+COMMENT ON COLUMN mixmodel.channel_performance.effect_share IS 'share of the paid channels'' contribution';
+
+CREATE VIEW mixmodel.response_curves AS
+SELECT c.model, c.channel, r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas,
+       r.is_current, r.is_breakeven, r.is_diminishing_returns, r.is_peak
+  FROM mixmodel.models m
+  JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid AND c.spend > 0
+  CROSS JOIN LATERAL mixmodel.response_curve(c.model, c.channel) r;
+COMMENT ON VIEW mixmodel.response_curves IS 'Response curve of every paid channel of every trained model''s current run over its training rows, with response_curve''s defaults (31 spends from 0 to 3x the current spend, plus the flagged points).';
+COMMENT ON COLUMN mixmodel.response_curves.model IS 'model name';
+COMMENT ON COLUMN mixmodel.response_curves.channel IS 'paid channel';
+COMMENT ON COLUMN mixmodel.response_curves.spend IS 'spend over the training rows, spread by their weekly pattern';
+COMMENT ON COLUMN mixmodel.response_curves.multiple IS 'spend / current spend';
+COMMENT ON COLUMN mixmodel.response_curves.response IS 'incremental KPI against zero spend in the window (carry-in kept)';
+COMMENT ON COLUMN mixmodel.response_curves.marginal_response IS 'dresponse/dspend (analytic)';
+COMMENT ON COLUMN mixmodel.response_curves.marginal_roas IS 'marginal revenue per unit of spend (the KPI is taken as revenue)';
+COMMENT ON COLUMN mixmodel.response_curves.is_current IS 'the current spend';
+COMMENT ON COLUMN mixmodel.response_curves.is_breakeven IS 'the marginal break-even spend (marginal ROAS = 1)';
+COMMENT ON COLUMN mixmodel.response_curves.is_diminishing_returns IS 'the point of diminishing returns (formulas §4.5 mean_value)';
+COMMENT ON COLUMN mixmodel.response_curves.is_peak IS 'the spend of the steepest marginal (0 for concave curves)';
+
+CREATE VIEW mixmodel.adstock_curves AS
+SELECT c.model, c.channel, (l.k - 1)::pg_catalog.int4 AS lag, l.w AS weight
+  FROM mixmodel.models m
+  JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run
+  CROSS JOIN LATERAL unnest(mixmodel._adstock_impulse(c.adstock, c.adstock_p1, c.adstock_p2, c.max_lag, c.adstock_normalize,
+         CASE WHEN c.max_lag >= 0 THEN c.max_lag
+              WHEN c.adstock_p1 <= 0 THEN 0
+              ELSE least(52, ceil(ln(1e-6) / ln(c.adstock_p1))::int) END)) WITH ORDINALITY l(w, k);
+COMMENT ON VIEW mixmodel.adstock_curves IS 'Adstock curve of every channel of every trained model''s current run: the share of one unit of spend still working at each lag (recursive geometric: lags until theta^lag < 1e-6, at most 52).';
+COMMENT ON COLUMN mixmodel.adstock_curves.model IS 'model name';
+COMMENT ON COLUMN mixmodel.adstock_curves.channel IS 'channel';
+COMMENT ON COLUMN mixmodel.adstock_curves.lag IS 'periods after the spend, from 0';
+COMMENT ON COLUMN mixmodel.adstock_curves.weight IS 'adstock of one unit spent at lag 0';
