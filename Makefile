@@ -42,6 +42,7 @@ OBJS = \
 	src/math/diagnostics.o \
 	src/model/fit.o \
 	src/math/response.o \
+	src/math/decompose.o \
 	src/score/response.o
 
 # Install SQL, in load order.

@@ -77,10 +77,47 @@ SELECT abs(current_spend - (SELECT sum(tv_spend) FROM sc.weekly_wide w, mixmodel
 -- contributions: the terms of a period sum to the prediction
 SELECT count(DISTINCT c.period) AS periods,
        max(abs(c.total - f.predicted)) < 1e-9 AS sums_to_prediction
-  FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.contributions GROUP BY 1, 2, 3) c
+  FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.contributions WHERE source = 'training' GROUP BY 1, 2, 3) c
   JOIN mixmodel.run_fit f USING (model, run, period)
  WHERE c.model = 'sc_m';
 
+-- score: the training range reproduces the training decomposition term by term and the fit
+SELECT from_date AS tr_from, to_date AS tr_to FROM mixmodel.runs WHERE model = 'sc_m' \gset
+SELECT kind, count(*) AS terms, min(periods) AS periods FROM mixmodel.score('sc_m', :'tr_from', :'tr_to') GROUP BY kind ORDER BY kind;
+SELECT count(*) AS rows,
+       max(abs(s.contribution - d.contribution)) < 1e-9 AS terms_reproduced
+  FROM mixmodel.scores s JOIN mixmodel.run_decomposition d USING (model, run, period, term)
+ WHERE s.model = 'sc_m';
+SELECT count(*) AS periods, max(abs(s.total - f.predicted)) < 1e-9 AS sums_to_prediction
+  FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.scores GROUP BY 1, 2, 3) s
+  JOIN mixmodel.run_fit f USING (model, run, period)
+ WHERE s.model = 'sc_m';
+-- rescoring a sub-range replaces its rows, and only them
+SELECT count(*) AS terms FROM mixmodel.score('sc_m', :'tr_from'::date + 70, :'tr_from'::date + 139);
+SELECT count(*) AS rows, count(DISTINCT period) AS periods,
+       count(*) FILTER (WHERE scored_at = (SELECT max(scored_at) FROM mixmodel.scores WHERE model = 'sc_m')) AS rescored
+  FROM mixmodel.scores WHERE model = 'sc_m';
+-- before the training window (26 older weeks), once the adstock has warmed up (19 weeks for email's theta)
+SELECT min(week) AS data_from FROM sc.weekly_wide \gset
+SELECT periods FROM mixmodel.score('sc_m', :'data_from'::date + 7 * 19, :'tr_from'::date - 7)
+ WHERE kind = 'intercept';
+
+-- a multiplicative model trained on an earlier window, scored after it
+SELECT mixmodel.create_model('sc_x', source => 'sc.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'],
+       options => jsonb_build_object('form', 'multiplicative', 'candidates', 100,
+                                     'training_window', jsonb_build_object('from', :'data_from'::date + 7 * 10, 'to', :'data_from'::date + 7 * 99)));
+SELECT split, n FROM mixmodel.train('sc_x', seed => 1);
+SELECT from_date AS x_from, to_date AS x_to FROM mixmodel.runs WHERE model = 'sc_x' \gset
+SELECT max(periods) AS periods FROM mixmodel.score('sc_x', :'x_from', :'data_from'::date + 7 * 129);
+SELECT count(*) FILTER (WHERE s.period > :'x_to') AS rows_after_training,
+       max(abs(s.contribution - d.contribution) / abs(d.contribution)) FILTER (WHERE d.contribution <> 0) < 1e-9 AS terms_reproduced
+  FROM mixmodel.scores s LEFT JOIN mixmodel.run_decomposition d USING (model, run, period, term)
+ WHERE s.model = 'sc_x';
+SELECT count(*) AS periods, max(abs(s.total - f.predicted) / f.predicted) < 1e-12 AS sums_to_prediction
+  FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.scores GROUP BY 1, 2, 3) s
+  JOIN mixmodel.run_fit f USING (model, run, period)
+ WHERE s.model = 'sc_x';
 -- adstock curves: recursive geometric weights theta^lag
 SELECT a.channel, count(*) AS lags, max(abs(a.weight - c.adstock_p1 ^ a.lag)) < 1e-12 AS geometric
   FROM mixmodel.adstock_curves a JOIN mixmodel.run_channels c USING (model, channel)
@@ -99,3 +136,10 @@ SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', max_multiple => 0);
 SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', '2000-01-01', '2000-03-01');
 SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', '2030-03-01', '2030-01-01');
 SELECT count(*) FROM mixmodel.channel_performance WHERE model = 'sc_untrained';
+SELECT * FROM mixmodel.score('nope', '2020-01-01', '2020-02-01');
+SELECT * FROM mixmodel.score('sc_untrained', '2020-01-01', '2020-02-01');
+SELECT * FROM mixmodel.score('sc_m', :'tr_from', :'tr_to', run => 7);
+SELECT * FROM mixmodel.score('sc_m', NULL, :'tr_to');
+SELECT * FROM mixmodel.score('sc_m', :'tr_to', :'tr_from');
+SELECT * FROM mixmodel.score('sc_m', '2040-01-01', '2040-06-01');
+SELECT * FROM mixmodel.score('sc_m', :'data_from', :'tr_to');

@@ -21,6 +21,7 @@
 
 #include "common/arrays.h"
 #include "common/errors.h"
+#include "math/decompose.h"
 #include "math/response.h"
 
 PG_FUNCTION_INFO_V1(response_core);
@@ -280,4 +281,78 @@ adstock_impulse(PG_FUNCTION_ARGS)
 	x[0] = 1.0;
 	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work), "the adstock weights");
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(a, n));
+}
+
+PG_FUNCTION_INFO_V1(channel_term);
+
+/*
+ * _channel_term(adstock text, p1, p2, max_lag int, normalize bool,
+ *     saturation text, sat_p1, sat_p2, input_scale, coef, x float8[])
+ *     RETURNS float8[]: coef * s(adstock(x)_t / input_scale) for every t, the
+ * channel's term of the linear predictor (src/math/mmm.h).
+ */
+Datum
+channel_term(PG_FUNCTION_ARGS)
+{
+	MMChannelSpec spec;
+	float8	   *x,
+			   *a,
+			   *work;
+	int			n;
+
+	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
+	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
+	spec.max_lag = PG_GETARG_INT32(3);
+	spec.adstock_normalize = PG_GETARG_BOOL(4);
+	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+	spec.sat_p1 = PG_GETARG_FLOAT8(6);
+	spec.sat_p2 = PG_GETARG_FLOAT8(7);
+	spec.input_scale = PG_GETARG_FLOAT8(8);
+	spec.coef = PG_GETARG_FLOAT8(9);
+	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
+	mm_check_finite(spec.coef, "coef");
+	if (spec.max_lag < -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_lag must be -1 (recursive) or at least 0"),
+				 errdetail("Got %d.", spec.max_lag)));
+	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(10), "x", MM_ARR_NONNEG, &n);
+	a = palloc(sizeof(double) * n);
+	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work), "the channel's adstock");
+	for (int t = 0; t < n; t++)
+	{
+		a[t] = spec.coef * mm_saturation(spec.saturation, spec.sat_p1, spec.sat_p2,
+										 a[t] / spec.input_scale);
+		if (!isfinite(a[t]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("channel term out of range"),
+					 errdetail("At period %d.", t + 1)));
+	}
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(a, n));
+}
+
+PG_FUNCTION_INFO_V1(decompose_log_share);
+
+/*
+ * _decompose_log_share(b float8, g float8[]) RETURNS float8[]: the parts of
+ * y = b exp(sum g) by the log_share rule (formulas §2.2), summing to y - b.
+ */
+Datum
+decompose_log_share(PG_FUNCTION_ARGS)
+{
+	double		b = PG_GETARG_FLOAT8(0);
+	float8	   *g,
+			   *parts;
+	double		top;
+	int			n;
+
+	g = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(1), "g", MM_ARR_ALLOW_EMPTY, &n);
+	mm_check_range(b, "b", 0.0, false, INFINITY, false);
+	parts = palloc(sizeof(double) * (n > 0 ? n : 1));
+	mixmodel_check_core(mm_decompose_multiplicative(MM_DECOMP_LOG_SHARE, b, g, n, parts, &top, NULL),
+						"the decomposition");
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(parts, n));
 }

@@ -21,6 +21,23 @@ CREATE FUNCTION mixmodel._adstock_impulse(adstock pg_catalog.text, adstock_p1 pg
 COMMENT ON FUNCTION mixmodel._adstock_impulse(pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.bool, pg_catalog.int4) IS
 'Internal: the adstock of one unit spent at lag 0 by a run_channels adstock spec, at lags 0..lags.';
 
+CREATE FUNCTION mixmodel._channel_term(adstock pg_catalog.text, adstock_p1 pg_catalog.float8,
+        adstock_p2 pg_catalog.float8, max_lag pg_catalog.int4, adstock_normalize pg_catalog.bool,
+        saturation pg_catalog.text, sat_p1 pg_catalog.float8, sat_p2 pg_catalog.float8,
+        input_scale pg_catalog.float8, coef pg_catalog.float8, x pg_catalog.float8[])
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'channel_term';
+COMMENT ON FUNCTION mixmodel._channel_term(pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.bool, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8[]) IS
+'Internal: a fitted channel''s term of the linear predictor, coef * saturation(adstock(x)_t / input_scale), for every period of x.';
+
+CREATE FUNCTION mixmodel._decompose_log_share(b pg_catalog.float8, g pg_catalog.float8[])
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'decompose_log_share';
+COMMENT ON FUNCTION mixmodel._decompose_log_share(pg_catalog.float8, pg_catalog.float8[]) IS
+'Internal: the parts of y = b exp(sum g) by the log_share rule (formulas §2.2); they sum to y - b.';
+
 -- the run scoring reads: the given one, or the model's current run
 CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
     RETURNS pg_catalog.int4
@@ -189,17 +206,6 @@ END $$;
 COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
 'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas equals it (the KPI is taken as revenue).';
 
-CREATE VIEW mixmodel.contributions AS
-SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution
-  FROM mixmodel.run_decomposition d;
-COMMENT ON VIEW mixmodel.contributions IS 'Contribution of every term per period, long format: the training decomposition of every run (the terms of a period sum to its prediction).';
-COMMENT ON COLUMN mixmodel.contributions.model IS 'model name';
-COMMENT ON COLUMN mixmodel.contributions.run IS 'training run';
-COMMENT ON COLUMN mixmodel.contributions.period IS 'first day of the period';
-COMMENT ON COLUMN mixmodel.contributions.term IS 'channel, organic channel, factor, trend, season_sin/cos k, holiday or (intercept)';
-COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, trend, season, holiday or factor';
-COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
-
 CREATE VIEW mixmodel.channel_performance AS
 SELECT c.model, c.channel, c.spend, c.contribution, c.contribution AS revenue,
        (c.contribution - c.spend) / nullif(c.spend, 0) AS roi,
@@ -257,3 +263,165 @@ COMMENT ON COLUMN mixmodel.adstock_curves.model IS 'model name';
 COMMENT ON COLUMN mixmodel.adstock_curves.channel IS 'channel';
 COMMENT ON COLUMN mixmodel.adstock_curves.lag IS 'periods after the spend, from 0';
 COMMENT ON COLUMN mixmodel.adstock_curves.weight IS 'adstock of one unit spent at lag 0';
+
+CREATE TABLE mixmodel.scores (
+    model        text NOT NULL,
+    run          integer NOT NULL,
+    period       date NOT NULL,
+    term         text NOT NULL,
+    kind         text NOT NULL,
+    contribution float8 NOT NULL,
+    scored_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (model, run, period, term),
+    FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
+);
+COMMENT ON TABLE mixmodel.scores IS 'Decomposition of every scored period by mixmodel.score: one row per period and term of a run; the terms of a period sum to its prediction. Rescoring a range replaces its rows.';
+COMMENT ON COLUMN mixmodel.scores.contribution IS 'KPI units in the period (multiplicative models: the training''s nested log_share rule)';
+COMMENT ON COLUMN mixmodel.scores.scored_at IS 'when the period was last scored';
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.scores', '');
+
+CREATE FUNCTION mixmodel.score(model pg_catalog.text, from_date pg_catalog.date, to_date pg_catalog.date,
+        run pg_catalog.int4 DEFAULT NULL)
+    RETURNS TABLE (term pg_catalog.text, kind pg_catalog.text, periods pg_catalog.int4,
+                   contribution pg_catalog.float8, share pg_catalog.float8)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 20
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k int;
+    r mixmodel.runs;
+    ri jsonb;
+    i jsonb;
+    n int; t0 int; te int; a int; b int; nc int; nf int; len int;
+    n_run int; off int; warm int; step int;
+    ch mixmodel.run_channels;
+    names text[] := '{}';
+    kinds text[] := '{}';
+    vals float8[] := '{}';
+    v float8[];
+    z float8[];
+    icpt float8;
+    gam float8;
+    mult boolean;
+    t int; c int;
+    g float8[]; f float8[]; pc float8[]; pf float8[];
+    per date[];
+BEGIN
+    IF from_date IS NULL OR to_date IS NULL THEN
+        RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF from_date > to_date THEN
+        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
+            DETAIL = format('Got %s to %s.', from_date, to_date);
+    END IF;
+    k := mixmodel._score_run(model, run);
+    -- scorings and trainings of one model queue here
+    PERFORM 1 FROM mixmodel.models m WHERE m.name = model FOR UPDATE;
+    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = score.model AND x.run = k;
+    ri := r.inputs;
+    mult := ri->>'form' = 'multiplicative';
+    -- the model's data over the training window and the range, resolved as training resolves it
+    i := mixmodel._model_inputs(model, least(from_date, r.from_date), greatest(to_date, r.to_date));
+    IF i->'channels' <> ri->'channels' OR i->'fixed' <> ri->'fixed' THEN
+        RAISE EXCEPTION 'the terms of model "%" changed since run %', model, k USING ERRCODE = '55000',
+            HINT = 'Train the model again.';
+    END IF;
+    per := ARRAY(SELECT e::date FROM jsonb_array_elements_text(i->'periods') e);
+    n := cardinality(per);
+    t0 := (i->>'t0')::int;
+    te := t0 + n;
+    nc := jsonb_array_length(i->'channels');
+    nf := jsonb_array_length(i->'fixed');
+    SELECT min(gs.j) - 1, max(gs.j) - 1 INTO a, b FROM generate_subscripts(per, 1) gs(j)
+     WHERE per[gs.j] >= from_date AND per[gs.j] <= to_date;
+    IF a IS NULL THEN
+        RAISE EXCEPTION 'the range holds no data of model "%"', model USING ERRCODE = '22000',
+            DETAIL = format('Range %s to %s; the data ends %s.', from_date, to_date, per[n]);
+    END IF;
+    len := b - a + 1;
+    -- the adstock warm-up: before the training window, a range needs the carry-over history
+    -- of its channels (max_lag periods, or until theta^lag < 0.01 for the recursive form)
+    IF per[a + 1] < r.from_date THEN
+        SELECT max(CASE WHEN x.max_lag >= 0 THEN x.max_lag WHEN x.adstock_p1 <= 0 THEN 0
+                        ELSE least(52, ceil(ln(0.01) / ln(x.adstock_p1))::int) END)
+          INTO warm FROM mixmodel.run_channels x WHERE x.model = score.model AND x.run = k;
+        IF t0 + a < warm THEN
+            step := CASE WHEN n > 1 THEN per[2] - per[1] ELSE 7 END;
+            RAISE EXCEPTION 'the range starts before the adstock warm-up of model "%"', model USING ERRCODE = '22023',
+                DETAIL = format('Its adstock needs %s periods of history; the first period that has them is %s.',
+                                warm, per[1] + step * (warm - t0)),
+                HINT = 'Start the range later, or load older spend.';
+        END IF;
+    END IF;
+
+    -- intercept, channels, fixed regressors: values of the range, period-major per term
+    SELECT x.coef INTO icpt FROM mixmodel.run_coefficients x
+     WHERE x.model = score.model AND x.run = k AND x.kind = 'intercept';
+    FOR ch IN SELECT * FROM mixmodel.run_channels x WHERE x.model = score.model AND x.run = k ORDER BY x.position LOOP
+        v := mixmodel._channel_term(ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag, ch.adstock_normalize,
+                 ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale, ch.coef,
+                 (mixmodel._jf(i->'x'))[(ch.position - 1) * te + 1 : ch.position * te]);
+        names := names || ch.channel;
+        kinds := kinds || CASE WHEN ch.paid THEN 'channel' ELSE 'organic' END;
+        vals := vals || v[t0 + a + 1 : t0 + b + 1];
+    END LOOP;
+    z := mixmodel._jf(i->'z');
+    n_run := jsonb_array_length(ri->'periods');
+    off := array_position(per, r.from_date) - 1;
+    FOR c IN 1 .. nf LOOP
+        SELECT x.coef INTO gam FROM mixmodel.run_coefficients x
+         WHERE x.model = score.model AND x.run = k AND x.term = i->'fixed'->>(c - 1);
+        names := names || (i->'fixed'->>(c - 1));
+        kinds := kinds || (i->'fixed_kinds'->>(c - 1));
+        IF i->'fixed_kinds'->>(c - 1) = 'trend' THEN
+            -- the trend runs over the training window: 0 at its start, 1 at its end
+            vals := vals || ARRAY(SELECT gam * (gs.j - off)::float8 / greatest(n_run - 1, 1) FROM generate_series(a, b) gs(j) ORDER BY gs.j);
+        ELSE
+            vals := vals || ARRAY(SELECT gam * z[(c - 1) * n + gs.j + 1] FROM generate_series(a, b) gs(j) ORDER BY gs.j);
+        END IF;
+    END LOOP;
+    -- multiplicative: the training's nested log_share (channels share L(y, B), fixed terms L(B, P))
+    IF mult THEN
+        FOR t IN 1 .. len LOOP
+            g := ARRAY(SELECT vals[(gc.q - 1) * len + t] FROM generate_series(1, nc) gc(q) ORDER BY gc.q);
+            f := ARRAY(SELECT vals[(nc + gc.q - 1) * len + t] FROM generate_series(1, nf) gc(q) ORDER BY gc.q);
+            pc := mixmodel._decompose_log_share(exp(icpt + coalesce((SELECT sum(e) FROM unnest(f) e), 0)), g);
+            pf := mixmodel._decompose_log_share(exp(icpt), f);
+            FOR c IN 1 .. nc LOOP vals[(c - 1) * len + t] := pc[c]; END LOOP;
+            FOR c IN 1 .. nf LOOP vals[(nc + c - 1) * len + t] := pf[c]; END LOOP;
+        END LOOP;
+        icpt := exp(icpt);
+    END IF;
+
+    DELETE FROM mixmodel.scores s WHERE s.model = score.model AND s.run = k
+       AND s.period >= from_date AND s.period <= to_date;
+    INSERT INTO mixmodel.scores (model, run, period, term, kind, contribution)
+    SELECT score.model, k, per[a + gt.j], '(intercept)', 'intercept', icpt FROM generate_series(1, len) gt(j)
+    UNION ALL
+    SELECT score.model, k, per[a + gt.j], names[gc.q], kinds[gc.q], vals[(gc.q - 1) * len + gt.j]
+      FROM generate_series(1, nc + nf) gc(q), generate_series(1, len) gt(j);
+
+    RETURN QUERY
+    SELECT s.term, s.kind, count(*)::int, sum(s.contribution), sum(s.contribution) / nullif(sum(sum(s.contribution)) OVER (), 0)
+      FROM mixmodel.scores s
+     WHERE s.model = score.model AND s.run = k AND s.period >= from_date AND s.period <= to_date
+     GROUP BY s.term, s.kind
+     ORDER BY min(CASE s.kind WHEN 'intercept' THEN 0 WHEN 'channel' THEN 1 WHEN 'organic' THEN 2 ELSE 3 END), s.term;
+END $$;
+COMMENT ON FUNCTION mixmodel.score(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4) IS
+'Scores a run (default: the model''s current run) over a date range, also after training: reads the model''s data again, decomposes the prediction of every period into intercept, channels, organic channels and fixed terms (summing to the prediction), replaces the range''s rows of mixmodel.scores and returns per term the number of periods, the contribution and its share of the range''s prediction. Never touches plans.';
+
+CREATE VIEW mixmodel.contributions AS
+SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution, 'training'::pg_catalog.text AS source
+  FROM mixmodel.run_decomposition d
+UNION ALL
+SELECT s.model, s.run, s.period, s.term, s.kind, s.contribution, 'score'::pg_catalog.text
+  FROM mixmodel.scores s;
+COMMENT ON VIEW mixmodel.contributions IS 'Contribution of every term per period, long format: the training decomposition of every run and the periods mixmodel.score scored (the terms of a period and source sum to its prediction).';
+COMMENT ON COLUMN mixmodel.contributions.model IS 'model name';
+COMMENT ON COLUMN mixmodel.contributions.run IS 'training run';
+COMMENT ON COLUMN mixmodel.contributions.period IS 'first day of the period';
+COMMENT ON COLUMN mixmodel.contributions.term IS 'channel, organic channel, factor, trend, season_sin/cos k, holiday or (intercept)';
+COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, trend, season, holiday or factor';
+COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
+COMMENT ON COLUMN mixmodel.contributions.source IS 'training (run_decomposition) or score (mixmodel.scores)';
