@@ -89,6 +89,25 @@ SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, r
   FROM mixmodel.run_channels c JOIN mixmodel.runs r USING (model, run)
  WHERE c.model = 'demo' ORDER BY c.position;
 
+-- score
+-- What the demo model says per paid channel over its training weeks: spend,
+-- attributed revenue, ROI and the return of the next dollar at the current
+-- spend (doc/score.md); then TV's response curve, with its current spend,
+-- point of diminishing returns and marginal break-even point.
+\echo
+\echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend)'
+SELECT split_part(channel, '_spend', 1) AS channel, round(spend) AS spend, round(revenue) AS revenue,
+       round(roi::numeric, 2) AS roi, round(marginal_roi::numeric, 2) AS marginal_roi,
+       round(spend_share::numeric, 3) AS spend_share, round(effect_share::numeric, 3) AS effect_share
+  FROM mixmodel.channel_performance WHERE model = 'demo' ORDER BY spend DESC;
+\echo 'Score: TV response curve over the training weeks (0 to 3x the spend; flagged points)'
+SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(response) AS response,
+       round(marginal_roas::numeric, 2) AS marginal_roas,
+       CASE WHEN is_current THEN 'current' WHEN is_breakeven THEN 'break-even'
+            WHEN is_diminishing_returns THEN 'diminishing returns' WHEN is_peak THEN 'peak' END AS point
+  FROM mixmodel.response_curve('demo', 'tv_spend', grid_points => 7)
+ ORDER BY spend;
+
 -- transforms: adstock
 -- An 8-week media plan for three channels, generated here.  Adstock spreads
 -- each week's spend over the weeks after it: TV keeps working for weeks

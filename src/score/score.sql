@@ -187,8 +187,10 @@ BEGIN
                (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
                (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, '{}');
     -- the grid, then the current spend and the points that exist
-    SELECT array_agg(max_multiple * p.current_spend * j / (grid_points - 1) ORDER BY j) INTO g
-      FROM generate_series(0, grid_points - 1) j;
+    SELECT array_agg(CASE WHEN abs(gv.w - p.current_spend) <= 1e-12 * p.current_spend THEN p.current_spend ELSE gv.w END ORDER BY j)
+      INTO g
+      FROM generate_series(0, grid_points - 1) j, LATERAL (SELECT max_multiple * p.current_spend * j / (grid_points - 1)) gv(w);
+    -- (a grid spend a rounding away from the current one is the current one: one row)
     g := g || p.current_spend || pts;
     ng := cardinality(g);
     g := array_replace(g, 'NaN'::float8, -1);
