@@ -33,6 +33,22 @@ SELECT p.channel, round(p.roas::numeric, 2) AS roas, round(t.roas::numeric, 2) A
                    AND c.week >= r.from_date AND c.week < r.holdout_from) t ON true
  WHERE p.model = 'sc_m' ORDER BY p.channel;
 
+-- immediate against carry-over share (robyn rule, formulas §4.6), against the rule computed
+-- from the transforms: carry_t = s(O_t) with O_t = a_t - x_t, share = sum carry / sum s(a_t)
+WITH c AS (SELECT * FROM mixmodel.run_channels WHERE model = 'sc_m' AND channel = 'tv_spend'),
+     r AS (SELECT * FROM mixmodel.runs WHERE model = 'sc_m'),
+     x AS (SELECT array_agg(tv_spend ORDER BY week) AS x, array_agg(week ORDER BY week) AS wk FROM sc.weekly_wide),
+     a AS (SELECT u.week, u.x, u.a FROM x, c, unnest(x.wk, x.x, mixmodel.adstock_geometric(x.x, c.adstock_p1)) u(week, x, a)),
+     t AS (SELECT sum(mixmodel.saturation('hill', a.a / c.input_scale, c.sat_p1, c.sat_p2)) AS total,
+                  sum(mixmodel.saturation('hill', (a.a - a.x) / c.input_scale, c.sat_p1, c.sat_p2)) AS carry
+             FROM a, c, r WHERE a.week >= r.from_date AND a.week < r.holdout_from)
+SELECT c.max_lag = -1 AND c.adstock = 'geometric' AND c.saturation = 'hill' AS recursive_hill,
+       abs(p.carryover_share - t.carry / t.total) < 1e-9 AS robyn_rule,
+       abs(p.immediate_share + p.carryover_share - 1) < 1e-12 AS shares_sum_to_1
+  FROM mixmodel.channel_performance p, t, c WHERE p.model = 'sc_m' AND p.channel = 'tv_spend';
+SELECT channel, immediate_share > 0 AND immediate_share < 1 AS between_0_and_1
+  FROM mixmodel.channel_performance WHERE model = 'sc_m' ORDER BY channel;
+
 -- the marginal response equals a central finite difference of the curve (grid step = current / 1000;
 -- from 0.25x on, where the truncation error of the difference, O(step^2 R'''), is below 1e-5)
 WITH c AS (

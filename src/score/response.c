@@ -356,3 +356,70 @@ decompose_log_share(PG_FUNCTION_ARGS)
 						"the decomposition");
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(parts, n));
 }
+
+PG_FUNCTION_INFO_V1(immediate_share);
+
+/*
+ * _immediate_share(adstock text, p1, p2, max_lag int, normalize bool,
+ *     saturation text, sat_p1, sat_p2, input_scale, x float8[], start int,
+ *     len int) RETURNS float8: the immediate share of the channel's effect
+ * over x[start .. start+len-1] by the robyn rule (formulas §4.6):
+ * sum_t share_t s(a_t) / sum_t s(a_t), adstock over the whole series;
+ * NULL when the effect is 0.  The coefficient cancels.
+ */
+Datum
+immediate_share(PG_FUNCTION_ARGS)
+{
+	MMChannelSpec spec;
+	float8	   *x,
+			   *a,
+			   *share,
+			   *work;
+	double		w0,
+				num = 0.0,
+				den = 0.0;
+	int			n,
+				start,
+				len;
+
+	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
+	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
+	spec.max_lag = PG_GETARG_INT32(3);
+	spec.adstock_normalize = PG_GETARG_BOOL(4);
+	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+	spec.sat_p1 = PG_GETARG_FLOAT8(6);
+	spec.sat_p2 = PG_GETARG_FLOAT8(7);
+	spec.input_scale = PG_GETARG_FLOAT8(8);
+	spec.coef = 1.0;
+	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
+	if (spec.max_lag < -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_lag must be -1 (recursive) or at least 0"),
+				 errdetail("Got %d.", spec.max_lag)));
+	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "x", MM_ARR_NONNEG, &n);
+	start = PG_GETARG_INT32(10);
+	len = PG_GETARG_INT32(11);
+	if (start < 0 || len < 1 || len > n - start)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the window must lie inside the input series"),
+				 errdetail("start %d, length %d, series of %d periods.", start, len, n)));
+	a = palloc(sizeof(double) * n);
+	share = palloc(sizeof(double) * n);
+	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, &w0, work), "the channel's adstock");
+	mm_carryover_immediate_share(MM_CARRY_ROBYN, &spec, w0, x, a, n, share);
+	for (int t = start; t < start + len; t++)
+	{
+		double		s = mm_saturation(spec.saturation, spec.sat_p1, spec.sat_p2,
+									  a[t] / spec.input_scale);
+
+		num += share[t] * s;
+		den += s;
+	}
+	if (!(den > 0.0) || !isfinite(num / den))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(num / den);
+}

@@ -38,6 +38,32 @@ CREATE FUNCTION mixmodel._decompose_log_share(b pg_catalog.float8, g pg_catalog.
 COMMENT ON FUNCTION mixmodel._decompose_log_share(pg_catalog.float8, pg_catalog.float8[]) IS
 'Internal: the parts of y = b exp(sum g) by the log_share rule (formulas §2.2); they sum to y - b.';
 
+CREATE FUNCTION mixmodel._immediate_share(adstock pg_catalog.text, adstock_p1 pg_catalog.float8,
+        adstock_p2 pg_catalog.float8, max_lag pg_catalog.int4, adstock_normalize pg_catalog.bool,
+        saturation pg_catalog.text, sat_p1 pg_catalog.float8, sat_p2 pg_catalog.float8,
+        input_scale pg_catalog.float8, x pg_catalog.float8[], start pg_catalog.int4, len pg_catalog.int4)
+    RETURNS pg_catalog.float8
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'immediate_share';
+COMMENT ON FUNCTION mixmodel._immediate_share(pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.bool, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8[], pg_catalog.int4, pg_catalog.int4) IS
+'Internal: the immediate share of a fitted channel''s effect over x[start .. start+len-1] (0-based) by the robyn rule (formulas §4.6): carry-over evaluated first at the bottom of the curve; adstock over the whole series; NULL when the effect is 0.';
+
+-- the immediate share of a channel of a run over its training rows
+CREATE FUNCTION mixmodel._run_immediate_share(model pg_catalog.text, run pg_catalog.int4, channel pg_catalog.text)
+    RETURNS pg_catalog.float8
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT mixmodel._immediate_share(ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag, ch.adstock_normalize,
+                       ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale,
+                       (mixmodel._jf(r.inputs->'x'))[(ch.position - 1) * ((r.inputs->>'t0')::int + pg_catalog.jsonb_array_length(r.inputs->'periods')) + 1
+                                                   : ch.position * ((r.inputs->>'t0')::int + pg_catalog.jsonb_array_length(r.inputs->'periods'))],
+                       (r.inputs->>'t0')::int, (r.inputs->>'n_train')::int)
+              FROM mixmodel.runs r JOIN mixmodel.run_channels ch ON ch.model = r.model AND ch.run = r.run
+             WHERE r.model = _run_immediate_share.model AND r.run = _run_immediate_share.run
+               AND ch.channel = _run_immediate_share.channel);
+COMMENT ON FUNCTION mixmodel._run_immediate_share(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
+'Internal: _immediate_share of a channel of a run over the run''s training rows (NULL for an unknown one).';
+
 -- the run scoring reads: the given one, or the model's current run
 CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
     RETURNS pg_catalog.int4
@@ -215,12 +241,14 @@ SELECT c.model, c.channel, c.spend, c.contribution, c.contribution AS revenue,
        NULL::pg_catalog.float8 AS cpa,
        CASE WHEN c.spend > 0 THEN pt.marginal_roas_at_current - 1 END AS marginal_roi,
        c.spend / nullif(sum(c.spend) OVER w, 0) AS spend_share,
-       c.contribution / nullif(sum(c.contribution) OVER w, 0) AS effect_share
+       c.contribution / nullif(sum(c.contribution) OVER w, 0) AS effect_share,
+       mixmodel._run_immediate_share(c.model, c.run, c.channel) AS immediate_share,
+       1 - mixmodel._run_immediate_share(c.model, c.run, c.channel) AS carryover_share
   FROM mixmodel.models m
   JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid
   LEFT JOIN LATERAL mixmodel.response_points(c.model, c.channel) pt ON c.spend > 0
 WINDOW w AS (PARTITION BY c.model);
-COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, ROI, ROAS, marginal ROI at the current spend, spend share against effect share. The KPI is taken as revenue.';
+COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, ROI, ROAS, marginal ROI at the current spend, spend share against effect share, immediate against carry-over share. The KPI is taken as revenue.';
 COMMENT ON COLUMN mixmodel.channel_performance.model IS 'model name';
 COMMENT ON COLUMN mixmodel.channel_performance.channel IS 'paid channel (model input column or touchpoint)';
 COMMENT ON COLUMN mixmodel.channel_performance.spend IS 'spend over the training rows';
@@ -232,6 +260,8 @@ COMMENT ON COLUMN mixmodel.channel_performance.cpa IS 'cost per acquisition: NUL
 COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi IS 'marginal ROAS - 1 at the current spend of the training rows (response_points); NULL when spend is 0';
 COMMENT ON COLUMN mixmodel.channel_performance.spend_share IS 'share of the model''s paid spend';
 COMMENT ON COLUMN mixmodel.channel_performance.effect_share IS 'share of the paid channels'' contribution';
+COMMENT ON COLUMN mixmodel.channel_performance.immediate_share IS 'share of the contribution from spend of the same period (robyn rule, formulas §4.6: carry-over evaluated first)';
+COMMENT ON COLUMN mixmodel.channel_performance.carryover_share IS '1 - immediate_share: the share from earlier periods'' spend';
 
 CREATE VIEW mixmodel.response_curves AS
 SELECT c.model, c.channel, r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas,
