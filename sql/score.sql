@@ -134,6 +134,15 @@ SELECT count(*) AS periods, max(abs(s.total - f.predicted) / f.predicted) < 1e-1
   FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.scores GROUP BY 1, 2, 3) s
   JOIN mixmodel.run_fit f USING (model, run, period)
  WHERE s.model = 'sc_x';
+-- synergy (formulas §4.7; the identity with the second difference of predictions is unit-tested
+-- in the core): 0 for the additive model; symmetric, positive, largest pair 10 for the multiplicative one
+SELECT model, count(*) AS pairs, bool_and(synergy = 0 AND score_0_10 = 0) AS zero,
+       bool_and(synergy > 0) AS positive,
+       bool_and(abs(synergy - (SELECT y.synergy FROM mixmodel.synergy y WHERE y.model = s.model
+                                 AND y.channel_a = s.channel_b AND y.channel_b = s.channel_a)) <= 1e-12 * abs(synergy)) AS symmetric,
+       abs(max(score_0_10) - 10) < 1e-12 AS top_is_10
+  FROM mixmodel.synergy s WHERE model IN ('sc_m', 'sc_x') GROUP BY model ORDER BY model;
+
 -- adstock curves: recursive geometric weights theta^lag
 SELECT a.channel, count(*) AS lags, max(abs(a.weight - c.adstock_p1 ^ a.lag)) < 1e-12 AS geometric
   FROM mixmodel.adstock_curves a JOIN mixmodel.run_channels c USING (model, channel)

@@ -15,7 +15,9 @@
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_roots.h>
 
+#include "catalog/pg_type_d.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -422,4 +424,174 @@ immediate_share(PG_FUNCTION_ARGS)
 	if (!(den > 0.0) || !isfinite(num / den))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(num / den);
+}
+
+PG_FUNCTION_INFO_V1(synergy_core);
+
+/* Elements of a one-dimensional array argument of n_expected elements, no NULL. */
+static Datum *
+array_datums(ArrayType *arr, Oid type, int len, bool byval, char align,
+			 const char *name, int n_expected)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"%s\" must be one-dimensional", name)));
+	deconstruct_array(arr, type, len, byval, align, &d, &nulls, &n);
+	if (n != n_expected)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("array \"%s\" has the wrong length", name),
+				 errdetail("Expected %d elements, got %d.", n_expected, n)));
+	for (int i = 0; i < n; i++)
+		if (nulls[i])
+			mm_null_argument(name);
+	return d;
+}
+
+/*
+ * _synergy_core(form text, adstock text[], adstock_p1 float8[],
+ *     adstock_p2 float8[], max_lag int[], adstock_normalize bool[],
+ *     saturation text[], sat_p1 float8[], sat_p2 float8[],
+ *     input_scale float8[], coef float8[], x float8[], start int, len int,
+ *     yhat float8[]) RETURNS float8[]
+ *
+ * Next-dollar synergy between C channels over the window x[start ..
+ * start+len-1] and the periods its adstock reaches (formulas §4.7): one more
+ * currency unit of each channel spread by its window pattern.  x holds the
+ * C series one after another (n = length / C each), yhat the prediction from
+ * the window's first period on (the last value stands for later periods).
+ * Result: the C x C matrix S, then the C x C scores 0..10 (NaN diagonal).
+ */
+Datum
+synergy_core(PG_FUNCTION_ARGS)
+{
+	bool		mult;
+	int			C,
+				nx,
+				ny,
+				n,
+				start,
+				len,
+				m = 0;
+	Datum	   *ak,
+			   *sk;
+	float8	   *p1,
+			   *p2,
+			   *q1,
+			   *q2,
+			   *scale,
+			   *coef,
+			   *x,
+			   *yh,
+			   *yhat,
+			   *lift,
+			   *out;
+	Datum	   *ml,
+			   *nm;
+	MMChannelSpec *spec;
+
+	for (int i = 0; i < 15; i++)
+		if (PG_ARGISNULL(i))
+			mm_null_argument(psprintf("argument %d", i + 1));
+	mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
+	coef = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(10), "coef", 0, &C);
+	if (C > 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("at most 1000 channels")));
+	ak = array_datums(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, 'i', "adstock", C);
+	p1 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(2), "adstock_p1", 0, &n);
+	p2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(3), "adstock_p2", 0, &ny);
+	ml = array_datums(PG_GETARG_ARRAYTYPE_P(4), INT4OID, 4, true, 'i', "max_lag", C);
+	nm = array_datums(PG_GETARG_ARRAYTYPE_P(5), BOOLOID, 1, true, 'c', "adstock_normalize", C);
+	sk = array_datums(PG_GETARG_ARRAYTYPE_P(6), TEXTOID, -1, false, 'i', "saturation", C);
+	if (n != C || ny != C)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("adstock parameter arrays must have one element per channel")));
+	q1 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(7), "sat_p1", 0, &n);
+	q2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(8), "sat_p2", 0, &ny);
+	scale = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "input_scale", 0, &nx);
+	if (n != C || ny != C || nx != C)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("saturation parameter arrays must have one element per channel")));
+	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(11), "x", MM_ARR_NONNEG, &nx);
+	start = PG_GETARG_INT32(12);
+	len = PG_GETARG_INT32(13);
+	yh = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(14), "yhat", 0, &ny);
+	if (nx % C != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("array \"x\" must hold one series per channel")));
+	n = nx / C;
+	if (start < 0 || len < 1 || len > n - start)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the window must lie inside the input series"),
+				 errdetail("start %d, length %d, series of %d periods.", start, len, n)));
+
+	spec = palloc(sizeof(MMChannelSpec) * C);
+	for (int c = 0; c < C; c++)
+	{
+		spec[c].adstock = adstock_kind(TextDatumGetCString(ak[c]));
+		spec[c].adstock_p1 = p1[c];
+		spec[c].adstock_p2 = p2[c];
+		spec[c].max_lag = DatumGetInt32(ml[c]);
+		spec[c].adstock_normalize = DatumGetBool(nm[c]);
+		spec[c].saturation = saturation_kind(TextDatumGetCString(sk[c]));
+		spec[c].sat_p1 = q1[c];
+		spec[c].sat_p2 = q2[c];
+		spec[c].input_scale = scale[c];
+		spec[c].coef = coef[c];
+		mm_check_range(scale[c], "input_scale", 0.0, false, INFINITY, false);
+		if (spec[c].max_lag < -1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_lag must be -1 (recursive) or at least 0")));
+		m = Max(m, len + mm_response_tail(&spec[c]));
+	}
+
+	yhat = palloc(sizeof(double) * m);
+	for (int t = 0; t < m; t++)
+		yhat[t] = yh[t < ny ? t : ny - 1];
+	lift = palloc(sizeof(double) * (size_t) C * m);
+	for (int c = 0; c < C; c++)
+	{
+		const double *xc = x + (size_t) c * n;
+		double	   *pattern = palloc(sizeof(double) * len);
+		double	   *carry = palloc(sizeof(double) * m);
+		double	   *unit = palloc(sizeof(double) * m);
+		double	   *actual = palloc(sizeof(double) * m);
+		double	   *work = palloc(sizeof(double) * mm_response_prepare_work(&spec[c], start + m));
+		double		total = 0.0;
+		MMResponseChannel ch;
+
+		for (int t = 0; t < len; t++)
+			total += xc[start + t];
+		for (int t = 0; t < len; t++)
+			pattern[t] = total > 0.0 ? xc[start + t] / total : 1.0 / len;
+		mixmodel_check_core(mm_response_prepare(&spec[c], xc, start, pattern, len, m - len,
+												carry, unit, work),
+							"the synergy");
+		for (int t = 0; t < m; t++)
+			actual[t] = carry[t] + total * unit[t];
+		ch.saturation = spec[c].saturation;
+		ch.sat_p1 = spec[c].sat_p1;
+		ch.sat_p2 = spec[c].sat_p2;
+		ch.coef = spec[c].coef;
+		ch.carry = carry;
+		ch.unit = unit;
+		mm_synergy_lift(&ch, actual, m, lift + (size_t) c * m);
+		CHECK_FOR_INTERRUPTS();
+	}
+	out = palloc(sizeof(double) * 2 * (size_t) C * C);
+	mm_synergy_matrix(mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, C, m, yhat, lift,
+					  out, out + (size_t) C * C);
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 2 * C * C));
 }

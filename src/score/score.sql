@@ -64,6 +64,64 @@ CREATE FUNCTION mixmodel._run_immediate_share(model pg_catalog.text, run pg_cata
 COMMENT ON FUNCTION mixmodel._run_immediate_share(pg_catalog.text, pg_catalog.int4, pg_catalog.text) IS
 'Internal: _immediate_share of a channel of a run over the run''s training rows (NULL for an unknown one).';
 
+CREATE FUNCTION mixmodel._synergy_core(form pg_catalog.text, adstock pg_catalog.text[], adstock_p1 pg_catalog.float8[],
+        adstock_p2 pg_catalog.float8[], max_lag pg_catalog.int4[], adstock_normalize pg_catalog.bool[],
+        saturation pg_catalog.text[], sat_p1 pg_catalog.float8[], sat_p2 pg_catalog.float8[],
+        input_scale pg_catalog.float8[], coef pg_catalog.float8[], x pg_catalog.float8[],
+        start pg_catalog.int4, len pg_catalog.int4, yhat pg_catalog.float8[])
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'synergy_core';
+COMMENT ON FUNCTION mixmodel._synergy_core(pg_catalog.text, pg_catalog.text[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4[], pg_catalog.bool[], pg_catalog.text[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int4, pg_catalog.float8[]) IS
+'Internal: next-dollar synergy (formulas §4.7) between C fitted channels over the window x[start .. start+len-1] of each series (x holds the C series one after another): the C x C matrix S = sum_t yhat_t lift_a,t lift_b,t, then the scores 10 S / max (NaN diagonal).';
+
+-- the synergy matrix of a run's paid channels over its training rows, long format
+CREATE FUNCTION mixmodel._run_synergy(model pg_catalog.text, run pg_catalog.int4)
+    RETURNS TABLE (channel_a pg_catalog.text, channel_b pg_catalog.text, synergy pg_catalog.float8, score_0_10 pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 12
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    i jsonb;
+    te int;
+    chs mixmodel.run_channels[];
+    v float8[];
+    xa float8[];
+    nc int;
+    yh float8[];
+BEGIN
+    SELECT r.inputs INTO i FROM mixmodel.runs r WHERE r.model = _run_synergy.model AND r.run = _run_synergy.run;
+    IF i IS NULL THEN
+        RETURN;
+    END IF;
+    chs := ARRAY(SELECT c FROM mixmodel.run_channels c
+                  WHERE c.model = _run_synergy.model AND c.run = _run_synergy.run AND c.paid ORDER BY c.position);
+    nc := cardinality(chs);
+    IF nc < 2 THEN
+        RETURN;
+    END IF;
+    te := (i->>'t0')::int + jsonb_array_length(i->'periods');
+    xa := mixmodel._jf(i->'x');
+    SELECT array_agg(f.predicted ORDER BY f.period) INTO yh
+      FROM mixmodel.run_fit f WHERE f.model = _run_synergy.model AND f.run = _run_synergy.run;
+    v := mixmodel._synergy_core(i->>'form',
+             ARRAY(SELECT (chs[g.k]).adstock FROM generate_series(1, nc) g(k) ORDER BY g.k), ARRAY(SELECT (chs[g.k]).adstock_p1 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).adstock_p2 FROM generate_series(1, nc) g(k) ORDER BY g.k), ARRAY(SELECT (chs[g.k]).max_lag FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).adstock_normalize FROM generate_series(1, nc) g(k) ORDER BY g.k), ARRAY(SELECT (chs[g.k]).saturation FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).sat_p1 FROM generate_series(1, nc) g(k) ORDER BY g.k), ARRAY(SELECT (chs[g.k]).sat_p2 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).input_scale FROM generate_series(1, nc) g(k) ORDER BY g.k), ARRAY(SELECT (chs[g.k]).coef FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT u.e FROM generate_series(1, nc) g(k),
+                          LATERAL unnest(xa[((chs[g.k]).position - 1) * te + 1 : (chs[g.k]).position * te]) WITH ORDINALITY u(e, j)
+                    ORDER BY g.k, u.j),
+             (i->>'t0')::int, (i->>'n_train')::int, yh);
+    RETURN QUERY
+    SELECT (chs[a.q]).channel, (chs[b.q]).channel, v[(a.q - 1) * nc + b.q], v[nc * nc + (a.q - 1) * nc + b.q]
+      FROM generate_series(1, nc) a(q), generate_series(1, nc) b(q)
+     WHERE a.q <> b.q ORDER BY a.q, b.q;
+END $$;
+COMMENT ON FUNCTION mixmodel._run_synergy(pg_catalog.text, pg_catalog.int4) IS
+'Internal: the synergy view''s rows of one run: every ordered pair of distinct paid channels over the run''s training rows.';
+
 -- the run scoring reads: the given one, or the model's current run
 CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
     RETURNS pg_catalog.int4
@@ -457,3 +515,15 @@ COMMENT ON COLUMN mixmodel.contributions.term IS 'channel, organic channel, fact
 COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, trend, season, holiday or factor';
 COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
 COMMENT ON COLUMN mixmodel.contributions.source IS 'training (run_decomposition) or score (mixmodel.scores)';
+
+CREATE VIEW mixmodel.synergy AS
+SELECT m.name AS model, s.channel_a, s.channel_b, s.synergy, s.score_0_10
+  FROM mixmodel.models m
+  CROSS JOIN LATERAL mixmodel._run_synergy(m.name, m.current_run) s
+ WHERE m.current_run IS NOT NULL;
+COMMENT ON VIEW mixmodel.synergy IS 'Next-dollar synergy between the paid channels of every trained model''s current run over its training rows (formulas §4.7): the extra KPI when one more currency unit of each of two channels (spread by their weekly patterns) is spent together rather than apart, to first order; 0 for additive models, symmetric.';
+COMMENT ON COLUMN mixmodel.synergy.model IS 'model name';
+COMMENT ON COLUMN mixmodel.synergy.channel_a IS 'paid channel';
+COMMENT ON COLUMN mixmodel.synergy.channel_b IS 'another paid channel';
+COMMENT ON COLUMN mixmodel.synergy.synergy IS 'sum over the periods of yhat_t lift_a,t lift_b,t, KPI units';
+COMMENT ON COLUMN mixmodel.synergy.score_0_10 IS '10 synergy / the model''s largest pair synergy (0 when none is positive)';
