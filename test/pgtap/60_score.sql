@@ -1,0 +1,38 @@
+-- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
+BEGIN;
+SELECT plan(20);
+
+SELECT has_table('mixmodel', 'scores', 'scores exists');
+SELECT has_view('mixmodel', v, v || ' exists')
+  FROM unnest(ARRAY['contributions', 'channel_performance', 'response_curves', 'adstock_curves', 'synergy']) v;
+SELECT ok((SELECT count(*) = 1 FROM pg_extension e, unnest(e.extconfig) c
+            WHERE e.extname = 'mixmodel' AND c::regclass::text = 'mixmodel.scores'),
+          'scores is registered with pg_extension_config_dump');
+SELECT is((SELECT count(*)::int FROM pg_attribute a
+            WHERE a.attrelid IN ('mixmodel.contributions'::regclass, 'mixmodel.channel_performance'::regclass,
+                                 'mixmodel.response_curves'::regclass, 'mixmodel.adstock_curves'::regclass,
+                                 'mixmodel.synergy'::regclass)
+              AND a.attnum > 0 AND col_description(a.attrelid, a.attnum) IS NULL), 0,
+          'every column of the score views has a comment');
+SELECT volatility_is('mixmodel', 'score', ARRAY['text', 'date', 'date', 'integer'], 'volatile', 'score is VOLATILE');
+SELECT volatility_is('mixmodel', 'response_curve', ARRAY['text', 'text', 'date', 'date', 'integer', 'double precision'],
+                     'stable', 'response_curve is STABLE');
+SELECT volatility_is('mixmodel', 'response_points', ARRAY['text', 'text', 'date', 'date'], 'stable', 'response_points is STABLE');
+
+CREATE TABLE pg_temp.w AS
+SELECT d::date AS week, 1000 + 50 * sin(i / 8.0) + 20 * (i % 3) + 0.3 * (100 + 90 * ((i / 5) % 2)) AS revenue,
+       100 + 90 * ((i / 5) % 2) AS tv, 50 + 10 * cos(i / 3.0) AS search
+  FROM generate_series(0, 79) i, LATERAL (SELECT '2024-01-01'::date + 7 * i AS d) x;
+SELECT lives_ok($$SELECT mixmodel.create_model('s1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"candidates": 40}')$$,
+                'a model is created');
+SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01')$$, '55000', NULL, 'never trained: 55000');
+SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv')$$, '55000', NULL, 'curve of an untrained model: 55000');
+SELECT is((SELECT count(*)::int FROM mixmodel.train('s1', seed => 1)), 2, 'the model trains');
+SELECT throws_ok($$SELECT * FROM mixmodel.score('nope', '2024-01-01', '2024-06-01')$$, '42704', NULL, 'unknown model: 42704');
+SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01', run => 9)$$, '42704', NULL, 'unknown run: 42704');
+SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2030-01-01', '2030-06-01')$$, '22000', NULL, 'range without data: 22000');
+SELECT throws_ok($$SELECT * FROM mixmodel.response_points('s1', 'radio')$$, '42704', NULL, 'unknown channel: 42704');
+SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv', grid_points => 0)$$, '22023', NULL, 'bad grid: 22023');
+
+SELECT * FROM finish();
+ROLLBACK;
