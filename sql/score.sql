@@ -134,6 +134,14 @@ SELECT count(*) AS periods, max(abs(s.total - f.predicted) / f.predicted) < 1e-1
   FROM (SELECT model, run, period, sum(contribution) AS total FROM mixmodel.scores GROUP BY 1, 2, 3) s
   JOIN mixmodel.run_fit f USING (model, run, period)
  WHERE s.model = 'sc_x';
+-- the periods after training score the same whether the range starts at the training window or after it
+-- (the trend stays anchored on the training window, the carry-in comes from the data)
+CREATE TEMP TABLE sc_after AS SELECT period, term, contribution FROM mixmodel.scores WHERE model = 'sc_x' AND period > :'x_to';
+SELECT max(periods) AS periods FROM mixmodel.score('sc_x', :'x_to'::date + 7, :'data_from'::date + 7 * 129);
+SELECT count(*) AS rows, max(abs(s.contribution - a.contribution) / abs(a.contribution)) < 1e-12 AS same
+  FROM mixmodel.scores s JOIN sc_after a USING (period, term) WHERE s.model = 'sc_x';
+SELECT source, count(DISTINCT period) AS periods FROM mixmodel.contributions WHERE model = 'sc_x' GROUP BY source ORDER BY source;
+
 -- synergy (formulas §4.7; the identity with the second difference of predictions is unit-tested
 -- in the core): 0 for the additive model; symmetric, positive, largest pair 10 for the multiplicative one
 SELECT model, count(*) AS pairs, bool_and(synergy = 0 AND score_0_10 = 0) AS zero,
