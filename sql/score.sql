@@ -142,6 +142,27 @@ SELECT count(*) AS rows, max(abs(s.contribution - a.contribution) / abs(a.contri
   FROM mixmodel.scores s JOIN sc_after a USING (period, term) WHERE s.model = 'sc_x';
 SELECT source, count(DISTINCT period) AS periods FROM mixmodel.contributions WHERE model = 'sc_x' GROUP BY source ORDER BY source;
 
+-- after training, a period's terms sum to the prediction exp(eta_t), eta computed here from the
+-- source with adstock_geometric, saturation and the stored coefficients
+WITH w AS (SELECT week, price_index, row_number() OVER (ORDER BY week) AS i FROM sc.weekly_wide),
+     arr AS (SELECT array_agg(tv_spend ORDER BY week) AS tv, array_agg(search_spend ORDER BY week) AS se FROM sc.weekly_wide),
+     ch AS (SELECT c.channel, c.coef, c.sat_p1, c.input_scale, mixmodel.adstock_geometric(CASE c.channel WHEN 'tv_spend' THEN arr.tv ELSE arr.se END, c.adstock_p1) AS a
+              FROM mixmodel.run_channels c, arr WHERE c.model = 'sc_x'),
+     co AS (SELECT pg_catalog.jsonb_object_agg(term, coef) AS j FROM mixmodel.run_coefficients WHERE model = 'sc_x'),
+     nr AS (SELECT jsonb_array_length(inputs->'periods') AS n FROM mixmodel.runs WHERE model = 'sc_x'),
+     eta AS (SELECT w.week,
+                    (co.j->>'(intercept)')::float8
+                    + (SELECT sum(ch.coef * mixmodel.saturation('power', ch.a[w.i] / ch.input_scale, ch.sat_p1)) FROM ch)
+                    + (co.j->>'trend')::float8 * ((w.week - :'x_from'::date) / 7)::float8 / (nr.n - 1)
+                    + (SELECT sum((co.j->>('season_sin' || k))::float8 * sin(2 * pi() * k * (w.week - make_date(extract(year FROM w.week)::int, 1, 1)) / 365.25)
+                                + (co.j->>('season_cos' || k))::float8 * cos(2 * pi() * k * (w.week - make_date(extract(year FROM w.week)::int, 1, 1)) / 365.25))
+                         FROM generate_series(1, 2) k)
+                    + (co.j->>'price_index')::float8 * w.price_index AS eta
+               FROM w, co, nr)
+SELECT count(*) AS periods, max(abs(s.total - exp(e.eta)) / exp(e.eta)) < 1e-9 AS sums_to_exp_eta
+  FROM (SELECT period, sum(contribution) AS total FROM mixmodel.scores WHERE model = 'sc_x' AND period > :'x_to' GROUP BY period) s
+  JOIN eta e ON e.week = s.period;
+
 -- synergy (formulas §4.7; the identity with the second difference of predictions is unit-tested
 -- in the core): 0 for the additive model; symmetric, positive, largest pair 10 for the multiplicative one
 SELECT model, count(*) AS pairs, bool_and(synergy = 0 AND score_0_10 = 0) AS zero,
