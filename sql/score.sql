@@ -172,6 +172,13 @@ SELECT model, count(*) AS pairs, bool_and(synergy = 0 AND score_0_10 = 0) AS zer
        abs(max(score_0_10) - 10) < 1e-12 AS top_is_10
   FROM mixmodel.synergy s WHERE model IN ('sc_m', 'sc_x') GROUP BY model ORDER BY model;
 
+-- base breakdown: the base terms over the training rows; the base and the channels make the prediction
+SELECT kind, count(*) AS terms FROM mixmodel.base_breakdown WHERE model = 'sc_m' GROUP BY kind ORDER BY kind;
+SELECT abs(sum(b.share_of_base) - 1) < 1e-12 AS shares_sum_to_1,
+       abs(sum(b.contribution) + (SELECT sum(c.contribution) FROM mixmodel.run_channels c WHERE c.model = 'sc_m')
+           - (SELECT sum(f.predicted) FROM mixmodel.run_fit f WHERE f.model = 'sc_m' AND NOT f.holdout)) < 1e-6 AS base_plus_channels
+  FROM mixmodel.base_breakdown b WHERE b.model = 'sc_m';
+
 -- adstock curves: recursive geometric weights theta^lag
 SELECT a.channel, count(*) AS lags, max(abs(a.weight - c.adstock_p1 ^ a.lag)) < 1e-12 AS geometric
   FROM mixmodel.adstock_curves a JOIN mixmodel.run_channels c USING (model, channel)

@@ -527,3 +527,18 @@ COMMENT ON COLUMN mixmodel.synergy.channel_a IS 'paid channel';
 COMMENT ON COLUMN mixmodel.synergy.channel_b IS 'another paid channel';
 COMMENT ON COLUMN mixmodel.synergy.synergy IS 'sum over the periods of yhat_t lift_a,t lift_b,t, KPI units';
 COMMENT ON COLUMN mixmodel.synergy.score_0_10 IS '10 synergy / the model''s largest pair synergy (0 when none is positive)';
+
+CREATE VIEW mixmodel.base_breakdown AS
+SELECT d.model, d.term, d.kind, sum(d.contribution) AS contribution,
+       sum(d.contribution) / nullif(sum(sum(d.contribution)) OVER (PARTITION BY d.model), 0) AS share_of_base
+  FROM mixmodel.models m
+  JOIN mixmodel.run_decomposition d ON d.model = m.name AND d.run = m.current_run
+  JOIN mixmodel.run_fit f ON f.model = d.model AND f.run = d.run AND f.period = d.period AND NOT f.holdout
+ WHERE d.kind NOT IN ('channel', 'organic')
+ GROUP BY d.model, d.term, d.kind;
+COMMENT ON VIEW mixmodel.base_breakdown IS 'The base of every trained model''s current run over its training rows (everything but paid and organic channels): the pure base (intercept) against each factor, trend, season and holiday term, with its share of the base.';
+COMMENT ON COLUMN mixmodel.base_breakdown.model IS 'model name';
+COMMENT ON COLUMN mixmodel.base_breakdown.term IS '(intercept), trend, season_sin/cos k, holiday or a factor';
+COMMENT ON COLUMN mixmodel.base_breakdown.kind IS 'intercept (pure base), trend, season, holiday or factor';
+COMMENT ON COLUMN mixmodel.base_breakdown.contribution IS 'KPI units over the training rows';
+COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the base''s total (terms may be negative)';

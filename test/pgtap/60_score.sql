@@ -1,17 +1,17 @@
 -- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 SELECT has_table('mixmodel', 'scores', 'scores exists');
 SELECT has_view('mixmodel', v, v || ' exists')
-  FROM unnest(ARRAY['contributions', 'channel_performance', 'response_curves', 'adstock_curves', 'synergy']) v;
+  FROM unnest(ARRAY['contributions', 'channel_performance', 'response_curves', 'adstock_curves', 'synergy', 'base_breakdown']) v;
 SELECT ok((SELECT count(*) = 1 FROM pg_extension e, unnest(e.extconfig) c
             WHERE e.extname = 'mixmodel' AND c::regclass::text = 'mixmodel.scores'),
           'scores is registered with pg_extension_config_dump');
 SELECT is((SELECT count(*)::int FROM pg_attribute a
             WHERE a.attrelid IN ('mixmodel.contributions'::regclass, 'mixmodel.channel_performance'::regclass,
                                  'mixmodel.response_curves'::regclass, 'mixmodel.adstock_curves'::regclass,
-                                 'mixmodel.synergy'::regclass)
+                                 'mixmodel.synergy'::regclass, 'mixmodel.base_breakdown'::regclass)
               AND a.attnum > 0 AND col_description(a.attrelid, a.attnum) IS NULL), 0,
           'every column of the score views has a comment');
 SELECT volatility_is('mixmodel', 'score', ARRAY['text', 'date', 'date', 'integer'], 'volatile', 'score is VOLATILE');
