@@ -179,6 +179,31 @@ SELECT abs(sum(b.share_of_base) - 1) < 1e-12 AS shares_sum_to_1,
            - (SELECT sum(f.predicted) FROM mixmodel.run_fit f WHERE f.model = 'sc_m' AND NOT f.holdout)) < 1e-6 AS base_plus_channels
   FROM mixmodel.base_breakdown b WHERE b.model = 'sc_m';
 
+-- response at a spend vector: one channel is its response curve; additive channels add; in the
+-- multiplicative form each single curve keeps the other channel at its actual level, so the sum of
+-- the two counts their positive interaction twice and the joint response (both from 0) is below it;
+-- the gradient is a central finite difference (step 0.1% of the spend)
+SELECT m.model,
+       abs(a.response - p.current_response) <= 1e-9 * p.current_response AS one_channel_is_curve,
+       abs(a.marginal_response - p.marginal_roas_at_current) <= 1e-9 * p.marginal_roas_at_current AS marginal_is_curve
+  FROM (VALUES ('sc_m'), ('sc_x')) m(model),
+       LATERAL mixmodel.response_points(m.model, 'tv_spend') p,
+       LATERAL mixmodel.response_at(m.model, ARRAY['tv_spend'], ARRAY[p.current_spend]) a
+ ORDER BY m.model;
+WITH p AS (SELECT m.model, t.current_spend AS tv, t.current_response AS r_tv, s.current_spend AS se, s.current_response AS r_se
+             FROM (VALUES ('sc_m'), ('sc_x')) m(model),
+                  LATERAL mixmodel.response_points(m.model, 'tv_spend') t, LATERAL mixmodel.response_points(m.model, 'search_spend') s)
+SELECT p.model,
+       CASE WHEN p.model = 'sc_m' THEN abs(j.response - (p.r_tv + p.r_se)) <= 1e-9 * j.response
+            ELSE j.response < p.r_tv + p.r_se END AS joint,
+       abs((hi.response - lo.response) / (0.002 * p.tv) - j.marginal_response) <= 1e-6 * j.marginal_response AS gradient
+  FROM p,
+       LATERAL mixmodel.response_at(p.model, ARRAY['tv_spend', 'search_spend'], ARRAY[p.tv, p.se]) j,
+       LATERAL mixmodel.response_at(p.model, ARRAY['tv_spend', 'search_spend'], ARRAY[1.001 * p.tv, p.se]) hi,
+       LATERAL mixmodel.response_at(p.model, ARRAY['tv_spend', 'search_spend'], ARRAY[0.999 * p.tv, p.se]) lo
+ WHERE j.channel = 'tv_spend' AND hi.channel = 'tv_spend' AND lo.channel = 'tv_spend'
+ ORDER BY p.model;
+
 -- adstock curves: recursive geometric weights theta^lag
 SELECT a.channel, count(*) AS lags, max(abs(a.weight - c.adstock_p1 ^ a.lag)) < 1e-12 AS geometric
   FROM mixmodel.adstock_curves a JOIN mixmodel.run_channels c USING (model, channel)
@@ -197,6 +222,8 @@ SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', max_multiple => 0);
 SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', '2000-01-01', '2000-03-01');
 SELECT * FROM mixmodel.response_curve('sc_m', 'tv_spend', '2030-03-01', '2030-01-01');
 SELECT count(*) FROM mixmodel.channel_performance WHERE model = 'sc_untrained';
+SELECT * FROM mixmodel.response_at('sc_m', ARRAY['tv_spend'], ARRAY[1, 2]);
+SELECT * FROM mixmodel.response_at('sc_m', ARRAY['tv_spend', 'tv_spend'], ARRAY[1, 2]);
 SELECT * FROM mixmodel.score('nope', '2020-01-01', '2020-02-01');
 SELECT * FROM mixmodel.score('sc_untrained', '2020-01-01', '2020-02-01');
 SELECT * FROM mixmodel.score('sc_m', :'tr_from', :'tr_to', run => 7);

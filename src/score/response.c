@@ -454,144 +454,270 @@ array_datums(ArrayType *arr, Oid type, int len, bool byval, char align,
 }
 
 /*
- * _synergy_core(form text, adstock text[], adstock_p1 float8[],
- *     adstock_p2 float8[], max_lag int[], adstock_normalize bool[],
- *     saturation text[], sat_p1 float8[], sat_p2 float8[],
- *     input_scale float8[], coef float8[], x float8[], start int, len int,
- *     yhat float8[]) RETURNS float8[]
- *
- * Next-dollar synergy between C channels over the window x[start ..
- * start+len-1] and the periods its adstock reaches (formulas §4.7): one more
- * currency unit of each channel spread by its window pattern.  x holds the
- * C series one after another (n = length / C each), yhat the prediction from
- * the window's first period on (the last value stands for later periods).
- * Result: the C x C matrix S, then the C x C scores 0..10 (NaN diagonal).
+ * The channels of a run as the multi-channel functions take them:
+ * (form text, adstock text[], adstock_p1 float8[], adstock_p2 float8[],
+ * max_lag int[], adstock_normalize bool[], saturation text[], sat_p1
+ * float8[], sat_p2 float8[], input_scale float8[], coef float8[], x float8[],
+ * start int, len int, yhat float8[]) as arguments 0..14.  x holds the C
+ * series one after another (n each); the window is [start, start+len);
+ * yhat is the prediction from the window's first period on, extended with
+ * its last value to m = len + the longest adstock tail.
  */
-Datum
-synergy_core(PG_FUNCTION_ARGS)
+typedef struct RunChannels
 {
 	bool		mult;
+	int			C;
+	int			n;
+	int			start;
+	int			len;
+	int			m;
+	MMChannelSpec *spec;
+	float8	   *x;
+	double	   *yhat;
+} RunChannels;
+
+static void
+run_channels_args(FunctionCallInfo fcinfo, RunChannels *rc)
+{
 	int			C,
 				nx,
 				ny,
 				n,
-				start,
-				len,
-				m = 0;
+				n2,
+				n3;
 	Datum	   *ak,
-			   *sk;
+			   *sk,
+			   *ml,
+			   *nm;
 	float8	   *p1,
 			   *p2,
 			   *q1,
 			   *q2,
 			   *scale,
 			   *coef,
-			   *x,
-			   *yh,
-			   *yhat,
-			   *lift,
-			   *out;
-	Datum	   *ml,
-			   *nm;
-	MMChannelSpec *spec;
+			   *yh;
 
 	for (int i = 0; i < 15; i++)
 		if (PG_ARGISNULL(i))
 			mm_null_argument(psprintf("argument %d", i + 1));
-	mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
+	rc->mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
 	coef = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(10), "coef", 0, &C);
 	if (C > 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("at most 1000 channels")));
 	ak = array_datums(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, 'i', "adstock", C);
-	p1 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(2), "adstock_p1", 0, &n);
-	p2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(3), "adstock_p2", 0, &ny);
 	ml = array_datums(PG_GETARG_ARRAYTYPE_P(4), INT4OID, 4, true, 'i', "max_lag", C);
 	nm = array_datums(PG_GETARG_ARRAYTYPE_P(5), BOOLOID, 1, true, 'c', "adstock_normalize", C);
 	sk = array_datums(PG_GETARG_ARRAYTYPE_P(6), TEXTOID, -1, false, 'i', "saturation", C);
-	if (n != C || ny != C)
+	p1 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(2), "adstock_p1", 0, &n);
+	p2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(3), "adstock_p2", 0, &n2);
+	if (n != C || n2 != C)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
 				 errmsg("adstock parameter arrays must have one element per channel")));
 	q1 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(7), "sat_p1", 0, &n);
-	q2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(8), "sat_p2", 0, &ny);
-	scale = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "input_scale", 0, &nx);
-	if (n != C || ny != C || nx != C)
+	q2 = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(8), "sat_p2", 0, &n2);
+	scale = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "input_scale", 0, &n3);
+	if (n != C || n2 != C || n3 != C)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
 				 errmsg("saturation parameter arrays must have one element per channel")));
-	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(11), "x", MM_ARR_NONNEG, &nx);
-	start = PG_GETARG_INT32(12);
-	len = PG_GETARG_INT32(13);
+	rc->x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(11), "x", MM_ARR_NONNEG, &nx);
+	rc->start = PG_GETARG_INT32(12);
+	rc->len = PG_GETARG_INT32(13);
 	yh = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(14), "yhat", 0, &ny);
 	if (nx % C != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
 				 errmsg("array \"x\" must hold one series per channel")));
-	n = nx / C;
-	if (start < 0 || len < 1 || len > n - start)
+	rc->n = nx / C;
+	if (rc->start < 0 || rc->len < 1 || rc->len > rc->n - rc->start)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the window must lie inside the input series"),
-				 errdetail("start %d, length %d, series of %d periods.", start, len, n)));
+				 errdetail("start %d, length %d, series of %d periods.", rc->start, rc->len, rc->n)));
 
-	spec = palloc(sizeof(MMChannelSpec) * C);
+	rc->C = C;
+	rc->m = 0;
+	rc->spec = palloc(sizeof(MMChannelSpec) * C);
 	for (int c = 0; c < C; c++)
 	{
-		spec[c].adstock = adstock_kind(TextDatumGetCString(ak[c]));
-		spec[c].adstock_p1 = p1[c];
-		spec[c].adstock_p2 = p2[c];
-		spec[c].max_lag = DatumGetInt32(ml[c]);
-		spec[c].adstock_normalize = DatumGetBool(nm[c]);
-		spec[c].saturation = saturation_kind(TextDatumGetCString(sk[c]));
-		spec[c].sat_p1 = q1[c];
-		spec[c].sat_p2 = q2[c];
-		spec[c].input_scale = scale[c];
-		spec[c].coef = coef[c];
+		MMChannelSpec *sp = &rc->spec[c];
+
+		sp->adstock = adstock_kind(TextDatumGetCString(ak[c]));
+		sp->adstock_p1 = p1[c];
+		sp->adstock_p2 = p2[c];
+		sp->max_lag = DatumGetInt32(ml[c]);
+		sp->adstock_normalize = DatumGetBool(nm[c]);
+		sp->saturation = saturation_kind(TextDatumGetCString(sk[c]));
+		sp->sat_p1 = q1[c];
+		sp->sat_p2 = q2[c];
+		sp->input_scale = scale[c];
+		sp->coef = coef[c];
 		mm_check_range(scale[c], "input_scale", 0.0, false, INFINITY, false);
-		if (spec[c].max_lag < -1)
+		mm_check_finite(coef[c], "coef");
+		if (sp->max_lag < -1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("max_lag must be -1 (recursive) or at least 0")));
-		m = Max(m, len + mm_response_tail(&spec[c]));
+		rc->m = Max(rc->m, rc->len + mm_response_tail(sp));
 	}
+	rc->yhat = palloc(sizeof(double) * rc->m);
+	for (int t = 0; t < rc->m; t++)
+		rc->yhat[t] = yh[t < ny ? t : ny - 1];
+}
 
-	yhat = palloc(sizeof(double) * m);
-	for (int t = 0; t < m; t++)
-		yhat[t] = yh[t < ny ? t : ny - 1];
+/*
+ * The lines of channel c over W+ (carry and unit, m values each, already
+ * / input_scale) and the window's total input.
+ */
+static double
+run_channel_lines(const RunChannels *rc, int c, double *carry, double *unit)
+{
+	const double *xc = rc->x + (size_t) c * rc->n;
+	double	   *pattern = palloc(sizeof(double) * rc->len);
+	double	   *work = palloc(sizeof(double) * mm_response_prepare_work(&rc->spec[c], rc->start + rc->m));
+	double		total = 0.0;
+
+	for (int t = 0; t < rc->len; t++)
+		total += xc[rc->start + t];
+	for (int t = 0; t < rc->len; t++)
+		pattern[t] = total > 0.0 ? xc[rc->start + t] / total : 1.0 / rc->len;
+	mixmodel_check_core(mm_response_prepare(&rc->spec[c], xc, rc->start, pattern, rc->len,
+											rc->m - rc->len, carry, unit, work),
+						"the response lines");
+	pfree(pattern);
+	pfree(work);
+	return total;
+}
+
+static void
+run_channel_curve(const RunChannels *rc, int c, const double *carry, const double *unit,
+				  MMResponseChannel *ch)
+{
+	ch->saturation = rc->spec[c].saturation;
+	ch->sat_p1 = rc->spec[c].sat_p1;
+	ch->sat_p2 = rc->spec[c].sat_p2;
+	ch->coef = rc->spec[c].coef;
+	ch->carry = carry;
+	ch->unit = unit;
+}
+
+/*
+ * _synergy_core(run channel arguments 0..14, see RunChannels)
+ *     RETURNS float8[]
+ *
+ * Next-dollar synergy between the C channels over the window and the
+ * periods its adstock reaches (formulas §4.7): one more currency unit of
+ * each channel spread by its window pattern, at the window's actual
+ * spend.  Result: the C x C matrix S, then the C x C scores 0..10 (NaN
+ * diagonal).
+ */
+Datum
+synergy_core(PG_FUNCTION_ARGS)
+{
+	RunChannels rc;
+	double	   *lift,
+			   *out;
+	int			C,
+				m;
+
+	run_channels_args(fcinfo, &rc);
+	C = rc.C;
+	m = rc.m;
 	lift = palloc(sizeof(double) * (size_t) C * m);
 	for (int c = 0; c < C; c++)
 	{
-		const double *xc = x + (size_t) c * n;
-		double	   *pattern = palloc(sizeof(double) * len);
 		double	   *carry = palloc(sizeof(double) * m);
 		double	   *unit = palloc(sizeof(double) * m);
 		double	   *actual = palloc(sizeof(double) * m);
-		double	   *work = palloc(sizeof(double) * mm_response_prepare_work(&spec[c], start + m));
-		double		total = 0.0;
+		double		total = run_channel_lines(&rc, c, carry, unit);
 		MMResponseChannel ch;
 
-		for (int t = 0; t < len; t++)
-			total += xc[start + t];
-		for (int t = 0; t < len; t++)
-			pattern[t] = total > 0.0 ? xc[start + t] / total : 1.0 / len;
-		mixmodel_check_core(mm_response_prepare(&spec[c], xc, start, pattern, len, m - len,
-												carry, unit, work),
-							"the synergy");
 		for (int t = 0; t < m; t++)
 			actual[t] = carry[t] + total * unit[t];
-		ch.saturation = spec[c].saturation;
-		ch.sat_p1 = spec[c].sat_p1;
-		ch.sat_p2 = spec[c].sat_p2;
-		ch.coef = spec[c].coef;
-		ch.carry = carry;
-		ch.unit = unit;
+		run_channel_curve(&rc, c, carry, unit, &ch);
 		mm_synergy_lift(&ch, actual, m, lift + (size_t) c * m);
 		CHECK_FOR_INTERRUPTS();
 	}
 	out = palloc(sizeof(double) * 2 * (size_t) C * C);
-	mm_synergy_matrix(mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, C, m, yhat, lift,
+	mm_synergy_matrix(rc.mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, C, m, rc.yhat, lift,
 					  out, out + (size_t) C * C);
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 2 * C * C));
+}
+
+PG_FUNCTION_INFO_V1(response_vector_core);
+
+/*
+ * _response_vector_core(run channel arguments 0..14, spends float8[])
+ *     RETURNS float8[]
+ *
+ * The response to window spends s[0..C-1] of the C channels moved at once
+ * (formulas §4.2 with every channel spread by its window pattern): the
+ * incremental KPI against zero spend in the window, then its C partial
+ * derivatives.  Multiplicative: base_t is the prediction with these
+ * channels' factors removed, at their window adstock.
+ */
+Datum
+response_vector_core(PG_FUNCTION_ARGS)
+{
+	RunChannels rc;
+	MMResponseChannel *ch;
+	float8	   *s,
+			   *out,
+			   *base = NULL;
+	int			ns;
+
+	run_channels_args(fcinfo, &rc);
+	if (PG_ARGISNULL(15))
+		mm_null_argument("spends");
+	s = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(15), "spends", MM_ARR_NONNEG, &ns);
+	if (ns != rc.C)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
+				 errmsg("spends must have one element per channel"),
+				 errdetail("Expected %d elements, got %d.", rc.C, ns)));
+	ch = palloc(sizeof(MMResponseChannel) * rc.C);
+	if (rc.mult)
+	{
+		base = palloc(sizeof(double) * rc.m);
+		memcpy(base, rc.yhat, sizeof(double) * rc.m);
+	}
+	for (int c = 0; c < rc.C; c++)
+	{
+		double	   *carry = palloc(sizeof(double) * rc.m);
+		double	   *unit = palloc(sizeof(double) * rc.m);
+		double		total = run_channel_lines(&rc, c, carry, unit);
+
+		(void) total;
+		run_channel_curve(&rc, c, carry, unit, &ch[c]);
+		if (rc.mult)
+		{
+			/* remove the channel's factor at its actual adstock, as response_core does */
+			const MMChannelSpec *sp = &rc.spec[c];
+			int			na = Max(rc.n, rc.start + rc.m);
+			double	   *xa = palloc0(sizeof(double) * na);
+			double	   *a = palloc(sizeof(double) * na);
+			double	   *w = palloc(sizeof(double) * mm_response_prepare_work(sp, na));
+
+			memcpy(xa, rc.x + (size_t) c * rc.n, sizeof(double) * rc.n);
+			mixmodel_check_core(mm_response_adstock(sp, xa, na, a, NULL, w), "the channel's adstock");
+			for (int t = 0; t < rc.m; t++)
+			{
+				int			ta = rc.start + (t < rc.n - rc.start ? t : rc.n - rc.start - 1);
+
+				base[t] /= exp(sp->coef * mm_saturation(sp->saturation, sp->sat_p1, sp->sat_p2,
+														a[ta] / sp->input_scale));
+			}
+		}
+	}
+	out = palloc(sizeof(double) * (rc.C + 1));
+	out[0] = mm_response_vector(rc.mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, ch, rc.C, rc.m,
+								base, s, out + 1);
+	if (!isfinite(out[0]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("response out of range")));
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, rc.C + 1));
 }

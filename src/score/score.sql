@@ -122,6 +122,64 @@ END $$;
 COMMENT ON FUNCTION mixmodel._run_synergy(pg_catalog.text, pg_catalog.int4) IS
 'Internal: the synergy view''s rows of one run: every ordered pair of distinct paid channels over the run''s training rows.';
 
+CREATE FUNCTION mixmodel._response_vector_core(form pg_catalog.text, adstock pg_catalog.text[], adstock_p1 pg_catalog.float8[],
+        adstock_p2 pg_catalog.float8[], max_lag pg_catalog.int4[], adstock_normalize pg_catalog.bool[],
+        saturation pg_catalog.text[], sat_p1 pg_catalog.float8[], sat_p2 pg_catalog.float8[],
+        input_scale pg_catalog.float8[], coef pg_catalog.float8[], x pg_catalog.float8[],
+        start pg_catalog.int4, len pg_catalog.int4, yhat pg_catalog.float8[], spends pg_catalog.float8[])
+    RETURNS pg_catalog.float8[]
+    LANGUAGE C IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'response_vector_core';
+COMMENT ON FUNCTION mixmodel._response_vector_core(pg_catalog.text, pg_catalog.text[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4[], pg_catalog.bool[], pg_catalog.text[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.float8[], pg_catalog.int4, pg_catalog.int4, pg_catalog.float8[], pg_catalog.float8[]) IS
+'Internal: the response to window spends of C fitted channels moved at once (formulas §4.2, each spread by its window pattern, carry-in kept), then its C partial derivatives.';
+
+CREATE FUNCTION mixmodel.response_at(model pg_catalog.text, channels pg_catalog.text[], spends pg_catalog.float8[],
+        from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL)
+    RETURNS TABLE (channel pg_catalog.text, spend pg_catalog.float8, response pg_catalog.float8, marginal_response pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 5
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    chs mixmodel.run_channels[];
+    xs float8[] := '{}';
+    v float8[];
+    nc int;
+    k int;
+BEGIN
+    IF channels IS NULL OR spends IS NULL THEN
+        RAISE EXCEPTION 'channels and spends must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    nc := coalesce(cardinality(channels), 0);
+    IF nc = 0 OR nc <> coalesce(cardinality(spends), 0) THEN
+        RAISE EXCEPTION 'channels and spends must be non-empty and of the same length' USING ERRCODE = '2202E';
+    END IF;
+    IF (SELECT count(DISTINCT c) <> nc FROM unnest(channels) c) THEN
+        RAISE EXCEPTION 'channels must not repeat' USING ERRCODE = '22023';
+    END IF;
+    FOR k IN 1 .. nc LOOP
+        p := mixmodel._response_input(model, channels[k], from_date, to_date);
+        chs := chs || p.ch;
+        xs := xs || p.x;
+    END LOOP;
+    v := mixmodel._response_vector_core(p.form,
+             ARRAY(SELECT (chs[g.k]).adstock FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).adstock_p1 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).adstock_p2 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).max_lag FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).adstock_normalize FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).saturation FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).sat_p1 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).sat_p2 FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).input_scale FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             ARRAY(SELECT (chs[g.k]).coef FROM generate_series(1, nc) g(k) ORDER BY g.k),
+             xs, p.start, p.len, p.yhat, spends);
+    RETURN QUERY
+    SELECT channels[g.k], spends[g.k], v[1], v[1 + g.k] FROM generate_series(1, nc) g(k) ORDER BY g.k;
+END $$;
+COMMENT ON FUNCTION mixmodel.response_at(pg_catalog.text, pg_catalog.text[], pg_catalog.float8[], pg_catalog.date, pg_catalog.date) IS
+'The response of a model''s current run to an arbitrary spend vector over a date range (default: the training rows): the listed channels spend spends (each spread by its weekly pattern in the range, carry-in kept) at once; response is the joint incremental KPI against zero spend of these channels (the same on every row), marginal_response its partial derivative by each channel.';
+
 -- the run scoring reads: the given one, or the model's current run
 CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
     RETURNS pg_catalog.int4
