@@ -70,14 +70,16 @@ SELECT max(abs(d.revenue - w.revenue) / w.revenue) < 1e-9 AS daily_sums_to_weekl
 SELECT round((sum(revenue) / sum(orders))::numeric, -1) AS revenue_per_order_about_80
   FROM gen_a.conversions_daily;
 
--- paid ROI in the truth is contribution / spend
-SELECT p.channel, round(p.value::numeric, 9) = round((c.total / s.value)::numeric, 9) AS roi_is_contribution_over_spend,
-       round(p.value::numeric, 9) = round(t.value::numeric, 9) AS roi_is_target
+-- paid ROAS in the truth is contribution / spend, ROI is ROAS - 1
+SELECT p.channel, round(p.value::numeric, 9) = round((c.total / s.value)::numeric, 9) AS roas_is_contribution_over_spend,
+       round(p.value::numeric, 9) = round(t.value::numeric, 9) AS roas_is_target,
+       round(r.value::numeric, 9) = round((p.value - 1)::numeric, 9) AS roi_is_roas_minus_1
   FROM gen_a.truth_parameters p
   JOIN gen_a.truth_parameters s ON s.channel = p.channel AND s.parameter = 'total_spend'
   JOIN gen_a.truth_parameters t ON t.channel = p.channel AND t.parameter = 'target'
+  JOIN gen_a.truth_parameters r ON r.channel = p.channel AND r.parameter = 'roi'
   JOIN (SELECT term, sum(contribution) AS total FROM gen_a.truth_contributions GROUP BY term) c ON c.term = p.channel
- WHERE p.parameter = 'roi' AND p.value IS NOT NULL ORDER BY p.channel;
+ WHERE p.parameter = 'roas' AND p.value IS NOT NULL ORDER BY p.channel;
 SELECT channel, setting FROM gen_a.truth_parameters WHERE parameter IN ('adstock') ORDER BY channel;
 SELECT parameter, setting FROM gen_a.truth_parameters WHERE channel = 'model' AND setting IS NOT NULL;
 

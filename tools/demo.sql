@@ -3,6 +3,41 @@
 CREATE EXTENSION mixmodel;
 SELECT mixmodel.version() AS mixmodel_version;
 
+-- transforms: adstock
+-- An 8-week media plan for three channels, generated here.  Adstock spreads
+-- each week's spend over the weeks after it: TV keeps working for weeks
+-- (theta 0.7), social a little (0.4), search hardly at all (0.1).
+\echo
+\echo 'Adstock: spend still working each week (geometric carry-over, Robyn convention)'
+WITH plan AS (
+    SELECT w AS week, c.channel, c.theta,
+           CASE c.channel
+               WHEN 'tv'     THEN CASE WHEN w <= 2 THEN 50000 ELSE 0 END
+               WHEN 'social' THEN CASE WHEN w IN (4, 5) THEN 20000 ELSE 0 END
+               ELSE 10000
+           END::float8 AS spend
+      FROM generate_series(1, 8) AS w,
+           (VALUES ('tv', 0.7), ('social', 0.4), ('search', 0.1)) AS c(channel, theta)
+)
+SELECT week, channel, spend::numeric AS spend,
+       round(mixmodel.adstock_geometric(spend, theta)
+                 OVER (PARTITION BY channel ORDER BY week)::numeric) AS adstocked
+  FROM plan
+ ORDER BY channel, week;
+
+-- transforms: saturation
+-- Diminishing returns: each extra dollar of weekly TV pressure buys less.  A Hill
+-- curve (k = 60,000 of adstocked spend gives half the maximum response, alpha =
+-- 1.5) turns the adstocked spend into a share of the most TV can deliver, and its
+-- derivative gives what the next $1,000 adds at each level.
+\echo
+\echo 'Saturation: TV response at several weekly spend levels (Hill, k 60000, alpha 1.5)'
+SELECT spend::numeric AS weekly_spend,
+       round(100 * mixmodel.hill(spend, 1.5, 60000)::numeric, 1) AS "response_%_of_max",
+       round(100 * 1000 * mixmodel.saturation_deriv('hill', spend, 1.5, 60000)::numeric, 2)
+           AS "next_1000_adds_%"
+  FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
+
 -- ingest: generated raw data
 -- Two years of raw marketing data in schema raw, as the sources deliver it,
 -- drawn from a known model (seed 42) whose truth is stored beside it.
@@ -13,7 +48,7 @@ SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 104, events
 SELECT week, round(revenue) AS revenue, round(tv_spend) AS tv, round(search_spend) AS search,
        round(social_spend) AS social, round(display_spend) AS display, email_sends AS email
   FROM raw.weekly_wide ORDER BY week LIMIT 4;
-\echo 'The truth to recover: ROI of each paid channel (raw.truth_parameters)'
+\echo 'The truth to recover: ROI of each paid channel, (revenue - spend) / spend (raw.truth_parameters)'
 SELECT channel, round(value::numeric, 2) AS true_roi
   FROM raw.truth_parameters WHERE parameter = 'roi' AND value IS NOT NULL ORDER BY channel;
 
@@ -96,10 +131,13 @@ SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, r
 -- point of diminishing returns and marginal break-even point.
 \echo
 \echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend)'
-SELECT split_part(channel, '_spend', 1) AS channel, round(spend) AS spend, round(revenue) AS revenue,
-       round(roi::numeric, 2) AS roi, round(marginal_roi::numeric, 2) AS marginal_roi,
-       round(spend_share::numeric, 3) AS spend_share, round(effect_share::numeric, 3) AS effect_share
-  FROM mixmodel.channel_performance WHERE model = 'demo' ORDER BY spend DESC;
+SELECT split_part(p.channel, '_spend', 1) AS channel, round(p.spend) AS spend, round(p.revenue) AS revenue,
+       round(p.roi::numeric, 2) AS roi, round(t.value::numeric, 2) AS true_roi,
+       round(p.marginal_roi::numeric, 2) AS marginal_roi,
+       round(p.spend_share::numeric, 3) AS spend_share, round(p.effect_share::numeric, 3) AS effect_share
+  FROM mixmodel.channel_performance p
+  LEFT JOIN raw.truth_parameters t ON t.channel = split_part(p.channel, '_spend', 1) AND t.parameter = 'roi'
+ WHERE p.model = 'demo' ORDER BY p.spend DESC;
 \echo 'Score: TV response curve over the training weeks (0 to 3x the spend; flagged points)'
 SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(response) AS response,
        round(marginal_roas::numeric, 2) AS marginal_roas,
@@ -107,41 +145,6 @@ SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(res
             WHEN is_diminishing_returns THEN 'diminishing returns' WHEN is_peak THEN 'peak' END AS point
   FROM mixmodel.response_curve('demo', 'tv_spend', grid_points => 7)
  ORDER BY spend;
-
--- transforms: adstock
--- An 8-week media plan for three channels, generated here.  Adstock spreads
--- each week's spend over the weeks after it: TV keeps working for weeks
--- (theta 0.7), social a little (0.4), search hardly at all (0.1).
-\echo
-\echo 'Adstock: spend still working each week (geometric carry-over, Robyn convention)'
-WITH plan AS (
-    SELECT w AS week, c.channel, c.theta,
-           CASE c.channel
-               WHEN 'tv'     THEN CASE WHEN w <= 2 THEN 50000 ELSE 0 END
-               WHEN 'social' THEN CASE WHEN w IN (4, 5) THEN 20000 ELSE 0 END
-               ELSE 10000
-           END::float8 AS spend
-      FROM generate_series(1, 8) AS w,
-           (VALUES ('tv', 0.7), ('social', 0.4), ('search', 0.1)) AS c(channel, theta)
-)
-SELECT week, channel, spend::numeric AS spend,
-       round(mixmodel.adstock_geometric(spend, theta)
-                 OVER (PARTITION BY channel ORDER BY week)::numeric) AS adstocked
-  FROM plan
- ORDER BY channel, week;
-
--- transforms: saturation
--- Diminishing returns: each extra dollar of weekly TV pressure buys less.  A Hill
--- curve (k = 60,000 of adstocked spend gives half the maximum response, alpha =
--- 1.5) turns the adstocked spend into a share of the most TV can deliver, and its
--- derivative gives what the next $1,000 adds at each level.
-\echo
-\echo 'Saturation: TV response at several weekly spend levels (Hill, k 60000, alpha 1.5)'
-SELECT spend::numeric AS weekly_spend,
-       round(100 * mixmodel.hill(spend, 1.5, 60000)::numeric, 1) AS "response_%_of_max",
-       round(100 * 1000 * mixmodel.saturation_deriv('hill', spend, 1.5, 60000)::numeric, 2)
-           AS "next_1000_adds_%"
-  FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
 
 -- plan
 -- Next quarter for the demo model with mixmodel.create_plan: each paid channel

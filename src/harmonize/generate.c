@@ -1153,7 +1153,9 @@ write_truth(Gen *g, const MMGenParams *pp, const double *contrib, const double *
 		param_row(&b, nm, "total_input", total_x, NULL);
 		param_row(&b, nm, "total_spend", paid ? total_x : 0.0, NULL);
 		param_row(&b, nm, "total_contribution", total_contrib, NULL);
-		param_row(&b, nm, "roi", paid && total_x > 0 ? total_contrib / total_x : NAN, NULL);
+		/* formulas §4.1: ROAS = revenue / spend, ROI = ROAS - 1 */
+		param_row(&b, nm, "roas", paid && total_x > 0 ? total_contrib / total_x : NAN, NULL);
+		param_row(&b, nm, "roi", paid && total_x > 0 ? total_contrib / total_x - 1.0 : NAN, NULL);
 	}
 	batch_flush(&b);
 	g->counts[TB_TRUTH_PARAMS] = b.total;
