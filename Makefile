@@ -67,10 +67,13 @@ STAGE_SQL = \
 	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
-EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results
+EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
+# Isolation tests (concurrency): specs/NAME.spec, expected/NAME.out.
+ISOLATION      = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config
 # PostgreSQL's headers as system headers, so -Wextra judges only our code.
