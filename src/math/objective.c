@@ -110,6 +110,17 @@ mm_prior_distance(const double *share, const double *prior, const double *weight
 }
 
 double
+mm_lift_gaussian(double pred, double lift_abs, double lift_se)
+{
+	double		z;
+
+	if (!(lift_se > 0.0) || !isfinite(lift_se))
+		return NAN;
+	z = (pred - lift_abs) / lift_se;
+	return 0.5 * z * z;
+}
+
+double
 mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w)
 {
 	const double wt[MM_NOBJ] = {w->nrmse, w->rssd, w->prior, w->lift};
@@ -118,5 +129,7 @@ mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w)
 	for (int i = 0; i < MM_NOBJ; i++)
 		if (wt[i] > 0.0 && !isnan(o->v[i]))
 			j += wt[i] * o->v[i];
+	if (w->lift_gauss > 0.0 && !isnan(o->lift_gauss))
+		j += w->lift_gauss * o->lift_gauss;
 	return j;
 }

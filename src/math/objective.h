@@ -53,6 +53,7 @@ typedef struct MMObjectiveWeights
 	double		rssd;			/* DECOMP.RSSD (Robyn's business error) */
 	double		prior;			/* prior-knowledge distance */
 	double		lift;			/* MAPE.LIFT */
+	double		lift_gauss;		/* Gaussian lift-study penalty (0: calibration by MAPE.LIFT only) */
 } MMObjectiveWeights;
 
 /* Objectives of one candidate, each to be minimised. */
@@ -60,9 +61,20 @@ typedef struct MMObjectiveWeights
 typedef struct MMObjectives
 {
 	double		v[MM_NOBJ];		/* nrmse (training rows), decomp_rssd, prior distance, mape_lift */
+	double		lift_gauss;		/* Gaussian lift-study penalty: a term of the total, not a Pareto axis */
 } MMObjectives;
 
-/* The one scalar objective: sum_i weight_i v_i (NaN objectives, e.g. no experiments, count 0). */
+/*
+ * One lift study's Gaussian penalty (formulas §8.4 (b)): ((pred - lift_abs) / lift_se)^2 / 2,
+ * its negative log likelihood up to a constant.  NaN when lift_se is not positive and finite
+ * (the study then counts in MAPE.LIFT only).
+ */
+extern double mm_lift_gaussian(double pred, double lift_abs, double lift_se);
+
+/*
+ * The one scalar objective: sum_i weight_i v_i + weight_lift_gauss * lift_gauss
+ * (NaN terms, e.g. no experiments, count 0).
+ */
 extern double mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w);
 
 #endif

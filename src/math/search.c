@@ -258,6 +258,7 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 
 	for (int i = 0; i < MM_NOBJ; i++)
 		o->v[i] = NAN;
+	o->lift_gauss = NAN;
 	if (p > 64)
 		return MM_ENOMEM;
 
@@ -378,8 +379,10 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 	}
 	if (d->E > 0)
 	{
-		double		sum = 0.0;
-		int			k = 0;
+		double		sum = 0.0,
+					gauss = 0.0;
+		int			k = 0,
+					kg = 0;
 
 		for (int e = 0; e < d->E; e++)
 		{
@@ -395,8 +398,14 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 				sum += fabs(pred * x->scale - x->lift_abs) / fabs(x->lift_abs);
 				k++;
 			}
+			if (!isnan(mm_lift_gaussian(pred * x->scale, x->lift_abs, x->lift_se)))
+			{
+				gauss += mm_lift_gaussian(pred * x->scale, x->lift_abs, x->lift_se);
+				kg++;
+			}
 		}
 		o->v[3] = k > 0 ? sum / k : NAN;
+		o->lift_gauss = kg > 0 ? gauss : NAN;
 	}
 	return MM_OK;
 }

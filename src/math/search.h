@@ -52,6 +52,7 @@ typedef struct MMExperiment
 	double		lift_abs;
 	double		scale;			/* lift days / decomposition days */
 	bool		immediate;		/* scope immediate: carry-in from before the study removed */
+	double		lift_se;		/* standard error of lift_abs (<= 0: none; Gaussian penalty off) */
 } MMExperiment;
 
 typedef struct MMSearchData

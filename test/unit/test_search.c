@@ -328,7 +328,7 @@ lift_immediate(void)
 				xs[N],
 				h[MM_HP_PER_CHANNEL + 1] = {0.5, 0, 1.5, 0.5, 0.2};
 	MMChannelBox box = {MM_ADSTOCK_GEOMETRIC, -1, false, MM_SAT_HILL, {0.5, 0, 1.5, 0.5}, {0.5, 0, 1.5, 0.5}, true};
-	MMExperiment ex[2] = {{0, 30, 33, 400.0, 28.0 / 28.0, false}, {0, 30, 33, 400.0, 1.0, true}};
+	MMExperiment ex[2] = {{0, 30, 33, 400.0, 28.0 / 28.0, false, 0.0}, {0, 30, 33, 400.0, 1.0, true, 0.0}};
 	MMSearchData d;
 	MMSearch	ms;
 	MMObjectives o_total,
@@ -377,6 +377,28 @@ lift_immediate(void)
 	for (int t = 30; t <= 33; t++)
 		total += ms.contrib[(size_t) 1 * N + t];
 	UNIT_NEAR(o_total.v[3], fabs(total - 400.0) / 400.0, 1e-14, "lift: total scope = |sum of contributions - lift| / lift");
+	UNIT_OK(isnan(o_total.lift_gauss), "lift: no standard error, no Gaussian penalty");
+	/* formulas §8.4 (b): ((pred - lift) / se)^2 / 2, added to the one objective with its weight */
+	UNIT_NEAR(mm_lift_gaussian(430.0, 400.0, 20.0), 1.125, 1e-15, "lift: Gaussian penalty ((430 - 400) / 20)^2 / 2");
+	UNIT_OK(isnan(mm_lift_gaussian(430.0, 400.0, 0.0)) && isnan(mm_lift_gaussian(430.0, 400.0, INFINITY)),
+			"lift: Gaussian penalty needs a positive finite standard error");
+	{
+		MMExperiment ex_se = ex[0];
+		MMObjectives o_se;
+		double		pen;
+
+		ex_se.lift_se = 20.0;
+		d.exps = &ex_se;
+		UNIT_OK(mm_candidate_eval(&ms, h, &o_se) == MM_OK, "lift: candidate with a study standard error fits");
+		pen = 0.5 * ((total - 400.0) / 20.0) * ((total - 400.0) / 20.0);
+		UNIT_NEAR(o_se.lift_gauss, pen, 1e-12 * fmax(1.0, pen), "lift: search's Gaussian penalty = ((sum of contributions - lift) / se)^2 / 2");
+		UNIT_NEAR(o_se.v[3], o_total.v[3], 0.0, "lift: MAPE.LIFT unchanged by the standard error");
+		UNIT_NEAR(mm_objective_total(&o_se, &d.weights), o_se.v[0], 0.0, "lift: Gaussian weight 0 keeps the objective (default)");
+		d.weights.lift_gauss = 2.0;
+		UNIT_NEAR(mm_objective_total(&o_se, &d.weights), o_se.v[0] + 2.0 * pen, 1e-12 * (o_se.v[0] + 2.0 * pen),
+				  "lift: Gaussian weight w adds w * penalty to the one objective");
+		d.weights.lift_gauss = 0.0;
+	}
 	d.exps = &ex[1];
 	UNIT_OK(mm_candidate_eval(&ms, h, &o_imm) == MM_OK, "lift: immediate-scope candidate fits");
 	for (int t = 0; t < N; t++)
