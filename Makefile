@@ -67,7 +67,7 @@ STAGE_SQL = \
 	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
-EXTRA_CLEAN = mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
+EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
@@ -83,6 +83,12 @@ SHLIB_LINK  += $(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Rebuild an object when a header it includes changes (PGXS tracks no headers
+# unless the server was configured with --enable-depend): a stale object built
+# against an older struct layout would crash the backend.
+override CPPFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
 
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
