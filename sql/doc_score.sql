@@ -26,7 +26,7 @@ SELECT from_date AS d0, to_date AS d1 FROM mixmodel.runs WHERE model = 'doc_s' \
 SELECT kind, count(*) AS terms, sum(periods) / count(*) AS periods
   FROM mixmodel.score('doc_s', :'d0', :'d1') GROUP BY kind ORDER BY kind;
 
--- doc/score.md:154
+-- doc/score.md:160
 SELECT channel, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
        marginal_roi > 0 AS next_dollar_pays

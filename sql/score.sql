@@ -209,6 +209,27 @@ SELECT a.channel, count(*) AS lags, max(abs(a.weight - c.adstock_p1 ^ a.lag)) < 
   FROM mixmodel.adstock_curves a JOIN mixmodel.run_channels c USING (model, channel)
  WHERE a.model = 'sc_m' AND c.max_lag = -1 GROUP BY a.channel ORDER BY a.channel;
 
+-- weekly touchpoint breakdown: over the training rows it sums to channel_performance; each
+-- week's spend is the source's; roi = (revenue - spend) / spend on every row
+SELECT b.channel, count(*) AS training_weeks,
+       abs(sum(b.spend) - p.spend) < 1e-9 * p.spend AS spend_sums,
+       abs(sum(b.revenue) - p.revenue) < 1e-9 * abs(p.revenue) AS revenue_sums,
+       bool_and(CASE WHEN b.spend = 0 THEN b.roi IS NULL ELSE abs(b.roi - (b.revenue - b.spend) / b.spend) < 1e-12 END) AS roi_identity,
+       bool_and(b.spend = CASE b.channel WHEN 'tv_spend' THEN w.tv_spend ELSE w.search_spend END) AS spend_is_source,
+       bool_and(b.cpa IS NULL AND b.conversions IS NULL) AS no_conversions
+  FROM mixmodel.touchpoint_breakdown b
+  JOIN mixmodel.channel_performance p USING (model, channel)
+  JOIN sc.weekly_wide w ON w.week = b.period
+ WHERE b.model = 'sc_m' AND b.training_row
+ GROUP BY b.channel, p.spend, p.revenue ORDER BY b.channel;
+-- rows beyond the training rows: the holdout, and periods scored outside the run's data (spend unknown)
+SELECT b.channel, f.holdout, b.period BETWEEN r.from_date AND r.to_date AS in_run_data, count(*) AS weeks,
+       bool_and((b.spend IS NULL) = (b.period NOT BETWEEN r.from_date AND r.to_date)) AS spend_known_in_data
+  FROM mixmodel.touchpoint_breakdown b JOIN mixmodel.runs r USING (model)
+  LEFT JOIN mixmodel.run_fit f ON f.model = b.model AND f.period = b.period
+ WHERE b.model = 'sc_m' AND NOT b.training_row
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+
 -- errors
 \set VERBOSITY terse
 SELECT mixmodel.create_model('sc_untrained', source => 'sc.weekly_wide', date_column => 'week', kpi => 'revenue',

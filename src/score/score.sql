@@ -600,3 +600,40 @@ COMMENT ON COLUMN mixmodel.base_breakdown.term IS '(intercept), trend, season_si
 COMMENT ON COLUMN mixmodel.base_breakdown.kind IS 'intercept (pure base), trend, season, holiday or factor';
 COMMENT ON COLUMN mixmodel.base_breakdown.contribution IS 'KPI units over the training rows';
 COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the base''s total (terms may be negative)';
+
+CREATE VIEW mixmodel.touchpoint_breakdown AS
+WITH cur AS (
+    SELECT r.model, r.run, r.inputs AS i, (r.inputs->>'t0')::int AS t0,
+           (r.inputs->>'t0')::int + pg_catalog.jsonb_array_length(r.inputs->'periods') AS te,
+           mixmodel._jf(r.inputs->'x') AS x
+      FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
+), rows AS (
+    SELECT d.model, d.run, d.period, d.term, d.contribution FROM cur JOIN mixmodel.run_decomposition d USING (model, run)
+    UNION ALL
+    SELECT s.model, s.run, s.period, s.term, s.contribution FROM cur JOIN mixmodel.scores s USING (model, run)
+     WHERE NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
+                        WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
+)
+SELECT w.model, w.period, w.term AS channel, sp.spend,
+       NULL::pg_catalog.float8 AS conversions, w.contribution AS revenue,
+       (w.contribution - sp.spend) / nullif(sp.spend, 0) AS roi,
+       NULL::pg_catalog.float8 AS cpa,
+       coalesce(NOT f.holdout, false) AS training_row
+  FROM rows w
+  JOIN cur ON cur.model = w.model
+  JOIN mixmodel.run_channels c ON c.model = w.model AND c.run = w.run AND c.channel = w.term AND c.paid
+  LEFT JOIN mixmodel.run_fit f ON f.model = w.model AND f.run = w.run AND f.period = w.period
+  LEFT JOIN LATERAL (
+      SELECT cur.x[(c.position - 1) * cur.te + cur.t0 + p.j] AS spend
+        FROM pg_catalog.jsonb_array_elements_text(cur.i->'periods') WITH ORDINALITY p(d, j)
+       WHERE p.d::date = w.period) sp ON true;
+COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend from the run''s inputs, revenue, ROI, conversions and CPA. The KPI is taken as revenue.';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.model IS 'model name';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.period IS 'first day of the period (week)';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.channel IS 'paid channel (model input column or touchpoint)';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.spend IS 'the channel''s model input in the period; NULL for scored periods outside the run''s data';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.conversions IS 'conversions attributed to the channel in the period: NULL, the KPI is taken as revenue';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.revenue IS 'the channel''s contribution in the period (the KPI is taken as revenue); for a multiplicative model the log_share rule';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.roi IS '(revenue - spend) / spend; NULL when spend is 0 or unknown';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.cpa IS 'spend / conversions: NULL, no conversion counts are modelled beside a revenue KPI';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.training_row IS 'the period is a training row of the run (in the training window, not holdout): the rows channel_performance sums';
