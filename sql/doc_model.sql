@@ -10,16 +10,25 @@ SELECT mixmodel.create_model('doc_m', source => 'doc_model.weekly_wide', date_co
        options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n, round(r2::numeric, 2) > 0.5 AS fits FROM mixmodel.train('doc_m', seed => 1);
 
--- doc/model.md:175
+-- doc/model.md:91
+SELECT mixmodel.create_model('doc_cal', source => 'doc_model.weekly_wide', date_column => 'week',
+       kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
+       options => '{"candidates": 200, "calibration": "gaussian",
+                    "experiments": [{"channel": "tv_spend", "start_date": "2024-03-04",
+                                     "end_date": "2024-03-31", "lift_abs": 20000, "lift_se": 4000}]}');
+SELECT split, mape_lift IS NOT NULL AS lift_scored FROM mixmodel.train('doc_cal', seed => 1);
+SELECT lift_gaussian >= 0 AS penalised FROM mixmodel.run_candidates WHERE model = 'doc_cal' AND chosen;
+
+-- doc/model.md:205
 SELECT candidate AS other FROM mixmodel.run_candidates
  WHERE model = 'doc_m' AND run = 1 ORDER BY chosen, candidate LIMIT 1 \gset
 SELECT split FROM mixmodel.select_candidate('doc_m', 1, :other);
 
--- doc/model.md:209
+-- doc/model.md:240
 SELECT channel, adstock, saturation, coef >= 0 AS nonneg FROM mixmodel.run_channels
  WHERE model = 'doc_m' AND run = 1 ORDER BY position;
 SELECT item FROM mixmodel.run_diagnostics WHERE model = 'doc_m' AND term = '' ORDER BY item;
 
--- doc/model.md:222
+-- doc/model.md:253
 SELECT split, n FROM mixmodel.model_metrics WHERE model = 'doc_m' ORDER BY split DESC;
 SELECT count(*) FILTER (WHERE holdout) AS holdout_weeks FROM mixmodel.model_fit WHERE model = 'doc_m';

@@ -447,6 +447,15 @@ active_objective(const MMSearchData *d, int i)
 	return i < 2 || (i == 2 && d->prior != NULL) || (i == 3 && d->E > 0);
 }
 
+/* objective i of a candidate as the front sees it: axis 3 is the calibration error */
+static double
+axis_value(const MMSearchData *d, const MMCandidate *c, int i)
+{
+	if (i == 3 && d->calibration == MM_CALIB_GAUSSIAN)
+		return c->obj.lift_gauss;
+	return c->obj.v[i];
+}
+
 static bool
 usable(const MMCandidate *c)
 {
@@ -466,8 +475,10 @@ dominates(const MMSearchData *d, const MMCandidate *a, const MMCandidate *b)
 
 		if (!active_objective(d, i))
 			continue;
-		x = isnan(a->obj.v[i]) ? INFINITY : a->obj.v[i];
-		y = isnan(b->obj.v[i]) ? INFINITY : b->obj.v[i];
+		x = axis_value(d, a, i);
+		y = axis_value(d, b, i);
+		x = isnan(x) ? INFINITY : x;
+		y = isnan(y) ? INFINITY : y;
 		if (x > y)
 			return false;
 		if (x < y)
@@ -495,7 +506,7 @@ mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n)
 				(dominates(d, &cand[j], &cand[i]) ||
 				 /* exact duplicates: keep the first */
 				 (j < i && !dominates(d, &cand[i], &cand[j]) &&
-				  memcmp(cand[i].obj.v, cand[j].obj.v, sizeof(cand[i].obj.v)) == 0)))
+				  memcmp(&cand[i].obj, &cand[j].obj, sizeof(MMObjectives)) == 0)))
 				cand[i].front = 0;
 	}
 	for (int k = 0; k < MM_NOBJ; k++)
@@ -503,13 +514,14 @@ mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n)
 	for (int i = 0; i < n; i++)
 		if (cand[i].front == 1)
 			for (int k = 0; k < MM_NOBJ; k++)
-				if (active_objective(d, k) && isfinite(cand[i].obj.v[k]))
+				if (active_objective(d, k) && isfinite(axis_value(d, &cand[i], k)))
 				{
-					lo[k] = fmin(lo[k], cand[i].obj.v[k]);
-					hi[k] = fmax(hi[k], cand[i].obj.v[k]);
+					lo[k] = fmin(lo[k], axis_value(d, &cand[i], k));
+					hi[k] = fmax(hi[k], axis_value(d, &cand[i], k));
 				}
 	{
-		const double w[MM_NOBJ] = {d->weights.nrmse, d->weights.rssd, d->weights.prior, d->weights.lift};
+		const double w[MM_NOBJ] = {d->weights.nrmse, d->weights.rssd, d->weights.prior,
+		d->calibration == MM_CALIB_GAUSSIAN ? d->weights.lift_gauss : d->weights.lift};
 
 	for (int i = 0; i < n; i++)
 	{
@@ -519,7 +531,7 @@ mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n)
 			continue;
 		for (int k = 0; k < MM_NOBJ; k++)
 		{
-			double		v = cand[i].obj.v[k],
+			double		v = axis_value(d, &cand[i], k),
 						z;
 
 			if (!active_objective(d, k))

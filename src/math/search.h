@@ -55,6 +55,17 @@ typedef struct MMExperiment
 	double		lift_se;		/* standard error of lift_abs (<= 0: none; Gaussian penalty off) */
 } MMExperiment;
 
+/*
+ * Calibration axis of the Pareto front (formulas §8): Robyn's MAPE.LIFT, or the
+ * Gaussian lift-study penalty (PyMC-style likelihood term, §8.2/§8.4 (b)), which
+ * weighs each study by its precision 1/lift_se^2.
+ */
+typedef enum MMCalibration
+{
+	MM_CALIB_MAPE_LIFT = 0,
+	MM_CALIB_GAUSSIAN
+} MMCalibration;
+
 typedef struct MMSearchData
 {
 	MMModelForm form;
@@ -77,6 +88,7 @@ typedef struct MMSearchData
 	int			E;
 	const MMExperiment *exps;
 	MMObjectiveWeights weights;
+	MMCalibration calibration;	/* the fourth Pareto axis; its weight is weights.lift or weights.lift_gauss */
 } MMSearchData;
 
 /* Doubles and ints of workspace the search needs. */

@@ -231,7 +231,8 @@ ReportProgress(void *arg, int done, double best)
  * train_core(y, x, spend, channels, paid, adstock, max_lag, normalize,
  *   saturation, lo, hi, z, zlo, zhi, t0, n_train, form, intercept_nonneg,
  *   prior, prior_weight, exp_channel, exp_r0, exp_r1, exp_lift, exp_scale,
- *   exp_immediate, weights, budget, local_share, seed, hp) returns jsonb
+ *   exp_immediate, weights, budget, local_share, seed, hp, exp_se, calibration)
+ *   returns jsonb
  */
 Datum
 train_core(PG_FUNCTION_ARGS)
@@ -269,7 +270,9 @@ train_core(PG_FUNCTION_ARGS)
 			   *e_r1,
 			   *e_imm;
 	double	   *e_lift,
-			   *e_scale;
+			   *e_scale,
+			   *e_se;
+	MMCalibration calibration;
 	double		local_share;
 	int64		seed;
 	MMSearchData d;
@@ -368,7 +371,25 @@ train_core(PG_FUNCTION_ARGS)
 	e_imm = IntArray(fcinfo, 25, "exp_immediate", &k);
 	CheckLength(k, E, "exp_immediate");
 	weights = Floats(fcinfo, 26, "weights", MM_ARR_NONNEG, &k);
-	CheckLength(k, MM_NOBJ, "weights");
+	CheckLength(k, MM_NOBJ + 1, "weights");
+	/* standard errors of the studies: NULL = none (MAPE.LIFT only) */
+	e_se = FloatsNaN(fcinfo, 31, "exp_se", &k);
+	CheckLength(k, E, "exp_se");
+	if (PG_ARGISNULL(32))
+		mm_null_argument("calibration");
+	{
+		char	   *cal = text_to_cstring(PG_GETARG_TEXT_PP(32));
+
+		if (strcmp(cal, "mape_lift") == 0)
+			calibration = MM_CALIB_MAPE_LIFT;
+		else if (strcmp(cal, "gaussian") == 0)
+			calibration = MM_CALIB_GAUSSIAN;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown calibration \"%s\"", cal),
+					 errhint("Valid calibrations are mape_lift and gaussian.")));
+	}
 	if (PG_ARGISNULL(27) || PG_ARGISNULL(28) || PG_ARGISNULL(29))
 		mm_null_argument("budget, local_share or seed");
 	budget = PG_GETARG_INT32(27);
@@ -419,6 +440,16 @@ train_core(PG_FUNCTION_ARGS)
 		exps[e].lift_abs = e_lift[e];
 		exps[e].scale = e_scale[e];
 		exps[e].immediate = e_imm[e] != 0;
+		if (!isnan(e_se[e]) && !(e_se[e] > 0.0 && isfinite(e_se[e])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("lift_se of experiment %d must be positive and finite", e + 1),
+					 errdetail("Got %g.", e_se[e])));
+		if (isnan(e_se[e]) && calibration == MM_CALIB_GAUSSIAN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("experiment %d has no lift_se, which calibration \"gaussian\" needs", e + 1)));
+		exps[e].lift_se = isnan(e_se[e]) ? 0.0 : e_se[e];
 	}
 
 	memset(&d, 0, sizeof(d));
@@ -445,6 +476,8 @@ train_core(PG_FUNCTION_ARGS)
 	d.weights.rssd = weights[1];
 	d.weights.prior = weights[2];
 	d.weights.lift = weights[3];
+	d.weights.lift_gauss = weights[4];
+	d.calibration = calibration;
 
 	if (d.form == MM_FORM_MULTIPLICATIVE)
 		for (int t = 0; t < n; t++)
@@ -548,6 +581,8 @@ train_core(PG_FUNCTION_ARGS)
 	JsonFloat(&b, ms.kkt);
 	appendStringInfoString(&b, ",\"objectives\":");
 	JsonArray(&b, obj.v, MM_NOBJ);
+	appendStringInfoString(&b, ",\"lift_gaussian\":");
+	JsonFloat(&b, obj.lift_gauss);
 	appendStringInfoString(&b, ",\"total\":");
 	JsonFloat(&b, mm_objective_total(&obj, &d.weights));
 	appendStringInfoChar(&b, ',');
@@ -570,6 +605,8 @@ train_core(PG_FUNCTION_ARGS)
 			appendStringInfo(&b, "{\"candidate\":%d,\"front\":%d,\"local\":%s,\"objectives\":",
 							 i + 1, cand[i].front, cand[i].local ? "true" : "false");
 			JsonArray(&b, cand[i].obj.v, MM_NOBJ);
+			appendStringInfoString(&b, ",\"lift_gaussian\":");
+			JsonFloat(&b, cand[i].obj.lift_gauss);
 			appendStringInfoString(&b, ",\"total\":");
 			JsonFloat(&b, cand[i].total);
 			appendStringInfoString(&b, ",\"lambda\":");

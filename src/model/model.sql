@@ -49,6 +49,7 @@ CREATE TABLE mixmodel.run_candidates (
     decomp_rssd    float8,
     prior_distance float8,
     mape_lift      float8,
+    lift_gaussian  float8,
     objective      float8,
     lambda         float8 NOT NULL,
     hyperparameters float8[] NOT NULL,
@@ -57,6 +58,7 @@ CREATE TABLE mixmodel.run_candidates (
 );
 COMMENT ON TABLE mixmodel.run_candidates IS 'Pareto front 1 of the candidates of a run (nrmse, decomp_rssd, prior_distance, mape_lift), with their hyperparameters; select_candidate picks another one.';
 COMMENT ON COLUMN mixmodel.run_candidates.hyperparameters IS 'per channel in model order: adstock p1, adstock p2, saturation p1, saturation p2; then lambda_hp';
+COMMENT ON COLUMN mixmodel.run_candidates.lift_gaussian IS 'Gaussian lift-study penalty sum over studies with a lift_se of ((predicted lift - lift_abs) / lift_se)^2 / 2 (formulas §8.4 (b)); the calibration axis with option calibration = gaussian; NULL without standard errors';
 COMMENT ON COLUMN mixmodel.run_candidates.objective IS 'the one scalar objective: weighted sum of the objectives (doc/model.md)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_candidates', '');
 
@@ -166,11 +168,11 @@ CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], chan
         z float8[], zlo float8[], zhi float8[], t0 integer, n_train integer, form text,
         intercept_nonneg boolean, prior float8[], prior_weight float8[], exp_channel integer[],
         exp_r0 integer[], exp_r1 integer[], exp_lift float8[], exp_scale float8[], exp_immediate integer[], weights float8[],
-        budget integer, local_share float8, seed bigint, hp float8[])
+        budget integer, local_share float8, seed bigint, hp float8[], exp_se float8[], calibration text)
     RETURNS jsonb
     AS 'MODULE_PATHNAME', 'train_core'
     LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
-COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[]) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate); returns every result as jsonb.';
+COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[], float8[], text) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate; weights nrmse, decomp_rssd, prior, mape_lift, lift_gaussian; exp_se NULL = no standard error; calibration mape_lift or gaussian); returns every result as jsonb.';
 
 -- option keys and their checks
 CREATE FUNCTION mixmodel._model_check_options(options jsonb)
@@ -184,7 +186,8 @@ DECLARE
     known text[] := ARRAY['form', 'adstock', 'saturation', 'channels', 'factor_signs', 'trend',
                           'seasonality', 'holidays', 'training_window', 'holdout', 'priors',
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
-                          'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns'];
+                          'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns',
+                          'calibration'];
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'options must be a jsonb object' USING ERRCODE = '22023';
@@ -239,6 +242,10 @@ BEGIN
     IF jsonb_typeof(options->'experiments') = 'string' AND to_regclass(options->>'experiments') IS NULL THEN
         RAISE EXCEPTION 'experiments table "%" does not exist', options->>'experiments' USING ERRCODE = '42P01';
     END IF;
+    IF options ? 'calibration' AND NOT coalesce(options->>'calibration', '') IN ('mape_lift', 'gaussian') THEN
+        RAISE EXCEPTION 'option "calibration" must be mape_lift or gaussian' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'calibration');
+    END IF;
     IF options ? 'intercept_sign' AND NOT options->>'intercept_sign' IN ('non_negative', 'unconstrained') THEN
         RAISE EXCEPTION 'option "intercept_sign" must be non_negative or unconstrained' USING ERRCODE = '22023';
     END IF;
@@ -274,9 +281,9 @@ BEGIN
     END IF;
     IF options ? 'objective_weights' THEN
         FOR k, v IN SELECT * FROM jsonb_each(options->'objective_weights') LOOP
-            IF NOT k IN ('nrmse', 'decomp_rssd', 'prior', 'mape_lift') OR jsonb_typeof(v) <> 'number'
+            IF NOT k IN ('nrmse', 'decomp_rssd', 'prior', 'mape_lift', 'lift_gaussian') OR jsonb_typeof(v) <> 'number'
                OR (v #>> '{}')::float8 < 0 THEN
-                RAISE EXCEPTION 'objective weight "%" must be nrmse, decomp_rssd, prior or mape_lift with a weight >= 0', k
+                RAISE EXCEPTION 'objective weight "%" must be nrmse, decomp_rssd, prior, mape_lift or lift_gaussian with a weight >= 0', k
                     USING ERRCODE = '22023';
             END IF;
         END LOOP;

@@ -103,6 +103,9 @@ DECLARE
     hol float8[];
     e_imm int[] := '{}';
     e_ch int[] := '{}'; e_r0 int[] := '{}'; e_r1 int[] := '{}'; e_lift float8[] := '{}'; e_scale float8[] := '{}';
+    e_se float8[] := '{}';
+    calibration text;
+    w_gauss float8;
     ex record;
     w_nrmse float8; w_rssd float8; w_prior float8; w_lift float8;
     sd float8; mn float8;
@@ -111,6 +114,7 @@ BEGIN
     o := m.options;
     def := m.definition;
     form := coalesce(o->>'form', 'additive');
+    calibration := coalesce(o->>'calibration', 'mape_lift');
 
     -- data, in period order
     IF m.source_kind = 'wide' THEN
@@ -396,6 +400,16 @@ BEGIN
                     DETAIL = format('Got "%s" for channel "%s".', ex.scope, ex.channel);
             END IF;
             e_imm := e_imm || CASE WHEN ex.scope = 'immediate' THEN 1 ELSE 0 END;
+            IF ex.lift_se IS NOT NULL AND NOT (ex.lift_se > 0 AND ex.lift_se < 'Infinity') THEN
+                RAISE EXCEPTION 'lift_se of the experiment of channel "%" must be positive and finite', ex.channel
+                    USING ERRCODE = '22023', DETAIL = format('Got %s for the study from %s.', ex.lift_se, to_char(ex.start_date, 'YYYY-MM-DD'));
+            END IF;
+            IF ex.lift_se IS NULL AND calibration = 'gaussian' THEN
+                RAISE EXCEPTION 'experiment of channel "%" has no lift_se', ex.channel USING ERRCODE = '22023',
+                    DETAIL = format('The study from %s to %s.', to_char(ex.start_date, 'YYYY-MM-DD'), to_char(ex.end_date, 'YYYY-MM-DD')),
+                    HINT = 'Calibration "gaussian" weighs each study by its standard error; give lift_se or use calibration "mape_lift".';
+            END IF;
+            e_se := e_se || ex.lift_se;
             e_lift := e_lift || ex.lift_abs;
             e_scale := e_scale || ((ex.end_date - ex.start_date + 1)::float8 / (7 * (ii - t_end + 1)));
         END LOOP;
@@ -406,6 +420,13 @@ BEGIN
                        CASE WHEN coalesce((o->>'spend_share_prior')::boolean, false) THEN 1 ELSE 0.1 END);
     w_prior := coalesce((o #>> '{objective_weights,prior}')::float8, 1);
     w_lift := coalesce((o #>> '{objective_weights,mape_lift}')::float8, 1);
+    -- calibration gaussian: the Gaussian penalty replaces MAPE.LIFT in the objective and on the front
+    w_gauss := coalesce((o #>> '{objective_weights,lift_gaussian}')::float8, 1);
+    IF calibration = 'gaussian' THEN
+        w_lift := 0;
+    ELSE
+        w_gauss := 0;
+    END IF;
     n_train := n - floor(n * coalesce((o->>'holdout')::float8, 0.25))::int;
 
     RETURN jsonb_build_object(
@@ -419,7 +440,8 @@ BEGIN
         'prior', to_jsonb(prior), 'prior_weight', to_jsonb(prior_w),
         'exp_channel', to_jsonb(e_ch), 'exp_r0', to_jsonb(e_r0), 'exp_r1', to_jsonb(e_r1),
         'exp_lift', to_jsonb(e_lift), 'exp_scale', to_jsonb(e_scale), 'exp_immediate', to_jsonb(e_imm),
-        'weights', to_jsonb(ARRAY[w_nrmse, w_rssd, w_prior, w_lift]),
+        'exp_se', to_jsonb(e_se), 'calibration', calibration,
+        'weights', to_jsonb(ARRAY[w_nrmse, w_rssd, w_prior, w_lift, w_gauss]),
         'local_share', coalesce((o->>'local_share')::float8, 0.2));
 END $$;
 COMMENT ON FUNCTION mixmodel._model_inputs(text, date, date) IS 'Internal: reads a model''s data in period order, checks it and resolves its options into the arrays of train_core.';
@@ -438,8 +460,11 @@ CREATE FUNCTION mixmodel._model_fit(i jsonb, budget integer, seed bigint, hp flo
         mixmodel._ji(i->'exp_channel'), mixmodel._ji(i->'exp_r0'), mixmodel._ji(i->'exp_r1'),
         mixmodel._jf(i->'exp_lift'), mixmodel._jf(i->'exp_scale'),
         coalesce(mixmodel._ji(i->'exp_immediate'), pg_catalog.array_fill(0, ARRAY[pg_catalog.jsonb_array_length(i->'exp_lift')])),
-        mixmodel._jf(i->'weights'),
-        budget, (i->>'local_share')::float8, seed, hp);
+        mixmodel._jf(i->'weights') || CASE WHEN pg_catalog.jsonb_array_length(i->'weights') = 4 THEN ARRAY[0::pg_catalog.float8] ELSE '{}' END,
+        budget, (i->>'local_share')::float8, seed, hp,
+        CASE WHEN i ? 'exp_se' THEN mixmodel._jf(i->'exp_se')
+             ELSE pg_catalog.array_fill(NULL::pg_catalog.float8, ARRAY[pg_catalog.jsonb_array_length(i->'exp_lift')]) END,
+        coalesce(i->>'calibration', 'mape_lift'));
 COMMENT ON FUNCTION mixmodel._model_fit(jsonb, integer, bigint, float8[]) IS 'Internal: calls train_core on the arrays of _model_inputs.';
 
 -- write the chosen fit r of run into the result tables (replacing what is there)
@@ -574,7 +599,7 @@ BEGIN
     SELECT model, k, (c->>'candidate')::int, (c->>'front')::int, (c->>'local')::boolean,
            (c->>'candidate')::int = (r->>'chosen')::int,
            (c->'objectives'->>0)::float8, (c->'objectives'->>1)::float8, (c->'objectives'->>2)::float8,
-           (c->'objectives'->>3)::float8, (c->>'total')::float8, (c->>'lambda')::float8, mixmodel._jf(c->'hp')
+           (c->'objectives'->>3)::float8, (c->>'lift_gaussian')::float8, (c->>'total')::float8, (c->>'lambda')::float8, mixmodel._jf(c->'hp')
       FROM jsonb_array_elements(r->'candidates') c;
     PERFORM mixmodel._model_write(model, k, i, r);
     UPDATE mixmodel.models x SET current_run = k WHERE x.name = model;

@@ -412,9 +412,51 @@ lift_immediate(void)
 	free(work);
 }
 
+/*
+ * Calibration axis: MAPE.LIFT (Robyn) or the Gaussian lift penalty (PyMC-style):
+ * the same candidates give another front and another choice.
+ */
+static void
+pareto_calibration(void)
+{
+	MMSearchData d;
+	MMCandidate c[3];
+	const double nrmse[3] = {0.1, 0.2, 0.3},
+				mape[3] = {0.5, 0.1, 0.4},
+				gauss[3] = {0.2, 8.0, 0.1};
+	int			chosen;
+
+	memset(&d, 0, sizeof(d));
+	memset(c, 0, sizeof(c));
+	d.E = 1;
+	d.weights.nrmse = 1.0;
+	d.weights.lift = 3.0;
+	d.weights.lift_gauss = 3.0;
+	for (int i = 0; i < 3; i++)
+	{
+		c[i].obj.v[0] = nrmse[i];
+		c[i].obj.v[1] = 0.0;
+		c[i].obj.v[2] = NAN;
+		c[i].obj.v[3] = mape[i];
+		c[i].obj.lift_gauss = gauss[i];
+		c[i].total = 1.0;
+	}
+	chosen = mm_pareto_select(&d, c, 3);
+	UNIT_OK(c[0].front == 1 && c[1].front == 1 && c[2].front == 0 && chosen == 1,
+			"calibration mape_lift: front {1, 2}, chosen 2 (got %d %d %d, %d)", c[0].front, c[1].front, c[2].front, chosen + 1);
+	d.calibration = MM_CALIB_GAUSSIAN;
+	chosen = mm_pareto_select(&d, c, 3);
+	UNIT_OK(c[0].front == 1 && c[1].front == 0 && c[2].front == 1 && chosen == 2,
+			"calibration gaussian: front {1, 3}, chosen 3 (got %d %d %d, %d)", c[0].front, c[1].front, c[2].front, chosen + 1);
+	d.weights.lift_gauss = 0.5;
+	chosen = mm_pareto_select(&d, c, 3);
+	UNIT_OK(chosen == 0, "calibration gaussian: its own weight (0.5) moves the choice to 1 (got %d)", chosen + 1);
+}
+
 void
 test_search(void)
 {
+	pareto_calibration();
 	lift_immediate();
 	toys();
 	diagnostics();
