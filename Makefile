@@ -41,6 +41,7 @@ OBJS = \
 	src/math/search.o \
 	src/math/diagnostics.o \
 	src/model/fit.o \
+	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
 	src/score/response.o
@@ -62,6 +63,7 @@ STAGE_SQL = \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
 	src/model/train.sql \
+	src/model/calibration.sql \
 	src/model/views.sql \
 	src/score/score.sql \
 	src/plan/create.sql

@@ -97,3 +97,19 @@ SELECT mixmodel.train_core('{1,2,3}', '{1,2,3}', '{1,2,3}', '{a}', '{1}', '{geom
 SELECT mixmodel.train_core('{1,2,3}', '{1,2,3}', '{1,2,3}', '{a}', '{1}', '{geometric}', '{-1}', '{0}', '{hill}',
        '{0,0,1,0.5}', '{0.5,0,1,0.5}', '{}', '{}', '{}', 0, 2, 'additive', true, '{NaN}', '{0}',
        '{0}', '{0}', '{1}', '{1}', '{1}', '{0}', '{1,0,0,1,0}', 10, 0, 1, NULL, '{1}', 'bayes');
+
+-- roi_prior_lognormal (formulas §8.3): m = 2, s = 1 gives mu 0.581575, sigma 0.472381;
+-- the lognormal's own mean exp(mu + sigma^2/2) and SD give back (m, s)
+\set VERBOSITY default
+SELECT round(mu::numeric, 6) AS mu, round(sigma::numeric, 6) AS sigma FROM mixmodel.roi_prior_lognormal(2, 1);
+SELECT abs(mu - (ln(2) - ln(1.25) / 2)) < 1e-15 AND abs(sigma - sqrt(ln(1.25))) < 1e-15 AS exact
+  FROM mixmodel.roi_prior_lognormal(2, 1);
+SELECT m, s, abs(exp(p.mu + p.sigma ^ 2 / 2) / m - 1) < 1e-13 AS mean_back,
+       abs(exp(p.mu + p.sigma ^ 2 / 2) * sqrt(exp(p.sigma ^ 2) - 1) / s - 1) < 1e-12 AS sd_back
+  FROM (VALUES (1.221::float8, 0.5::float8), (0.05, 0.2), (40, 1)) v(m, s), mixmodel.roi_prior_lognormal(m, s) p;
+SELECT mu IS NULL AND sigma IS NULL AS null_in_null_out FROM mixmodel.roi_prior_lognormal(NULL, 1);
+SELECT * FROM mixmodel.roi_prior_lognormal(0, 1);
+SELECT * FROM mixmodel.roi_prior_lognormal(2, -1);
+SELECT * FROM mixmodel.roi_prior_lognormal('NaN', 1);
+SELECT * FROM mixmodel.roi_prior_lognormal(2, 'Infinity');
+SELECT * FROM mixmodel.roi_prior_lognormal(1e-300, 1e300);

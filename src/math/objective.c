@@ -120,6 +120,23 @@ mm_lift_gaussian(double pred, double lift_abs, double lift_se)
 	return 0.5 * z * z;
 }
 
+MMStatus
+mm_lognormal_from_mean_sd(double mean, double sd, double *mu, double *sigma)
+{
+	double		r,
+				s2;
+
+	if (!(mean > 0.0) || !(sd > 0.0) || !isfinite(mean) || !isfinite(sd))
+		return MM_EDOM;
+	r = sd / mean;
+	s2 = log1p(r * r);			/* log1p: exact for a small coefficient of variation */
+	if (!isfinite(s2))
+		return MM_EOVRFLW;
+	*sigma = sqrt(s2);
+	*mu = log(mean) - 0.5 * s2;
+	return MM_OK;
+}
+
 double
 mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w)
 {

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "math/mm_status.h"
+
 /* Metrics of one split (original KPI scale).  NaN where formulas §3 says NULL. */
 typedef struct MMMetrics
 {
@@ -76,5 +78,13 @@ extern double mm_lift_gaussian(double pred, double lift_abs, double lift_se);
  * (NaN terms, e.g. no experiments, count 0).
  */
 extern double mm_objective_total(const MMObjectives *o, const MMObjectiveWeights *w);
+
+/*
+ * The lognormal with a given mean and standard deviation (formulas §8.3,
+ * Meridian's lognormal_dist_from_mean_std): sigma^2 = ln(1 + sd^2 / mean^2),
+ * mu = ln(mean) - sigma^2 / 2.  mean > 0 and sd > 0, both finite (MM_EDOM
+ * otherwise); MM_EOVRFLW when sd / mean is too large for a finite sigma.
+ */
+extern MMStatus mm_lognormal_from_mean_sd(double mean, double sd, double *mu, double *sigma);
 
 #endif

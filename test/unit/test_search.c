@@ -453,9 +453,44 @@ pareto_calibration(void)
 	UNIT_OK(chosen == 0, "calibration gaussian: its own weight (0.5) moves the choice to 1 (got %d)", chosen + 1);
 }
 
+/* formulas §8.3: the lognormal with a given mean and SD (Meridian's ROI prior) */
+static void
+lognormal_prior(void)
+{
+	double		mu,
+				sigma;
+	const double ms[][2] = {{2.0, 1.0}, {1.5, 0.1}, {0.3, 2.0}, {1e-8, 1e-12}, {5e5, 3e6}};
+
+	UNIT_OK(mm_lognormal_from_mean_sd(2.0, 1.0, &mu, &sigma) == MM_OK, "lognormal: m = 2, s = 1");
+	/* by hand: sigma^2 = ln(1 + 1/4) = 0.2231435513142098, mu = ln 2 - sigma^2 / 2 */
+	UNIT_NEAR(sigma, 0.47238072707743883, 1e-15, "lognormal: sigma = sqrt(ln 1.25) = 0.472381");
+	UNIT_NEAR(mu, 0.58157540490284043, 1e-15, "lognormal: mu = ln 2 - ln(1.25) / 2 = 0.581575");
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+	{
+		double		m,
+					s;
+
+		UNIT_OK(mm_lognormal_from_mean_sd(ms[i][0], ms[i][1], &mu, &sigma) == MM_OK, "lognormal: (%g, %g)", ms[i][0], ms[i][1]);
+		/* the lognormal's own moments: exp(mu + sigma^2/2), that times sqrt(exp(sigma^2) - 1) */
+		m = exp(mu + 0.5 * sigma * sigma);
+		s = m * sqrt(expm1(sigma * sigma));
+		UNIT_NEAR(m / ms[i][0], 1.0, 1e-13, "lognormal: mean %g round-trips", ms[i][0]);
+		UNIT_NEAR(s / ms[i][1], 1.0, 1e-12, "lognormal: sd %g round-trips", ms[i][1]);
+	}
+	UNIT_OK(mm_lognormal_from_mean_sd(0.0, 1.0, &mu, &sigma) == MM_EDOM &&
+			mm_lognormal_from_mean_sd(-1.0, 1.0, &mu, &sigma) == MM_EDOM &&
+			mm_lognormal_from_mean_sd(1.0, 0.0, &mu, &sigma) == MM_EDOM &&
+			mm_lognormal_from_mean_sd(1.0, NAN, &mu, &sigma) == MM_EDOM &&
+			mm_lognormal_from_mean_sd(INFINITY, 1.0, &mu, &sigma) == MM_EDOM,
+			"lognormal: mean and sd must be positive and finite");
+	UNIT_OK(mm_lognormal_from_mean_sd(1e-300, 1e300, &mu, &sigma) == MM_EOVRFLW,
+			"lognormal: sd / mean past the double range overflows");
+}
+
 void
 test_search(void)
 {
+	lognormal_prior();
 	pareto_calibration();
 	lift_immediate();
 	toys();
