@@ -82,7 +82,8 @@ mm_search_init(MMSearch *s, const MMSearchData *d, double *work, int *iwork)
 	double	   *w = work;
 	double	   *tmp;
 
-	if (d->n < 2 || d->n_train < 2 || d->n_train > d->n || d->t0 < 0 ||
+	if (d->n < 2 || d->n_train < 2 || d->n_train > d->n || d->n_val < 0 ||
+		d->n_train + d->n_val > d->n || d->t0 < 0 ||
 		d->t0 + d->n > d->T || d->C < 0 || d->F < 0)
 		return MM_EDOM;
 	s->d = d;
@@ -351,7 +352,9 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 	}
 
 	mm_metrics(d->y, s->yhat, nt, p, fit.has_intercept ? 1 : 0, nt, &s->train);
-	mm_metrics(d->y + nt, s->yhat + nt, n - nt, p, fit.has_intercept ? 1 : 0, nt, &s->test);
+	mm_metrics(d->y + nt, s->yhat + nt, d->n_val, p, fit.has_intercept ? 1 : 0, nt, &s->val);
+	mm_metrics(d->y + nt + d->n_val, s->yhat + nt + d->n_val, n - nt - d->n_val, p,
+			   fit.has_intercept ? 1 : 0, nt, &s->test);
 
 	/* business objectives over the training rows */
 	{
@@ -372,7 +375,8 @@ mm_candidate_eval(MMSearch *s, const double *h, MMObjectives *o)
 			share[c] = total != 0.0 ? effect[c] / total : 0.0;
 			paid[c] = d->box[c].paid;
 		}
-		o->v[0] = s->train.nrmse;
+		/* with a validation split the loss is NRMSE on it (Robyn's ts_validation) */
+		o->v[0] = d->n_val > 0 ? s->val.nrmse : s->train.nrmse;
 		o->v[1] = mm_decomp_rssd(effect, spend, paid, C);
 		if (d->prior)
 			o->v[2] = mm_prior_distance(share, d->prior, d->prior_weight, C);

@@ -73,6 +73,8 @@ typedef struct MMSearchData
 	int			t0;				/* row of x where the modelling window starts */
 	int			n;				/* rows of the modelling window */
 	int			n_train;		/* first n_train window rows are fitted; the rest is holdout */
+	int			n_val;			/* Robyn's ts_validation: the next n_val rows validate (NRMSE
+								 * objective on them), the rest is test; 0 = no validation split */
 	int			C;
 	const double *x;			/* C x T media inputs, row-major */
 	const double *spend;		/* C x n window spend (DECOMP.RSSD); organic rows ignored */
@@ -118,6 +120,7 @@ typedef struct MMSearch
 	double	   *contrib;		/* (1 + C + F) x n decomposition: base, channels, fixed */
 	double	   *S;				/* C x n saturated media */
 	MMMetrics	train,
+				val,			/* validation rows (n 0 without the split) */
 				test;
 } MMSearch;
 

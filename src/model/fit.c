@@ -231,7 +231,7 @@ ReportProgress(void *arg, int done, double best)
  * train_core(y, x, spend, channels, paid, adstock, max_lag, normalize,
  *   saturation, lo, hi, z, zlo, zhi, t0, n_train, form, intercept_nonneg,
  *   prior, prior_weight, exp_channel, exp_r0, exp_r1, exp_lift, exp_scale,
- *   exp_immediate, weights, budget, local_share, seed, hp, exp_se, calibration)
+ *   exp_immediate, weights, budget, local_share, seed, hp, exp_se, calibration, n_val)
  *   returns jsonb
  */
 Datum
@@ -375,8 +375,8 @@ train_core(PG_FUNCTION_ARGS)
 	/* standard errors of the studies: NULL = none (MAPE.LIFT only) */
 	e_se = FloatsNaN(fcinfo, 31, "exp_se", &k);
 	CheckLength(k, E, "exp_se");
-	if (PG_ARGISNULL(32))
-		mm_null_argument("calibration");
+	if (PG_ARGISNULL(32) || PG_ARGISNULL(33))
+		mm_null_argument("calibration or n_val");
 	{
 		char	   *cal = text_to_cstring(PG_GETARG_TEXT_PP(32));
 
@@ -458,6 +458,12 @@ train_core(PG_FUNCTION_ARGS)
 	d.t0 = t0;
 	d.n = n;
 	d.n_train = n_train;
+	d.n_val = PG_GETARG_INT32(33);
+	if (n_train < 2 || d.n_val < 0 || (int64) n_train + d.n_val > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("training and validation rows do not fit the window"),
+				 errdetail("%d training and %d validation rows, window %d rows.", n_train, d.n_val, n)));
 	d.C = C;
 	d.x = x;
 	d.spend = spend;
@@ -587,6 +593,8 @@ train_core(PG_FUNCTION_ARGS)
 	JsonFloat(&b, mm_objective_total(&obj, &d.weights));
 	appendStringInfoChar(&b, ',');
 	JsonMetrics(&b, "train", &ms.train);
+	appendStringInfoChar(&b, ',');
+	JsonMetrics(&b, "validation", &ms.val);
 	appendStringInfoChar(&b, ',');
 	JsonMetrics(&b, "test", &ms.test);
 

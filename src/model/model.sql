@@ -107,7 +107,7 @@ SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_coefficients', '');
 CREATE TABLE mixmodel.run_metrics (
     model       text NOT NULL,
     run         integer NOT NULL,
-    split       text NOT NULL CHECK (split IN ('train', 'test')),
+    split       text NOT NULL CHECK (split IN ('train', 'validation', 'test')),
     n           integer NOT NULL,
     r2          float8,
     adj_r2      float8,
@@ -120,7 +120,7 @@ CREATE TABLE mixmodel.run_metrics (
     PRIMARY KEY (model, run, split),
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
-COMMENT ON TABLE mixmodel.run_metrics IS 'Fit metrics of the chosen candidate in sample (train) and on the holdout (test), formulas §3; decomp_rssd and mape_lift on the train row.';
+COMMENT ON TABLE mixmodel.run_metrics IS 'Fit metrics of the chosen candidate in sample (train), on the validation rows of Robyn''s time-series split (validation, with option train_size) and on the holdout (test), formulas §3; decomp_rssd and mape_lift on the train row.';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_metrics', '');
 
 CREATE TABLE mixmodel.run_fit (
@@ -168,11 +168,11 @@ CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], chan
         z float8[], zlo float8[], zhi float8[], t0 integer, n_train integer, form text,
         intercept_nonneg boolean, prior float8[], prior_weight float8[], exp_channel integer[],
         exp_r0 integer[], exp_r1 integer[], exp_lift float8[], exp_scale float8[], exp_immediate integer[], weights float8[],
-        budget integer, local_share float8, seed bigint, hp float8[], exp_se float8[], calibration text)
+        budget integer, local_share float8, seed bigint, hp float8[], exp_se float8[], calibration text, n_val integer)
     RETURNS jsonb
     AS 'MODULE_PATHNAME', 'train_core'
     LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
-COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[], float8[], text) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate; weights nrmse, decomp_rssd, prior, mape_lift, lift_gaussian; exp_se NULL = no standard error; calibration mape_lift or gaussian); returns every result as jsonb.';
+COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[], float8[], text, integer) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate; weights nrmse, decomp_rssd, prior, mape_lift, lift_gaussian; exp_se NULL = no standard error; calibration mape_lift or gaussian; n_val validation rows after the n_train training rows, 0 = none); returns every result as jsonb.';
 
 -- option keys and their checks
 CREATE FUNCTION mixmodel._model_check_options(options jsonb)
@@ -187,7 +187,7 @@ DECLARE
                           'seasonality', 'holidays', 'training_window', 'holdout', 'priors',
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
                           'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns',
-                          'calibration'];
+                          'calibration', 'train_size'];
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'options must be a jsonb object' USING ERRCODE = '22023';
@@ -220,6 +220,15 @@ BEGIN
             OR (options->>'holdout')::float8 < 0 OR (options->>'holdout')::float8 > 0.5) THEN
         RAISE EXCEPTION 'option "holdout" must be a share in the range [0, 0.5]' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', options->'holdout');
+    END IF;
+    IF options ? 'train_size' AND (jsonb_typeof(options->'train_size') <> 'number'
+            OR (options->>'train_size')::float8 NOT BETWEEN 0.5 AND 0.8) THEN
+        RAISE EXCEPTION 'option "train_size" must be a share in the range [0.5, 0.8]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'train_size');
+    END IF;
+    IF options ? 'train_size' AND options ? 'holdout' THEN
+        RAISE EXCEPTION 'options "train_size" and "holdout" exclude each other' USING ERRCODE = '22023',
+            HINT = 'train_size splits the window into training, validation and test rows (Robyn); holdout keeps the last rows out.';
     END IF;
     IF options ? 'candidates' AND (jsonb_typeof(options->'candidates') <> 'number'
             OR (options->>'candidates')::numeric NOT BETWEEN 10 AND 1000000) THEN

@@ -78,7 +78,7 @@ DECLARE
     fz float8[] := '{}';
     zlo float8[] := '{}';
     zhi float8[] := '{}';
-    T int; t0 int; n int; t_end int; n_train int;
+    T int; t0 int; n int; t_end int; n_train int; n_val int;
     d_from date; d_to date;
     c int; k int; ii int;
     znames text[] := '{}';
@@ -427,7 +427,15 @@ BEGIN
     ELSE
         w_gauss := 0;
     END IF;
-    n_train := n - floor(n * coalesce((o->>'holdout')::float8, 0.25))::int;
+    IF o ? 'train_size' THEN
+        -- Robyn's ts_validation (formulas §2.3): rows 1..floor(1 + train_size (n - 1)) train,
+        -- the next floor((1 - train_size) / 2 * n) validate, the rest test
+        n_train := floor(1 + (o->>'train_size')::float8 * (n - 1))::int;
+        n_val := floor((1 - (o->>'train_size')::float8) / 2 * n)::int;
+    ELSE
+        n_train := n - floor(n * coalesce((o->>'holdout')::float8, 0.25))::int;
+        n_val := 0;
+    END IF;
 
     RETURN jsonb_build_object(
         'periods', to_jsonb(periods[t0 + 1 : t0 + n]), 'y', to_jsonb(y[t0 + 1 : t0 + n]),
@@ -435,7 +443,7 @@ BEGIN
         'adstock', to_jsonb(adstock), 'max_lag', to_jsonb(max_lag), 'normalize', to_jsonb(norm),
         'saturation', to_jsonb(sat), 'lo', to_jsonb(lo), 'hi', to_jsonb(hi),
         'z', to_jsonb(arr), 'zlo', to_jsonb(zlo), 'zhi', to_jsonb(zhi), 'fixed', to_jsonb(znames), 'fixed_kinds', to_jsonb(fkinds),
-        't0', t0, 'n_train', n_train, 'form', form,
+        't0', t0, 'n_train', n_train, 'n_val', n_val, 'form', form,
         'intercept_nonneg', coalesce(o->>'intercept_sign', 'non_negative') = 'non_negative',
         'prior', to_jsonb(prior), 'prior_weight', to_jsonb(prior_w),
         'exp_channel', to_jsonb(e_ch), 'exp_r0', to_jsonb(e_r0), 'exp_r1', to_jsonb(e_r1),
@@ -464,7 +472,7 @@ CREATE FUNCTION mixmodel._model_fit(i jsonb, budget integer, seed bigint, hp flo
         budget, (i->>'local_share')::float8, seed, hp,
         CASE WHEN i ? 'exp_se' THEN mixmodel._jf(i->'exp_se')
              ELSE pg_catalog.array_fill(NULL::pg_catalog.float8, ARRAY[pg_catalog.jsonb_array_length(i->'exp_lift')]) END,
-        coalesce(i->>'calibration', 'mape_lift'));
+        coalesce(i->>'calibration', 'mape_lift'), coalesce((i->>'n_val')::int, 0));
 COMMENT ON FUNCTION mixmodel._model_fit(jsonb, integer, bigint, float8[]) IS 'Internal: calls train_core on the arrays of _model_inputs.';
 
 -- write the chosen fit r of run into the result tables (replacing what is there)
@@ -515,7 +523,7 @@ BEGIN
            (r->s->>'mape')::float8, (r->s->>'smape')::float8, (r->s->>'rmse')::float8, (r->s->>'nrmse')::float8,
            CASE WHEN s = 'train' THEN (r->'objectives'->>1)::float8 END,
            CASE WHEN s = 'train' THEN (r->'objectives'->>3)::float8 END
-      FROM unnest(ARRAY['train', 'test']) s
+      FROM unnest(ARRAY['train', 'validation', 'test']) s
      WHERE (r->s->>'n')::int > 0;
 
     INSERT INTO mixmodel.run_fit
@@ -617,7 +625,8 @@ BEGIN
     END IF;
 
     RETURN QUERY SELECT k, x.split, x.n, x.r2, x.adj_r2, x.mape, x.smape, x.rmse, x.nrmse, x.decomp_rssd, x.mape_lift
-                   FROM mixmodel.run_metrics x WHERE x.model = train.model AND x.run = k ORDER BY x.split DESC;
+                   FROM mixmodel.run_metrics x WHERE x.model = train.model AND x.run = k
+                  ORDER BY array_position(ARRAY['train', 'validation', 'test'], x.split);
 END $$;
 COMMENT ON FUNCTION mixmodel.train(text, bigint, integer, date, date) IS 'Trains a model: hyperparameter search (Sobol + local pattern search) over exact sign- and box-constrained ridge fits; stores a new run and returns its metrics in sample (train) and out of sample (test). from_date/to_date retrain on a custom range of at least 1 year.';
 
@@ -658,6 +667,6 @@ BEGIN
     UPDATE mixmodel.models x SET current_run = select_candidate.run WHERE x.name = model;
     RETURN QUERY SELECT x.split, x.n, x.r2, x.adj_r2, x.mape, x.smape, x.rmse, x.nrmse, x.decomp_rssd, x.mape_lift
                    FROM mixmodel.run_metrics x WHERE x.model = select_candidate.model AND x.run = select_candidate.run
-                  ORDER BY x.split DESC;
+                  ORDER BY array_position(ARRAY['train', 'validation', 'test'], x.split);
 END $$;
 COMMENT ON FUNCTION mixmodel.select_candidate(text, integer, integer) IS 'Makes another stored Pareto candidate the chosen fit of a run (refits it exactly, rewrites the run''s result tables, makes the run current) and returns its metrics.';

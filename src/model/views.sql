@@ -5,10 +5,10 @@ SELECT m.name AS model, r.run, r.split, r.n, r.r2, r.adj_r2, r.mape, r.smape, r.
        r.decomp_rssd, r.mape_lift
   FROM mixmodel.models m
   JOIN mixmodel.run_metrics r ON r.model = m.name AND r.run = m.current_run;
-COMMENT ON VIEW mixmodel.model_metrics IS 'Fit metrics of the current run of each model: in sample (split train) and on the holdout (split test), formulas §3.';
+COMMENT ON VIEW mixmodel.model_metrics IS 'Fit metrics of the current run of each model: in sample (split train), on the validation rows (split validation, option train_size) and on the holdout (split test), formulas §3.';
 COMMENT ON COLUMN mixmodel.model_metrics.model IS 'model name';
 COMMENT ON COLUMN mixmodel.model_metrics.run IS 'the model''s current run (models.current_run)';
-COMMENT ON COLUMN mixmodel.model_metrics.split IS 'train (in sample) or test (holdout, out of sample)';
+COMMENT ON COLUMN mixmodel.model_metrics.split IS 'train (in sample), validation (Robyn''s time-series split, option train_size) or test (holdout, out of sample)';
 COMMENT ON COLUMN mixmodel.model_metrics.n IS 'periods in the split';
 COMMENT ON COLUMN mixmodel.model_metrics.r2 IS '1 - SSE/SST';
 COMMENT ON COLUMN mixmodel.model_metrics.adj_r2 IS 'adjusted R2, Robyn''s convention (n of the training rows)';
