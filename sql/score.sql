@@ -6,6 +6,13 @@ SELECT mixmodel.create_model('sc_m', source => 'sc.weekly_wide', date_column => 
        options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('sc_m', seed => 1);
 
+-- KPI unit: revenue (the KPI column's name); revenue per conversion = revenue / orders of the run's training window
+SELECT u.kpi_unit,
+       abs(u.revenue_per_conversion - (SELECT sum(w.revenue) / sum(w.orders) FROM sc.weekly_wide w, mixmodel.runs r
+                                        WHERE r.model = 'sc_m' AND w.week BETWEEN r.from_date AND r.to_date))
+           < 1e-12 * u.revenue_per_conversion AS revenue_per_order
+  FROM mixmodel._model_kpi_units('sc_m') u;
+
 -- ROI identities: roi = roas - 1 = (revenue - spend) / spend; spend is the source's training-row spend
 SELECT p.channel,
        abs(p.roi - (p.roas - 1)) < 1e-12 AS roi_is_roas_minus_1,

@@ -514,24 +514,7 @@ BEGIN
     END IF;
 
     -- KPI unit and revenue per conversion (argument, else history)
-    IF m.source_kind = 'harmonized' THEN
-        SELECT CASE WHEN sum(q.revenue) IS NULL THEN 'conversions' ELSE 'revenue' END,
-               sum(q.revenue) / nullif(sum(q.conversions), 0)
-          INTO kpi_unit, rpc FROM mixmodel.conversion_series(def->>'conversion') q
-         WHERE q.period BETWEEN r.from_date AND r.to_date;
-    ELSE
-        kpi_unit := CASE WHEN def->>'kpi' ILIKE '%conversion%' OR def->>'kpi' ILIKE '%order%' THEN 'conversions' ELSE 'revenue' END;
-        key := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = m.source AND NOT a.attisdropped AND a.attnum > 0
-                   AND a.attname IN ('conversions', 'orders', 'revenue') AND a.attname <> def->>'kpi'
-                   AND (kpi_unit = 'revenue') = (a.attname <> 'revenue') ORDER BY a.attname LIMIT 1);
-        IF key IS NOT NULL THEN
-            EXECUTE format('SELECT %s FROM %s WHERE %I BETWEEN $1 AND $2',
-                           CASE WHEN kpi_unit = 'revenue' THEN format('sum(%I)::float8 / nullif(sum(%I), 0)', def->>'kpi', key)
-                                ELSE format('sum(%I)::float8 / nullif(sum(%I), 0)', key, def->>'kpi') END,
-                           m.source, def->>'date_column')
-               INTO rpc USING r.from_date, r.to_date;
-        END IF;
-    END IF;
+    SELECT u.kpi_unit, u.revenue_per_conversion INTO kpi_unit, rpc FROM mixmodel._model_kpi_units(model) u;
     rpc := coalesce(revenue_per_conversion, rpc);
     IF revenue_per_conversion IS NOT NULL AND NOT (revenue_per_conversion > 0 AND revenue_per_conversion < 'Infinity') THEN
         RAISE EXCEPTION 'revenue_per_conversion must be positive' USING ERRCODE = '22023';

@@ -212,6 +212,50 @@ END $$;
 COMMENT ON FUNCTION mixmodel._score_run(pg_catalog.text, pg_catalog.int4) IS
 'Internal: checks a model and run for scoring (42704 unknown, 55000 never trained) and returns the run (the current one when run is NULL).';
 
+-- what the KPI of a model counts, and the revenue per conversion of its current run's training window
+CREATE FUNCTION mixmodel._model_kpi_units(model pg_catalog.text)
+    RETURNS TABLE (kpi_unit pg_catalog.text, revenue_per_conversion pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 1
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m mixmodel.models;
+    r mixmodel.runs;
+    def jsonb;
+    key text;
+    unit text;
+    rpc float8;
+BEGIN
+    PERFORM mixmodel._score_run(model);
+    SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
+    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
+    def := m.definition;
+    IF m.source_kind = 'harmonized' THEN
+        -- a harmonized conversion counts conversions unless it carries revenue
+        SELECT CASE WHEN sum(q.revenue) IS NULL THEN 'conversions' ELSE 'revenue' END,
+               sum(q.revenue) / nullif(sum(q.conversions), 0)
+          INTO unit, rpc FROM mixmodel.conversion_series(def->>'conversion') q
+         WHERE q.period BETWEEN r.from_date AND r.to_date;
+    ELSE
+        -- a wide table: the KPI column's name says conversions (or orders) or revenue; the
+        -- other unit's column, when the table has one, gives the ratio
+        unit := CASE WHEN def->>'kpi' ILIKE '%conversion%' OR def->>'kpi' ILIKE '%order%' THEN 'conversions' ELSE 'revenue' END;
+        key := (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = m.source AND NOT a.attisdropped AND a.attnum > 0
+                   AND a.attname IN ('conversions', 'orders', 'revenue') AND a.attname <> def->>'kpi'
+                   AND (unit = 'revenue') = (a.attname <> 'revenue') ORDER BY a.attname LIMIT 1);
+        IF key IS NOT NULL THEN
+            EXECUTE format('SELECT %s FROM %s WHERE %I BETWEEN $1 AND $2',
+                           CASE WHEN unit = 'revenue' THEN format('sum(%I)::float8 / nullif(sum(%I), 0)', def->>'kpi', key)
+                                ELSE format('sum(%I)::float8 / nullif(sum(%I), 0)', key, def->>'kpi') END,
+                           m.source, def->>'date_column')
+               INTO rpc USING r.from_date, r.to_date;
+        END IF;
+    END IF;
+    RETURN QUERY SELECT unit, rpc;
+END $$;
+COMMENT ON FUNCTION mixmodel._model_kpi_units(pg_catalog.text) IS
+'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). 42704 unknown model, 55000 never trained.';
+
 -- what the response curve of one channel needs, from the run's stored data
 CREATE FUNCTION mixmodel._response_input(model pg_catalog.text, channel pg_catalog.text,
         from_date pg_catalog.date, to_date pg_catalog.date,

@@ -1,6 +1,6 @@
 -- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
 BEGIN;
-SELECT plan(21);
+SELECT plan(25);
 
 SELECT has_table('mixmodel', 'scores', 'scores exists');
 SELECT has_view('mixmodel', v, v || ' exists')
@@ -27,7 +27,12 @@ SELECT lives_ok($$SELECT mixmodel.create_model('s1', source => 'pg_temp.w', date
                 'a model is created');
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01')$$, '55000', NULL, 'never trained: 55000');
 SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv')$$, '55000', NULL, 'curve of an untrained model: 55000');
+SELECT throws_ok($$SELECT * FROM mixmodel._model_kpi_units('s1')$$, '55000', NULL, 'KPI units of an untrained model: 55000');
 SELECT is((SELECT count(*)::int FROM mixmodel.train('s1', seed => 1)), 2, 'the model trains');
+SELECT is((SELECT row(u.kpi_unit, u.revenue_per_conversion)::text FROM mixmodel._model_kpi_units('s1') u), '(revenue,)',
+          'KPI units: revenue, no revenue per conversion without a conversions or orders column');
+SELECT throws_ok($$SELECT * FROM mixmodel._model_kpi_units('nope')$$, '42704', NULL, 'KPI units of an unknown model: 42704');
+SELECT throws_ok($$SELECT * FROM mixmodel._model_kpi_units(NULL)$$, '22004', NULL, 'KPI units of a NULL model: 22004');
 SELECT throws_ok($$SELECT * FROM mixmodel.score('nope', '2024-01-01', '2024-06-01')$$, '42704', NULL, 'unknown model: 42704');
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01', run => 9)$$, '42704', NULL, 'unknown run: 42704');
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2030-01-01', '2030-06-01')$$, '22000', NULL, 'range without data: 22000');
