@@ -14,6 +14,7 @@ OBJS = \
 	src/mixmodel.o \
 	src/common/errors.o \
 	src/common/arrays.o \
+	src/common/kinds.o \
 	src/math/adstock.o \
 	src/transform/adstock_spec.o \
 	src/transform/adstock.o \

@@ -6,6 +6,7 @@
  * on GSL: no allocation, status codes out.
  */
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -219,4 +220,20 @@ mm_adstock_geometric_recursive(const double *x, int n, double theta,
 			return MM_EOVRFLW;
 	}
 	return MM_OK;
+}
+
+const char *const mm_adstock_names[MM_ADSTOCK_KINDS] = {
+	"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"
+};
+
+bool
+mm_adstock_kind_parse(const char *s, MMAdstockKind *kind)
+{
+	for (int i = 0; i < MM_ADSTOCK_KINDS; i++)
+		if (strcmp(s, mm_adstock_names[i]) == 0)
+		{
+			*kind = (MMAdstockKind) i;
+			return true;
+		}
+	return false;
 }

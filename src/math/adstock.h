@@ -21,6 +21,14 @@ typedef enum MMAdstockKind
 	MM_ADSTOCK_BINOMIAL			/* w_l = (1 - l/L)^(1/alpha - 1), normalised */
 } MMAdstockKind;
 
+#define MM_ADSTOCK_KINDS 5
+
+/* Names of the kinds, indexed by MMAdstockKind, as run_channels stores them. */
+extern const char *const mm_adstock_names[MM_ADSTOCK_KINDS];
+
+/* The kind named s into *kind; false when s names none. */
+extern bool mm_adstock_kind_parse(const char *s, MMAdstockKind *kind);
+
 /*
  * Robyn's relative Weibull scale: lambda = nearbyint(type-7 quantile of 1..T
  * at "scale"), half-to-even.  scale in [0, 1], T >= 1.  scale = 0 means "no

@@ -3,6 +3,7 @@
  * formulas.md §1.2.  Parameters are valid and a >= 0 (the glue checks).
  */
 #include <math.h>
+#include <string.h>
 #include <stddef.h>
 
 #include "math/saturation.h"
@@ -154,4 +155,20 @@ mm_hill_relative_k(const double *a, int n, double gamma, int legacy)
 	if (legacy)
 		return (1.0 - gamma) * lo + gamma * hi;
 	return gamma * hi;
+}
+
+const char *const mm_saturation_names[MM_SATURATION_KINDS] = {
+	"hill", "logistic", "michaelis_menten", "power", "tanh"
+};
+
+bool
+mm_saturation_kind_parse(const char *s, MMSaturationKind *kind)
+{
+	for (int i = 0; i < MM_SATURATION_KINDS; i++)
+		if (strcmp(s, mm_saturation_names[i]) == 0)
+		{
+			*kind = (MMSaturationKind) i;
+			return true;
+		}
+	return false;
 }

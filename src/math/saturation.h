@@ -8,6 +8,8 @@
 #ifndef MM_SATURATION_H
 #define MM_SATURATION_H
 
+#include <stdbool.h>
+
 typedef enum MMSaturationKind
 {
 	MM_SAT_HILL,				/* a^alpha / (a^alpha + K^alpha); p1 = alpha, p2 = K */
@@ -16,6 +18,14 @@ typedef enum MMSaturationKind
 	MM_SAT_POWER,				/* a^theta; p1 = theta */
 	MM_SAT_TANH					/* b tanh(a / (b c)); p1 = b, p2 = c */
 } MMSaturationKind;
+
+#define MM_SATURATION_KINDS 5
+
+/* Names of the kinds, indexed by MMSaturationKind, as run_channels stores them. */
+extern const char *const mm_saturation_names[MM_SATURATION_KINDS];
+
+/* The kind named s into *kind; false when s names none. */
+extern bool mm_saturation_kind_parse(const char *s, MMSaturationKind *kind);
 
 extern double mm_saturation(MMSaturationKind kind, double p1, double p2, double a);
 extern double mm_saturation_deriv(MMSaturationKind kind, double p1, double p2, double a);

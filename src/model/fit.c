@@ -28,6 +28,7 @@
 
 #include "common/arrays.h"
 #include "common/errors.h"
+#include "common/kinds.h"
 #include "common/rng.h"
 #include "math/diagnostics.h"
 #include "math/ridge.h"
@@ -122,48 +123,6 @@ CheckLength(int got, int want, const char *name)
 				 errmsg("array \"%s\" has the wrong length", name),
 				 errdetail("Expected %d elements, got %d.", want, got)));
 }
-
-static MMAdstockKind
-AdstockKind(const char *s, int *max_lag)
-{
-	if (strcmp(s, "geometric") == 0)
-		return MM_ADSTOCK_GEOMETRIC;
-	if (strcmp(s, "weibull_cdf") == 0)
-		return MM_ADSTOCK_WEIBULL_CDF;
-	if (strcmp(s, "weibull_pdf") == 0)
-		return MM_ADSTOCK_WEIBULL_PDF;
-	if (strcmp(s, "delayed") == 0)
-		return MM_ADSTOCK_DELAYED;
-	if (strcmp(s, "binomial") == 0)
-		return MM_ADSTOCK_BINOMIAL;
-	(void) max_lag;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown adstock \"%s\"", s),
-			 errhint("Valid adstocks are geometric, weibull_cdf, weibull_pdf, delayed and binomial.")));
-	return MM_ADSTOCK_GEOMETRIC;
-}
-
-static MMSaturationKind
-SaturationKind(const char *s)
-{
-	if (strcmp(s, "hill") == 0)
-		return MM_SAT_HILL;
-	if (strcmp(s, "logistic") == 0)
-		return MM_SAT_LOGISTIC;
-	if (strcmp(s, "michaelis_menten") == 0)
-		return MM_SAT_MICHAELIS_MENTEN;
-	if (strcmp(s, "power") == 0)
-		return MM_SAT_POWER;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown saturation \"%s\"", s),
-			 errhint("Valid saturations are hill, logistic, michaelis_menten and power.")));
-	return MM_SAT_HILL;
-}
-
-static const char *const adstock_names[] = {"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"};
-static const char *const saturation_names[] = {"hill", "logistic", "michaelis_menten", "power", "tanh"};
 
 /* a float as JSON: 17 significant digits; non-finite values as null */
 static void
@@ -413,10 +372,10 @@ train_core(PG_FUNCTION_ARGS)
 	box = palloc0(sizeof(MMChannelBox) * C);
 	for (int c = 0; c < C; c++)
 	{
-		box[c].adstock = AdstockKind(adstock[c], &max_lag[c]);
+		box[c].adstock = mm_adstock_kind_arg(adstock[c]);
 		box[c].max_lag = max_lag[c];
 		box[c].normalize = norm[c] != 0;
-		box[c].saturation = SaturationKind(saturation[c]);
+		box[c].saturation = mm_saturation_kind_arg(saturation[c], MM_SAT_TANH);
 		box[c].paid = paid[c];
 		for (int i = 0; i < MM_HP_PER_CHANNEL; i++)
 		{
@@ -633,13 +592,13 @@ train_core(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&b, ',');
 		appendStringInfoString(&b, "{\"channel\":");
 		escape_json(&b, channels[c]);
-		appendStringInfo(&b, ",\"adstock\":\"%s\",\"adstock_p1\":", adstock_names[s->adstock]);
+		appendStringInfo(&b, ",\"adstock\":\"%s\",\"adstock_p1\":", mm_adstock_names[s->adstock]);
 		JsonFloat(&b, s->adstock_p1);
 		appendStringInfoString(&b, ",\"adstock_p2\":");
 		JsonFloat(&b, s->adstock_p2);
 		appendStringInfo(&b, ",\"max_lag\":%d,\"adstock_normalize\":%s,\"saturation\":\"%s\",\"sat_p1\":",
 						 s->max_lag, s->adstock_normalize ? "true" : "false",
-						 saturation_names[s->saturation]);
+						 mm_saturation_names[s->saturation]);
 		JsonFloat(&b, s->sat_p1);
 		appendStringInfoString(&b, ",\"sat_p2\":");
 		JsonFloat(&b, s->sat_p2);

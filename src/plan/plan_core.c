@@ -23,6 +23,7 @@
 
 #include "common/arrays.h"
 #include "common/errors.h"
+#include "common/kinds.h"
 #include "math/plan_flight.h"
 #include "math/plan_model.h"
 #include "plan/plan_glue.h"
@@ -30,39 +31,6 @@
 PG_FUNCTION_INFO_V1(plan_core);
 
 #define MAX_CELLS	10000000L	/* channels x horizon periods */
-
-/* Names as mixmodel.run_channels stores them (src/model/fit.c writes them). */
-static MMAdstockKind
-AdstockKind(const char *s)
-{
-	static const char *const names[] = {"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"};
-	static const MMAdstockKind kinds[] = {MM_ADSTOCK_GEOMETRIC, MM_ADSTOCK_WEIBULL_CDF,
-		MM_ADSTOCK_WEIBULL_PDF, MM_ADSTOCK_DELAYED, MM_ADSTOCK_BINOMIAL};
-
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return kinds[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown adstock \"%s\"", s)));
-	return MM_ADSTOCK_GEOMETRIC;
-}
-
-static MMSaturationKind
-SaturationKind(const char *s)
-{
-	static const char *const names[] = {"hill", "logistic", "michaelis_menten", "power"};
-	static const MMSaturationKind kinds[] = {MM_SAT_HILL, MM_SAT_LOGISTIC,
-		MM_SAT_MICHAELIS_MENTEN, MM_SAT_POWER};
-
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0)
-			return kinds[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown saturation \"%s\"", s)));
-	return MM_SAT_HILL;
-}
 
 /* Elements of a one-dimensional array argument (no NULL element). */
 static Datum *
@@ -288,12 +256,12 @@ plan_core(PG_FUNCTION_ARGS)
 	{
 		MMChannelSpec *sp = &specs[c];
 
-		sp->adstock = AdstockKind(TextDatumGetCString(adstock[c]));
+		sp->adstock = mm_adstock_kind_arg(TextDatumGetCString(adstock[c]));
 		sp->adstock_p1 = ap1[c];
 		sp->adstock_p2 = ap2[c];
 		sp->max_lag = DatumGetInt32(maxlag[c]);
 		sp->adstock_normalize = DatumGetBool(norm[c]);
-		sp->saturation = SaturationKind(TextDatumGetCString(sat[c]));
+		sp->saturation = mm_saturation_kind_arg(TextDatumGetCString(sat[c]), MM_SATURATION_KINDS);
 		sp->sat_p1 = sp1[c];
 		sp->sat_p2 = sp2[c];
 		sp->input_scale = scale[c];

@@ -23,43 +23,11 @@
 
 #include "common/arrays.h"
 #include "common/errors.h"
+#include "common/kinds.h"
 #include "math/decompose.h"
 #include "math/response.h"
 
 PG_FUNCTION_INFO_V1(response_core);
-
-/* Names as mixmodel.run_channels stores them (src/model/fit.c writes them). */
-static MMAdstockKind
-adstock_kind(const char *s)
-{
-	static const char *const names[] = {"geometric", "weibull_cdf", "weibull_pdf", "delayed", "binomial"};
-	static const MMAdstockKind kinds[] = {MM_ADSTOCK_GEOMETRIC, MM_ADSTOCK_WEIBULL_CDF,
-		MM_ADSTOCK_WEIBULL_PDF, MM_ADSTOCK_DELAYED, MM_ADSTOCK_BINOMIAL};
-
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return kinds[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown adstock \"%s\"", s)));
-	return MM_ADSTOCK_GEOMETRIC;
-}
-
-static MMSaturationKind
-saturation_kind(const char *s)
-{
-	static const char *const names[] = {"hill", "logistic", "michaelis_menten", "power", "tanh"};
-	static const MMSaturationKind kinds[] = {MM_SAT_HILL, MM_SAT_LOGISTIC,
-		MM_SAT_MICHAELIS_MENTEN, MM_SAT_POWER, MM_SAT_TANH};
-
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return kinds[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown saturation \"%s\"", s)));
-	return MM_SAT_HILL;
-}
 
 /* GSL solvers live as long as the memory context they were made in. */
 static void
@@ -138,12 +106,12 @@ response_core(PG_FUNCTION_ARGS)
 		}
 
 	mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
-	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	spec.adstock = mm_adstock_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	spec.adstock_p1 = PG_GETARG_FLOAT8(2);
 	spec.adstock_p2 = PG_GETARG_FLOAT8(3);
 	spec.max_lag = PG_GETARG_INT32(4);
 	spec.adstock_normalize = PG_GETARG_BOOL(5);
-	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(6)));
+	spec.saturation = mm_saturation_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(6)), MM_SATURATION_KINDS);
 	spec.sat_p1 = PG_GETARG_FLOAT8(7);
 	spec.sat_p2 = PG_GETARG_FLOAT8(8);
 	spec.input_scale = PG_GETARG_FLOAT8(9);
@@ -259,7 +227,7 @@ adstock_impulse(PG_FUNCTION_ARGS)
 			   *a,
 			   *work;
 
-	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock = mm_adstock_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
 	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
 	spec.max_lag = PG_GETARG_INT32(3);
@@ -302,12 +270,12 @@ channel_term(PG_FUNCTION_ARGS)
 			   *work;
 	int			n;
 
-	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock = mm_adstock_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
 	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
 	spec.max_lag = PG_GETARG_INT32(3);
 	spec.adstock_normalize = PG_GETARG_BOOL(4);
-	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+	spec.saturation = mm_saturation_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(5)), MM_SATURATION_KINDS);
 	spec.sat_p1 = PG_GETARG_FLOAT8(6);
 	spec.sat_p2 = PG_GETARG_FLOAT8(7);
 	spec.input_scale = PG_GETARG_FLOAT8(8);
@@ -384,12 +352,12 @@ immediate_share(PG_FUNCTION_ARGS)
 				start,
 				len;
 
-	spec.adstock = adstock_kind(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	spec.adstock = mm_adstock_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	spec.adstock_p1 = PG_GETARG_FLOAT8(1);
 	spec.adstock_p2 = PG_GETARG_FLOAT8(2);
 	spec.max_lag = PG_GETARG_INT32(3);
 	spec.adstock_normalize = PG_GETARG_BOOL(4);
-	spec.saturation = saturation_kind(text_to_cstring(PG_GETARG_TEXT_PP(5)));
+	spec.saturation = mm_saturation_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(5)), MM_SATURATION_KINDS);
 	spec.sat_p1 = PG_GETARG_FLOAT8(6);
 	spec.sat_p2 = PG_GETARG_FLOAT8(7);
 	spec.input_scale = PG_GETARG_FLOAT8(8);
@@ -545,12 +513,12 @@ run_channels_args(FunctionCallInfo fcinfo, RunChannels *rc)
 	{
 		MMChannelSpec *sp = &rc->spec[c];
 
-		sp->adstock = adstock_kind(TextDatumGetCString(ak[c]));
+		sp->adstock = mm_adstock_kind_arg(TextDatumGetCString(ak[c]));
 		sp->adstock_p1 = p1[c];
 		sp->adstock_p2 = p2[c];
 		sp->max_lag = DatumGetInt32(ml[c]);
 		sp->adstock_normalize = DatumGetBool(nm[c]);
-		sp->saturation = saturation_kind(TextDatumGetCString(sk[c]));
+		sp->saturation = mm_saturation_kind_arg(TextDatumGetCString(sk[c]), MM_SATURATION_KINDS);
 		sp->sat_p1 = q1[c];
 		sp->sat_p2 = q2[c];
 		sp->input_scale = scale[c];
