@@ -155,10 +155,17 @@ parse_unary(Parser *p)
 	return parse_primary(p);
 }
 
+/*
+ * A left-associative chain of binary operators at one precedence level:
+ * level 0 is + and -, level 1 is * and / (operands: unary expressions).
+ */
 static bool
-parse_term(Parser *p)
+parse_binary(Parser *p, int level)
 {
-	if (!parse_unary(p))
+	static const char ops[2][2] = {{'+', '-'}, {'*', '/'}};
+	static const MMFormulaOp codes[2][2] = {{MM_F_ADD, MM_F_SUB}, {MM_F_MUL, MM_F_DIV}};
+
+	if (!(level == 0 ? parse_binary(p, 1) : parse_unary(p)))
 		return false;
 	for (;;)
 	{
@@ -167,12 +174,12 @@ parse_term(Parser *p)
 
 		skip_space(p);
 		c = p->text[p->pos];
-		if (c != '*' && c != '/')
+		if (c != ops[level][0] && c != ops[level][1])
 			return true;
 		p->pos++;
-		if (!parse_unary(p))
+		if (!(level == 0 ? parse_binary(p, 1) : parse_unary(p)))
 			return false;
-		node.op = c == '*' ? MM_F_MUL : MM_F_DIV;
+		node.op = codes[level][c == ops[level][0] ? 0 : 1];
 		if (!emit(p, node))
 			return false;
 	}
@@ -181,24 +188,7 @@ parse_term(Parser *p)
 static bool
 parse_expr(Parser *p)
 {
-	if (!parse_term(p))
-		return false;
-	for (;;)
-	{
-		MMFormulaNode node = {0};
-		char		c;
-
-		skip_space(p);
-		c = p->text[p->pos];
-		if (c != '+' && c != '-')
-			return true;
-		p->pos++;
-		if (!parse_term(p))
-			return false;
-		node.op = c == '+' ? MM_F_ADD : MM_F_SUB;
-		if (!emit(p, node))
-			return false;
-	}
+	return parse_binary(p, 0);
 }
 
 MMStatus
