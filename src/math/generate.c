@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "math/decompose.h"
 #include "math/generate.h"
 
 /*
@@ -238,15 +239,6 @@ channel_response(MMChannelSpec *spec, const double *x, int T, double *a,
 	return MM_OK;
 }
 
-/* Logarithmic mean L(p, q) = (p - q) / (ln p - ln q), L(p, p) = p (formulas §2.2). */
-static double
-log_mean(double p, double q)
-{
-	if (p == q)
-		return p;
-	return (p - q) / log1p((p - q) / q);
-}
-
 MMStatus
 mm_gen_truth(gsl_rng *r, const MMGenModel *m, MMGenParams *pp,
 			 double *contrib, double *mu, double *y, double *work)
@@ -357,9 +349,9 @@ mm_gen_truth(gsl_rng *r, const MMGenModel *m, MMGenParams *pp,
 			B = exp(pp->base + pure + fac);
 			mu[t] = exp(pp->base + pure + fac + med);
 			y[t] = mu[t] * exp(eps);
-			Lpe = log_mean(P, E0);
-			Lbp = log_mean(B, P);
-			Lmb = log_mean(mu[t], B);
+			Lpe = mm_log_mean(P, E0);
+			Lbp = mm_log_mean(B, P);
+			Lmb = mm_log_mean(mu[t], B);
 			contrib[MM_GEN_TERM_BASE * T + t] = E0;
 			contrib[MM_GEN_TERM_TREND * T + t] *= Lpe;
 			contrib[MM_GEN_TERM_SEASON * T + t] *= Lpe;
