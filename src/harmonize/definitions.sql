@@ -110,131 +110,127 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._check_metric(text, text, text) IS 'Internal: check that a touchpoint or conversion names a metric or derived field.';
 
-CREATE FUNCTION mixmodel.add_touchpoint(name text, rule text, volume_metric text, spend_metric text DEFAULT NULL)
+-- The touchpoint and conversion definitions share their life cycle: a rule, metric columns
+-- checked against mixmodel.fields (the first n_required needed on create), an audit entry.
+CREATE FUNCTION mixmodel._definition_write(kind text, action text, name text, rule text,
+                                           cols text[], labels text[], vals text[], n_required integer)
     RETURNS text
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
+DECLARE
+    tab constant text := format('mixmodel.%I', kind || 's');
+    saved jsonb;
+    audit jsonb;
 BEGIN
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    IF rule IS NULL THEN RAISE EXCEPTION 'touchpoint "%" has no rule', name USING ERRCODE = '22004'; END IF;
-    IF volume_metric IS NULL THEN
-        RAISE EXCEPTION 'touchpoint "%" has no volume metric', name USING ERRCODE = '22004';
+    IF action = 'create' THEN
+        IF rule IS NULL THEN RAISE EXCEPTION '% "%" has no rule', kind, name USING ERRCODE = '22004'; END IF;
+        FOR i IN 1 .. n_required LOOP
+            IF vals[i] IS NULL THEN
+                RAISE EXCEPTION '% "%" has no %', kind, name, labels[i] USING ERRCODE = '22004';
+            END IF;
+        END LOOP;
+        EXECUTE format('SELECT to_jsonb(x) FROM %s x WHERE x.name = $1', tab) INTO saved USING name;
+        IF saved IS NOT NULL THEN
+            RAISE EXCEPTION '% "%" already exists', kind, name USING ERRCODE = '23505';
+        END IF;
+        EXECUTE format('INSERT INTO %s AS x (name, rule, %s) VALUES ($1, $2, %s) RETURNING to_jsonb(x)', tab,
+                       (SELECT string_agg(format('%I', c), ', ') FROM unnest(cols) c),
+                       (SELECT string_agg(format('$3[%s]', i), ', ') FROM generate_subscripts(cols, 1) i))
+           INTO saved USING name, rule, vals;
+    ELSE
+        EXECUTE format('UPDATE %s x SET rule = coalesce($2, x.rule), %s, updated_at = now() WHERE x.name = $1 RETURNING to_jsonb(x)',
+                       tab, (SELECT string_agg(format('%I = coalesce($3[%s], x.%I)', cols[i], i, cols[i]), ', ')
+                               FROM generate_subscripts(cols, 1) i))
+           INTO saved USING name, rule, vals;
+        IF saved IS NULL THEN RAISE EXCEPTION '% "%" does not exist', kind, name USING ERRCODE = '42704'; END IF;
     END IF;
-    IF EXISTS (SELECT 1 FROM mixmodel.touchpoints t WHERE t.name = add_touchpoint.name) THEN
-        RAISE EXCEPTION 'touchpoint "%" already exists', name USING ERRCODE = '23505';
-    END IF;
-    PERFORM mixmodel._rule_where(rule);
-    PERFORM mixmodel._check_metric(volume_metric, 'volume metric', name);
-    PERFORM mixmodel._check_metric(spend_metric, 'spend metric', name);
-    INSERT INTO mixmodel.touchpoints (name, rule, volume_metric, spend_metric)
-    VALUES (name, rule, volume_metric, spend_metric);
-    PERFORM mixmodel._audit('create', 'touchpoint', name,
-        jsonb_build_object('rule', rule, 'volume_metric', volume_metric, 'spend_metric', spend_metric));
+    PERFORM mixmodel._rule_where(saved->>'rule');
+    audit := jsonb_build_object('rule', saved->>'rule');
+    FOR i IN 1 .. cardinality(cols) LOOP
+        PERFORM mixmodel._check_metric(saved->>cols[i], labels[i], name);
+        audit := audit || jsonb_build_object(cols[i], saved->>cols[i]);
+    END LOOP;
+    PERFORM mixmodel._audit(action, kind, name, audit);
     RETURN name;
 END $$;
+COMMENT ON FUNCTION mixmodel._definition_write(text, text, text, text, text[], text[], text[], integer) IS 'Internal: create or update a touchpoint or conversion definition (checked, audited).';
+
+CREATE FUNCTION mixmodel._definition_delete(kind text, name text)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    gone jsonb;
+BEGIN
+    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    EXECUTE format('DELETE FROM mixmodel.%I x WHERE x.name = $1 RETURNING to_jsonb(x)', kind || 's') INTO gone USING name;
+    IF gone IS NULL THEN RAISE EXCEPTION '% "%" does not exist', kind, name USING ERRCODE = '42704'; END IF;
+    PERFORM mixmodel._audit('delete', kind, name, gone);
+    RETURN name;
+END $$;
+COMMENT ON FUNCTION mixmodel._definition_delete(text, text) IS 'Internal: delete a touchpoint or conversion definition (audited).';
+
+CREATE FUNCTION mixmodel.add_touchpoint(name text, rule text, volume_metric text, spend_metric text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT mixmodel._definition_write('touchpoint', 'create', name, rule, '{volume_metric,spend_metric}',
+           '{volume metric,spend metric}', ARRAY[volume_metric, spend_metric], 1)
+$$;
 COMMENT ON FUNCTION mixmodel.add_touchpoint(text, text, text, text) IS 'Define a marketing touchpoint: rule over harmonized dimensions (channel = tv), volume metric, and spend metric for paid channels.';
 
 CREATE FUNCTION mixmodel.update_touchpoint(name text, rule text DEFAULT NULL, volume_metric text DEFAULT NULL,
                                            spend_metric text DEFAULT NULL)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    t mixmodel.touchpoints;
-BEGIN
-    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    UPDATE mixmodel.touchpoints x SET rule = coalesce(update_touchpoint.rule, x.rule),
-           volume_metric = coalesce(update_touchpoint.volume_metric, x.volume_metric),
-           spend_metric = coalesce(update_touchpoint.spend_metric, x.spend_metric), updated_at = now()
-     WHERE x.name = update_touchpoint.name RETURNING * INTO t;
-    IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    PERFORM mixmodel._rule_where(t.rule);
-    PERFORM mixmodel._check_metric(t.volume_metric, 'volume metric', name);
-    PERFORM mixmodel._check_metric(t.spend_metric, 'spend metric', name);
-    PERFORM mixmodel._audit('update', 'touchpoint', name,
-        jsonb_build_object('rule', t.rule, 'volume_metric', t.volume_metric, 'spend_metric', t.spend_metric));
-    RETURN name;
-END $$;
+    SELECT mixmodel._definition_write('touchpoint', 'update', name, rule, '{volume_metric,spend_metric}',
+           '{volume metric,spend metric}', ARRAY[volume_metric, spend_metric], 0)
+$$;
 COMMENT ON FUNCTION mixmodel.update_touchpoint(text, text, text, text) IS 'Change the rule, volume metric or spend metric of a touchpoint (only the arguments given).';
 
 CREATE FUNCTION mixmodel.delete_touchpoint(name text)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    t mixmodel.touchpoints;
-BEGIN
-    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    DELETE FROM mixmodel.touchpoints x WHERE x.name = delete_touchpoint.name RETURNING * INTO t;
-    IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    PERFORM mixmodel._audit('delete', 'touchpoint', name, to_jsonb(t));
-    RETURN name;
-END $$;
+    SELECT mixmodel._definition_delete('touchpoint', name)
+$$;
 COMMENT ON FUNCTION mixmodel.delete_touchpoint(text) IS 'Delete a touchpoint definition.';
 
 CREATE FUNCTION mixmodel.add_conversion(name text, rule text, metric text, revenue_metric text DEFAULT NULL)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-BEGIN
-    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    IF rule IS NULL THEN RAISE EXCEPTION 'conversion "%" has no rule', name USING ERRCODE = '22004'; END IF;
-    IF metric IS NULL THEN RAISE EXCEPTION 'conversion "%" has no metric', name USING ERRCODE = '22004'; END IF;
-    IF EXISTS (SELECT 1 FROM mixmodel.conversions c WHERE c.name = add_conversion.name) THEN
-        RAISE EXCEPTION 'conversion "%" already exists', name USING ERRCODE = '23505';
-    END IF;
-    PERFORM mixmodel._rule_where(rule);
-    PERFORM mixmodel._check_metric(metric, 'conversion metric', name);
-    PERFORM mixmodel._check_metric(revenue_metric, 'revenue metric', name);
-    INSERT INTO mixmodel.conversions (name, rule, metric, revenue_metric) VALUES (name, rule, metric, revenue_metric);
-    PERFORM mixmodel._audit('create', 'conversion', name,
-        jsonb_build_object('rule', rule, 'metric', metric, 'revenue_metric', revenue_metric));
-    RETURN name;
-END $$;
+    SELECT mixmodel._definition_write('conversion', 'create', name, rule, '{metric,revenue_metric}',
+           '{conversion metric,revenue metric}', ARRAY[metric, revenue_metric], 1)
+$$;
 COMMENT ON FUNCTION mixmodel.add_conversion(text, text, text, text) IS 'Define a conversion: rule over harmonized dimensions (conversiontype = online), count metric and optional revenue metric.';
 
 CREATE FUNCTION mixmodel.update_conversion(name text, rule text DEFAULT NULL, metric text DEFAULT NULL,
                                            revenue_metric text DEFAULT NULL)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    c mixmodel.conversions;
-BEGIN
-    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    UPDATE mixmodel.conversions x SET rule = coalesce(update_conversion.rule, x.rule),
-           metric = coalesce(update_conversion.metric, x.metric),
-           revenue_metric = coalesce(update_conversion.revenue_metric, x.revenue_metric), updated_at = now()
-     WHERE x.name = update_conversion.name RETURNING * INTO c;
-    IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    PERFORM mixmodel._rule_where(c.rule);
-    PERFORM mixmodel._check_metric(c.metric, 'conversion metric', name);
-    PERFORM mixmodel._check_metric(c.revenue_metric, 'revenue metric', name);
-    PERFORM mixmodel._audit('update', 'conversion', name,
-        jsonb_build_object('rule', c.rule, 'metric', c.metric, 'revenue_metric', c.revenue_metric));
-    RETURN name;
-END $$;
+    SELECT mixmodel._definition_write('conversion', 'update', name, rule, '{metric,revenue_metric}',
+           '{conversion metric,revenue metric}', ARRAY[metric, revenue_metric], 0)
+$$;
 COMMENT ON FUNCTION mixmodel.update_conversion(text, text, text, text) IS 'Change the rule, metric or revenue metric of a conversion (only the arguments given).';
 
 CREATE FUNCTION mixmodel.delete_conversion(name text)
     RETURNS text
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    c mixmodel.conversions;
-BEGIN
-    IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
-    DELETE FROM mixmodel.conversions x WHERE x.name = delete_conversion.name RETURNING * INTO c;
-    IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    PERFORM mixmodel._audit('delete', 'conversion', name, to_jsonb(c));
-    RETURN name;
-END $$;
+    SELECT mixmodel._definition_delete('conversion', name)
+$$;
 COMMENT ON FUNCTION mixmodel.delete_conversion(text) IS 'Delete a conversion definition.';
 
 -- the SQL period of a series: period (at the harmonized grain) rolled to granularity
