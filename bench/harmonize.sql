@@ -40,22 +40,7 @@ SELECT mixmodel.add_dataset_rule('bench_factors', 'bench.factors', category => '
                        "dimensions": {"factor_name": "factor_name", "factor_type": "factor_type", "value_type": "value_type"},
                        "metrics": {"factor_value": {"column": "factor_value"}}}') \g /dev/null
 
-CREATE FUNCTION pg_temp.bench_best(queries text[], runs int) RETURNS float8[]
-LANGUAGE plpgsql AS $$
-DECLARE
-    best float8[] := array_fill('Infinity'::float8, ARRAY[cardinality(queries)]);
-    t0 timestamptz;
-BEGIN
-    FOR r IN 1 .. runs LOOP
-        FOR q IN 1 .. cardinality(queries) LOOP
-            t0 := clock_timestamp();
-            EXECUTE queries[q];
-            best[q] := least(best[q], extract(epoch FROM clock_timestamp() - t0));
-        END LOOP;
-    END LOOP;
-    RETURN best;
-END
-$$;
+\ir include/bench_best.sql
 
 -- the same roll-up by hand: Monday weeks, latest restatement, filtered counts, exact sums, into tables
 CREATE FUNCTION pg_temp.bench_by_hand() RETURNS void LANGUAGE plpgsql AS $$

@@ -19,22 +19,7 @@ SELECT actual, actual * (1 + ((i * 7919) % 201 - 100) / 1000.0)::float8 AS predi
           FROM generate_series(1::int8, 10000000) i) s;
 VACUUM ANALYZE bench_fit;
 
-CREATE FUNCTION pg_temp.bench_best(queries text[], runs int) RETURNS float8[]
-LANGUAGE plpgsql AS $$
-DECLARE
-    best float8[] := array_fill('Infinity'::float8, ARRAY[cardinality(queries)]);
-    t0 timestamptz;
-BEGIN
-    FOR r IN 1 .. runs LOOP
-        FOR q IN 1 .. cardinality(queries) LOOP
-            t0 := clock_timestamp();
-            EXECUTE queries[q];
-            best[q] := least(best[q], extract(epoch FROM clock_timestamp() - t0));
-        END LOOP;
-    END LOOP;
-    RETURN best;
-END
-$$;
+\ir include/bench_best.sql
 
 CREATE FUNCTION pg_temp.bench_metrics_aggregate() RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

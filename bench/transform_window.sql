@@ -15,23 +15,7 @@ SELECT g AS geo, DATE '1900-01-01' + 7 * w AS week,
   FROM generate_series(1, 1000) g, generate_series(0, 9999) w;
 VACUUM ANALYZE bench_spend;
 
--- Best wall-clock time of `runs` executions of each query, alternating.
-CREATE FUNCTION pg_temp.bench_best(queries text[], runs int) RETURNS float8[]
-LANGUAGE plpgsql AS $$
-DECLARE
-    best float8[] := array_fill('Infinity'::float8, ARRAY[cardinality(queries)]);
-    t0 timestamptz;
-BEGIN
-    FOR r IN 1 .. runs LOOP
-        FOR q IN 1 .. cardinality(queries) LOOP
-            t0 := clock_timestamp();
-            EXECUTE queries[q];
-            best[q] := least(best[q], extract(epoch FROM clock_timestamp() - t0));
-        END LOOP;
-    END LOOP;
-    RETURN best;
-END
-$$;
+\ir include/bench_best.sql
 
 -- The sort keys of a query's plan, to check both queries sort alike.
 CREATE FUNCTION pg_temp.bench_sort_keys(query text) RETURNS jsonb LANGUAGE plpgsql AS $$
