@@ -147,13 +147,15 @@ CREATE FUNCTION mixmodel._plan_core(adstock text[], adstock_p1 float8[], adstock
         input_scale float8[], coef float8[], history float8[], periods integer,
         flight_from integer[], flight_to integer[], budget float8[], lower float8[], upper float8[],
         pattern float8[], goal text, target float8[], max_total float8,
+        term_channel integer[] DEFAULT NULL, term_weight float8[] DEFAULT NULL,
         OUT horizon integer, OUT x float8[], OUT incr float8[], OUT total float8[],
         OUT marginal float8[], OUT flight_marginal float8[], OUT lambda float8[],
-        OUT kkt_residual float8, OUT goal_budget float8[], OUT achievable boolean[], OUT best float8[])
+        OUT kkt_residual float8, OUT goal_budget float8[], OUT achievable boolean[], OUT best float8[],
+        OUT term_incr float8[], OUT term_total float8[])
     LANGUAGE C IMMUTABLE PARALLEL SAFE
     AS 'MODULE_PATHNAME', 'plan_core';
-COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], boolean[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer[], integer[], float8[], float8[], float8[], float8[], text, float8[], float8) IS
-'Internal (create_plan): plans fitted channels (run_channels specs) with their spend history over flights; returns weekly spend, response and the certificate as arrays ([channel * horizon + week]).';
+COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], boolean[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer[], integer[], float8[], float8[], float8[], float8[], text, float8[], float8, integer[], float8[]) IS
+'Internal (create_plan): plans fitted channels (run_channels specs) with their spend history over flights; returns weekly spend, response and the certificate as arrays ([channel * horizon + week]). Several conversion models: the curve arrays hold one term per model and channel, term_channel (0-based, in order) and term_weight give each term''s channel and objective weight; term_incr and term_total are each term''s unweighted forecast ([term * horizon + week]).';
 
 CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'budget',
         flights jsonb DEFAULT NULL, target_metric text DEFAULT 'revenue', max_budget float8 DEFAULT NULL,

@@ -30,7 +30,7 @@
 
 PG_FUNCTION_INFO_V1(plan_core);
 
-#define MAX_CELLS	10000000L	/* channels x horizon periods */
+#define MAX_CELLS	10000000L	/* terms (>= channels) x horizon periods */
 
 /* Elements of a one-dimensional array argument (no NULL element). */
 static Datum *
@@ -139,12 +139,22 @@ KeepFlatIfBetter(MMPlanHorizon *h, MMPlanWorkspace *ws, int C, int K, const int 
  *   history float8[] (C x n_hist), periods int4, flight_from int4[],
  *   flight_to int4[], budget float8[], lower float8[] (C x K),
  *   upper float8[] (C x K), pattern float8[] (C x periods, NULL: automatic),
- *   goal text, target float8[], max_total float8)
+ *   goal text, target float8[], max_total float8,
+ *   term_channel int4[], term_weight float8[])
+ *
+ * Several conversion models (weighted objective): the channel arrays from
+ * adstock to coef and history then hold one fitted curve per term, term j
+ * belonging to channel term_channel[j] (0-based, non-decreasing, every
+ * channel at least once) with objective weight term_weight[j]; spend,
+ * bounds and pattern stay per channel.  NULL term_channel: one term per
+ * channel, weight 1.  term_incr and term_total return each term's own,
+ * unweighted forecast ([term * horizon + week]).
  */
 Datum
 plan_core(PG_FUNCTION_ARGS)
 {
 	int			C,
+				T,
 				n,
 				K,
 				P,
@@ -188,29 +198,77 @@ plan_core(PG_FUNCTION_ARGS)
 			   *margs,
 			   *fmarg;
 	TupleDesc	tupdesc;
-	Datum		values[11];
-	bool		nulls[11] = {false};
+	int		   *tchan;
+	double	   *tweight,
+			   *tincr,
+			   *ttotal;
+	Datum		values[13];
+	bool		nulls[13] = {false};
 	bool		is_goal;
 	bool		all_concave = true;
 
-	adstock = ArrayElements(fcinfo, 0, "adstock", TEXTOID, &C);
-	if (C < 1)
+	adstock = ArrayElements(fcinfo, 0, "adstock", TEXTOID, &T);
+	if (T < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
 				 errmsg("a plan needs at least one paid channel")));
-	ap1 = Float8Arg(fcinfo, 1, "adstock_p1", C, false);
-	ap2 = Float8Arg(fcinfo, 2, "adstock_p2", C, false);
+	ap1 = Float8Arg(fcinfo, 1, "adstock_p1", T, false);
+	ap2 = Float8Arg(fcinfo, 2, "adstock_p2", T, false);
 	maxlag = ArrayElements(fcinfo, 3, "max_lag", INT4OID, &n);
 	norm = ArrayElements(fcinfo, 4, "normalize", BOOLOID, &K);
 	sat = ArrayElements(fcinfo, 5, "saturation", TEXTOID, &H);
-	if (n != C || K != C || H != C)
+	if (n != T || K != T || H != T)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("channel arrays must have one element per channel")));
-	sp1 = Float8Arg(fcinfo, 6, "sat_p1", C, false);
-	sp2 = Float8Arg(fcinfo, 7, "sat_p2", C, false);
-	scale = Float8Arg(fcinfo, 8, "input_scale", C, false);
-	coef = Float8Arg(fcinfo, 9, "coef", C, false);
+	sp1 = Float8Arg(fcinfo, 6, "sat_p1", T, false);
+	sp2 = Float8Arg(fcinfo, 7, "sat_p2", T, false);
+	scale = Float8Arg(fcinfo, 8, "input_scale", T, false);
+	coef = Float8Arg(fcinfo, 9, "coef", T, false);
+
+	/* terms of several conversion models: channel and weight of each */
+	tchan = palloc(sizeof(int) * T);
+	tweight = palloc(sizeof(double) * T);
+	if (PG_ARGISNULL(21) != PG_ARGISNULL(22))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("term_channel and term_weight must both be given or both be NULL")));
+	if (PG_ARGISNULL(21))
+	{
+		for (int j = 0; j < T; j++)
+		{
+			tchan[j] = j;
+			tweight[j] = 1.0;
+		}
+		C = T;
+	}
+	else
+	{
+		Datum	   *tc = ArrayElements(fcinfo, 21, "term_channel", INT4OID, &n);
+		double	   *tw = Float8Arg(fcinfo, 22, "term_weight", T, false);
+
+		if (n != T)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("array \"term_channel\" must have one element per term"),
+					 errdetail("Expected %d elements, got %d.", T, n)));
+		for (int j = 0; j < T; j++)
+		{
+			tchan[j] = DatumGetInt32(tc[j]);
+			tweight[j] = tw[j];
+			if (tchan[j] != (j ? tchan[j - 1] : 0) && tchan[j] != (j ? tchan[j - 1] + 1 : 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("term_channel must number channels from 0 without gaps, in order"),
+						 errdetail("Term %d has channel %d.", j + 1, tchan[j])));
+			if (!(tweight[j] >= 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("term weights must be non-negative"),
+						 errdetail("Term %d has weight %g.", j + 1, tweight[j])));
+		}
+		C = tchan[T - 1] + 1;
+	}
 	hist = Float8Arg(fcinfo, 10, "history", -1, false);
 	if (PG_ARGISNULL(11))
 		mm_null_argument("periods");
@@ -239,11 +297,11 @@ plan_core(PG_FUNCTION_ARGS)
 		target = Float8Arg(fcinfo, 19, "target", K, false);
 
 	if (hist == NULL || (n = ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(10)),
-											ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)))) % C != 0)
+											ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)))) % T != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("array \"history\" must hold the same number of periods per channel")));
-	n_hist = n / C;
+	n_hist = n / T;
 	if (P < 1 || P > 10000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -251,8 +309,8 @@ plan_core(PG_FUNCTION_ARGS)
 				 errdetail("It spans %d.", P)));
 
 	/* channel specs as training stored them */
-	specs = palloc(sizeof(MMChannelSpec) * C);
-	for (int c = 0; c < C; c++)
+	specs = palloc(sizeof(MMChannelSpec) * T);
+	for (int c = 0; c < T; c++)
 	{
 		MMChannelSpec *sp = &specs[c];
 
@@ -269,26 +327,26 @@ plan_core(PG_FUNCTION_ARGS)
 		maxL = Max(maxL, mm_plan_spec_lags(sp));
 	}
 	H = P + maxL - 1;			/* the lag tail after the plan counts */
-	if ((long) C * H > MAX_CELLS)
+	if ((long) T * H > MAX_CELLS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("plan too large"),
-				 errdetail("%d channels over %d weeks with the lag tail; the limit is %ld channel-weeks.",
-						   C, H, MAX_CELLS)));
-
-	terms = palloc(sizeof(MMPlanTerm) * C);
+				 errdetail("%d response terms (channels, or model-channel pairs) over %d weeks with the lag tail; the limit is %ld term-weeks.",
+						   T, H, MAX_CELLS)));
+	terms = palloc(sizeof(MMPlanTerm) * T);
 	term_start = palloc(sizeof(int) * (C + 1));
-	for (int c = 0; c < C; c++)
+	for (int j = 0; j < T; j++)
 	{
-		term_start[c] = c;
-		st = mm_plan_term_from_spec(&specs[c], 1.0, hist + (long) c * n_hist, n_hist, H,
-									palloc(sizeof(double) * mm_plan_spec_lags(&specs[c])),
-									palloc(sizeof(double) * H), &terms[c]);
+		if (j == 0 || tchan[j] != tchan[j - 1])
+			term_start[tchan[j]] = j;
+		st = mm_plan_term_from_spec(&specs[j], tweight[j], hist + (long) j * n_hist, n_hist, H,
+									palloc(sizeof(double) * mm_plan_spec_lags(&specs[j])),
+									palloc(sizeof(double) * H), &terms[j]);
 		mixmodel_check_core(st, "a fitted channel's planning term");
 	}
-	term_start[C] = C;
-	for (int c = 0; c < C; c++)
-		all_concave = all_concave && terms[c].concave;
+	term_start[C] = T;
+	for (int j = 0; j < T; j++)
+		all_concave = all_concave && terms[j].concave;
 
 	from = palloc(sizeof(int) * K);
 	to = palloc(sizeof(int) * K);
@@ -375,6 +433,23 @@ plan_core(PG_FUNCTION_ARGS)
 	(void) mm_plan_horizon_response(&h, x, incr, total);
 	mm_plan_horizon_marginals(&h, x, palloc(sizeof(double) * H), margs);
 
+	/* each term's own forecast: a one-channel horizon of that term at weight 1 */
+	tincr = palloc(sizeof(double) * T * H);
+	ttotal = palloc(sizeof(double) * T * H);
+	for (int j = 0; j < T; j++)
+	{
+		MMPlanTerm	one = terms[j];
+		MMPlanHorizon hj = h;
+		static const int one_start[2] = {0, 1};
+
+		one.coef = specs[j].coef;
+		hj.C = 1;
+		hj.term_start = one_start;
+		hj.terms = &one;
+		(void) mm_plan_horizon_response(&hj, x + (long) tchan[j] * H,
+										tincr + (long) j * H, ttotal + (long) j * H);
+	}
+
 	/*
 	 * Marginal return of each channel's flight total: along its pattern, or
 	 * (automatic) the best week of the flight for the next unit.
@@ -419,5 +494,7 @@ plan_core(PG_FUNCTION_ARGS)
 	}
 	else
 		nulls[8] = nulls[9] = nulls[10] = true;
+	values[11] = PointerGetDatum(mm_float8_array_build(tincr, T * H));
+	values[12] = PointerGetDatum(mm_float8_array_build(ttotal, T * H));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

@@ -1,0 +1,130 @@
+-- Several conversion models in one plan (doc/plan.md, "Several conversion models";
+-- formulas.md §5.3: maximise sum_m w_m sum_c R_mc(s_c)).
+-- Part 1, the core: _plan_core with one curve per (model, channel), term_channel and term_weight.
+-- Model a covers channels 0, 1, 2; model b covers 0, 1 and 3 (3 only in b), on another scale.
+CREATE TEMP TABLE mt (term int, chan int, model text, p1 float8, k float8, coef float8, lam float8);
+INSERT INTO mt VALUES
+  (1, 0, 'a', 1, 40, 100, 0.5), (2, 0, 'b', 1, 60, 3, 0.3),
+  (3, 1, 'a', 1, 25, 80, 0.2),  (4, 1, 'b', 1, 20, 2, 0.6),
+  (5, 2, 'a', 1, 30, 60, 0.4),
+  (6, 3, 'b', 1, 50, 5, 0.1);
+-- two flights (weeks 0-3 budget 400, weeks 4-6 budget 250), 8 weeks of history per term,
+-- channel maximum 300 in flight 1; lo/hi (channel-major, 2 flights) override the bounds
+CREATE FUNCTION pm_solve(w jsonb, chans int[], multi boolean DEFAULT true, flat boolean DEFAULT true,
+                         lo float8[] DEFAULT NULL, hi float8[] DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql AS $$
+  WITH t AS (SELECT mt.*, row_number() OVER (ORDER BY chan, term) AS o,
+                    dense_rank() OVER (ORDER BY chan) - 1 AS c
+               FROM mt WHERE w ? model AND chan = ANY (chans)),
+       nc AS (SELECT count(DISTINCT chan)::int AS n FROM t)
+  SELECT to_jsonb(mixmodel._plan_core(
+    array_agg('geometric'::text ORDER BY o), array_agg(lam ORDER BY o), array_agg(0::float8 ORDER BY o),
+    array_agg(3 ORDER BY o), array_agg(false ORDER BY o), array_agg('michaelis_menten'::text ORDER BY o),
+    array_agg(p1 ORDER BY o), array_agg(k ORDER BY o), array_agg(10::float8 ORDER BY o), array_agg(coef ORDER BY o),
+    (SELECT array_agg((5.0 + term + u)::float8 ORDER BY o, u) FROM t, generate_series(1, 8) u),
+    7, ARRAY[0, 4], ARRAY[4, 7], ARRAY[400, 250]::float8[],
+    coalesce(lo, array_fill(0::float8, ARRAY[(SELECT n FROM nc) * 2])),
+    coalesce(hi, (SELECT array_agg(CASE WHEN q = 1 THEN 300::float8 ELSE 'Infinity'::float8 END ORDER BY c0, q)
+                    FROM generate_series(1, (SELECT n FROM nc)) c0, generate_series(1, 2) q)),
+    CASE WHEN flat THEN (SELECT array_agg(CASE WHEN u < 4 THEN 0.25::float8 ELSE 1 / 3.0::float8 END ORDER BY c0, u)
+                          FROM generate_series(1, (SELECT n FROM nc)) c0, generate_series(0, 6) u) END,
+    'budget', NULL::float8[], 'Infinity'::float8,
+    CASE WHEN multi THEN array_agg(c::int ORDER BY o) END,
+    CASE WHEN multi THEN array_agg((w->>model)::float8 ORDER BY o) END))
+   || jsonb_build_object('chans', (SELECT to_jsonb(array_agg(DISTINCT chan ORDER BY chan)) FROM t),
+                         'term_model', (SELECT to_jsonb(array_agg(model ORDER BY o)) FROM t),
+                         'weight', (SELECT to_jsonb(array_agg((w->>model)::float8 ORDER BY o)) FROM t))
+  FROM t $$;
+-- spend of channel ch (model numbering) in flight k of a solve
+CREATE FUNCTION pm_spend(j jsonb, ch int, k int) RETURNS float8 LANGUAGE sql AS $$
+  SELECT coalesce(sum((j->'x'->>(p * (j->>'horizon')::int + u))::float8), 0)
+    FROM (SELECT o::int - 1 AS p FROM jsonb_array_elements_text(j->'chans') WITH ORDINALITY e(v, o) WHERE v::int = ch) q,
+         generate_series(CASE k WHEN 1 THEN 0 ELSE 4 END, CASE k WHEN 1 THEN 3 ELSE 6 END) u $$;
+-- largest spend difference between two solves over channels and flights (absent channel: 0)
+CREATE FUNCTION pm_diff(a jsonb, b jsonb) RETURNS float8 LANGUAGE sql AS $$
+  SELECT max(abs(pm_spend(a, c, k) - pm_spend(b, c, k))) FROM generate_series(0, 3) c, generate_series(1, 2) k $$;
+-- weighted objective of a solve: sum over terms of weight * the term's own incremental forecast
+CREATE FUNCTION pm_objective(j jsonb) RETURNS float8 LANGUAGE sql AS $$
+  SELECT sum((j->'weight'->>(q / (j->>'horizon')::int))::float8 * v::float8)
+    FROM jsonb_array_elements_text(j->'term_incr') WITH ORDINALITY e(v, o), LATERAL (SELECT o::int - 1 AS q) z $$;
+-- the weighted objective of a fixed allocation: bounds pinned to its flight totals (flat pattern)
+CREATE FUNCTION pm_value(w jsonb, alloc jsonb) RETURNS float8 LANGUAGE sql AS $$
+  SELECT pm_objective(pm_solve(w, ARRAY[0, 1, 2, 3], true, true, b, b))
+    FROM (SELECT array_agg(pm_spend(alloc, c, k) ORDER BY c, k) AS b FROM generate_series(0, 3) c, generate_series(1, 2) k) q $$;
+
+CREATE TEMP TABLE r (run text PRIMARY KEY, j jsonb);
+INSERT INTO r VALUES
+  ('ab', pm_solve('{"a": 1, "b": 0.5}', ARRAY[0, 1, 2, 3])),
+  ('ab_auto', pm_solve('{"a": 1, "b": 0.5}', ARRAY[0, 1, 2, 3], true, false)),
+  ('a', pm_solve('{"a": 1}', ARRAY[0, 1, 2], false)),
+  ('a_multi', pm_solve('{"a": 1}', ARRAY[0, 1, 2])),
+  ('a_multi_w3', pm_solve('{"a": 3}', ARRAY[0, 1, 2])),
+  ('a1_b0', pm_solve('{"a": 1, "b": 0}', ARRAY[0, 1, 2, 3])),
+  ('b', pm_solve('{"b": 1}', ARRAY[0, 1, 3], false)),
+  ('a0_b1', pm_solve('{"a": 0, "b": 1}', ARRAY[0, 1, 2, 3]));
+SELECT run, (j->>'horizon')::int AS horizon, jsonb_array_length(j->'x') AS cells,
+       jsonb_array_length(j->'term_incr') AS term_cells, (j->>'kkt_residual')::float8 < 1e-6 AS certified
+  FROM r ORDER BY run;
+-- one model through the multi path is the single-model plan (any weight: the argmax is the same)
+SELECT pm_diff(a.j, m.j) < 1e-9 AS multi_path_same, pm_diff(a.j, w.j) < 1e-6 AS weight_3_same,
+       abs((w.j->'lambda'->>0)::float8 - 3 * (a.j->'lambda'->>0)::float8) < 1e-6 * (w.j->'lambda'->>0)::float8 AS lambda_scaled
+  FROM r a, r m, r w WHERE a.run = 'a' AND m.run = 'a_multi' AND w.run = 'a_multi_w3';
+-- weights (1, 0) and (0, 1) reproduce each model's own plan; the channel of the
+-- zero-weight model alone gets no spend
+SELECT pm_diff(a.j, ab.j) < 1e-6 AS a1_b0_is_a, pm_spend(ab.j, 3, 1) + pm_spend(ab.j, 3, 2) AS ch3_spend_a1_b0,
+       pm_diff(b.j, ba.j) < 1e-6 AS a0_b1_is_b, pm_spend(ba.j, 2, 1) + pm_spend(ba.j, 2, 2) AS ch2_spend_a0_b1
+  FROM r a, r ab, r b, r ba WHERE a.run = 'a' AND ab.run = 'a1_b0' AND b.run = 'b' AND ba.run = 'a0_b1';
+-- single path: the one term per channel is the channel's response
+SELECT j->'term_incr' = j->'incr' AND j->'term_total' = j->'total' AS terms_are_channels FROM r WHERE run = 'a';
+-- weighted path: incr per channel = sum of weight * each of its terms' own forecast
+SELECT run, abs(pm_objective(j) - (SELECT sum(v::float8) FROM jsonb_array_elements_text(j->'incr') v))
+            < 1e-9 * pm_objective(j) AS incr_is_weighted
+  FROM r WHERE run IN ('ab', 'ab_auto') ORDER BY run;
+-- KKT on the weighted objective: channels strictly inside their bounds share the flight's
+-- lambda to 1e-6 relative (flat pattern; automatic: every week with spend of such channels)
+SELECT k, bool_and(CASE WHEN s <= 1e-9 THEN m <= l * (1 + 1e-6)
+                        WHEN k = 1 AND s >= 300 - 1e-9 THEN m >= l * (1 - 1e-6)
+                        ELSE abs(m - l) <= 1e-6 * l END) AS kkt,
+       count(*) FILTER (WHERE s > 1e-9 AND NOT (k = 1 AND s >= 300 - 1e-9)) AS inside
+  FROM r, generate_series(1, 2) k, generate_series(0, 3) c,
+       LATERAL (SELECT pm_spend(j, c, k) AS s, (j->'flight_marginal'->>(c * 2 + k - 1))::float8 AS m,
+                       (j->'lambda'->>(k - 1))::float8 AS l) q
+ WHERE run = 'ab' GROUP BY k ORDER BY k;
+SELECT bool_and(abs((j->'marginal'->>(c * h + t))::float8 - (j->'lambda'->>(k - 1))::float8)
+                <= 1e-6 * (j->'lambda'->>(k - 1))::float8) AS weekly_kkt
+  FROM r, LATERAL (SELECT (j->>'horizon')::int AS h) hh, generate_series(1, 2) k, generate_series(0, 3) c,
+       generate_series(0, 6) t
+ WHERE run = 'ab_auto' AND t BETWEEN (k - 1) * 4 AND CASE k WHEN 1 THEN 3 ELSE 6 END
+   AND (j->'x'->>(c * h + t))::float8 > 1e-6
+   AND pm_spend(j, c, k) < CASE k WHEN 1 THEN 300 - 1e-6 ELSE 'Infinity' END;
+-- optimality on the weighted objective, independently of the certificate: the weighted plan is
+-- worth at least each model's own plan and every move of 1% of a flight budget between two channels
+SELECT pm_value('{"a": 1, "b": 0.5}', ab.j) >= pm_value('{"a": 1, "b": 0.5}', a.j) AS beats_a_plan,
+       pm_value('{"a": 1, "b": 0.5}', ab.j) >= pm_value('{"a": 1, "b": 0.5}', b.j) AS beats_b_plan,
+       pm_value('{"a": 1, "b": 0.5}', ab.j) > pm_value('{"a": 1, "b": 0.5}', a.j) + 1e-6 AS strictly_better_than_a
+  FROM r ab, r a, r b WHERE ab.run = 'ab' AND a.run = 'a' AND b.run = 'b';
+SELECT count(*) AS moves, count(*) FILTER (WHERE v > best * (1 + 1e-12)) AS better_moves
+  FROM (SELECT pm_value('{"a": 1, "b": 0.5}', j) AS best, j FROM r WHERE run = 'ab') o,
+       generate_series(0, 3) c1, generate_series(0, 3) c2, generate_series(1, 2) k,
+       LATERAL (SELECT jsonb_set(j, '{x}', (SELECT jsonb_agg(CASE
+                  WHEN q = c1 * (j->>'horizon')::int + (k - 1) * 4 THEN v::float8 - CASE k WHEN 1 THEN 4 ELSE 2.5 END
+                  WHEN q = c2 * (j->>'horizon')::int + (k - 1) * 4 THEN v::float8 + CASE k WHEN 1 THEN 4 ELSE 2.5 END
+                  ELSE v::float8 END ORDER BY q)
+                  FROM jsonb_array_elements_text(j->'x') WITH ORDINALITY e(v, o1), LATERAL (SELECT o1::int - 1 AS q) z)) AS moved) mv,
+       LATERAL (SELECT pm_value('{"a": 1, "b": 0.5}', moved) AS v) vv
+ WHERE c1 <> c2 AND pm_spend(j, c1, k) >= CASE k WHEN 1 THEN 4 ELSE 2.5 END
+   AND pm_spend(j, c2, k) + CASE k WHEN 1 THEN 4 ELSE 2.5 END <= CASE k WHEN 1 THEN 300 ELSE 1e300 END;
+-- errors
+SELECT mixmodel._plan_core('{geometric}', '{0.5}', '{0}', '{3}', '{f}', '{michaelis_menten}', '{1}', '{40}', '{10}',
+       '{100}', '{1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL, 'Infinity', '{0}', NULL);
+SELECT mixmodel._plan_core('{geometric}', '{0.5}', '{0}', '{3}', '{f}', '{michaelis_menten}', '{1}', '{40}', '{10}',
+       '{100}', '{1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL, 'Infinity', '{1}', '{1}');
+SELECT mixmodel._plan_core('{geometric,geometric}', '{0.5,0.5}', '{0,0}', '{3,3}', '{f,f}', '{michaelis_menten,michaelis_menten}',
+       '{1,1}', '{40,40}', '{10,10}', '{100,100}', '{1,2,1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL,
+       'Infinity', '{0,0}', '{1,-1}');
+SELECT mixmodel._plan_core('{geometric,geometric}', '{0.5,0.5}', '{0,0}', '{3,3}', '{f,f}', '{michaelis_menten,michaelis_menten}',
+       '{1,1}', '{40,40}', '{10,10}', '{100,100}', '{1,2,1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL,
+       'Infinity', '{0,0}', '{1,NaN}');
+SELECT mixmodel._plan_core('{geometric,geometric}', '{0.5,0.5}', '{0,0}', '{3,3}', '{f,f}', '{michaelis_menten,michaelis_menten}',
+       '{1,1}', '{40,40}', '{10,10}', '{100,100}', '{1,2,1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL,
+       'Infinity', '{0}', '{1,1}');
