@@ -17,6 +17,20 @@
 #define SMO_MAX_PER_UNIT 200	/* exchange budget per unit */
 #define SMO_STEP_RELTOL	1e-6	/* line search: later exchanges correct the rest */
 
+/*
+ * Automatic mode keeps, per channel, the extremes of its weekly marginals
+ * (l->ext[e * C + c]): only the two channels a move touches are rescanned.
+ */
+enum
+{
+	EXT_UP,						/* highest marginal */
+	EXT_UP_T,					/* its week */
+	EXT_DOWN,					/* lowest marginal among weeks with spend */
+	EXT_DOWN_T,					/* its week, -1 when none */
+	EXT_ABS,					/* largest |marginal| */
+	EXT_N
+};
+
 /* dwork layout */
 typedef struct Layout
 {
@@ -29,6 +43,7 @@ typedef struct Layout
 	double	   *marg;			/* C */
 	double	   *grad;			/* C * H: automatic mode marginals */
 	double	   *prev;			/* C * K */
+	double	   *ext;			/* EXT_N * C: automatic mode, each channel's extremes */
 } Layout;
 
 static int
@@ -40,7 +55,8 @@ n_terms(const MMPlanHorizon *h)
 long
 mm_plan_horizon_doubles(const MMPlanHorizon *h)
 {
-	return 3L * n_terms(h) * h->H + 4L * h->C + (long) h->C * h->H + (long) h->C * h->K;
+	return 3L * n_terms(h) * h->H + 4L * h->C + (long) h->C * h->H + (long) h->C * h->K +
+		(long) EXT_N * h->C;
 }
 
 static Layout
@@ -58,6 +74,7 @@ layout(const MMPlanHorizon *h, double *d)
 	l.marg = l.sk + h->C;
 	l.grad = l.marg + h->C;
 	l.prev = l.grad + (long) h->C * h->H;
+	l.ext = l.prev + (long) h->C * h->K;
 	return l;
 }
 
@@ -101,10 +118,14 @@ pattern_share(const MMPlanHorizon *h, int c, int k, int t)
  * Block curve: channel c's response to its total s in flight k
  * ------------------------------------------------------------------- */
 
-static double
-block_curve(const void *arg, double s, double *deriv)
+/*
+ * Channel c's block response at total s: the value into *value (when not
+ * NULL) and R'(s) into *deriv (when not NULL).  Without a value only s' is
+ * evaluated: the planner's inner loop.
+ */
+static void
+block_eval(const MMPlanFlightCurve *fc, double s, double *value, double *deriv)
 {
-	const MMPlanFlightCurve *fc = arg;
 	const MMPlanHorizon *h = fc->h;
 	double		v = 0.0,
 				d = 0.0;
@@ -120,49 +141,42 @@ block_curve(const void *arg, double s, double *deriv)
 
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
-			double		ds;
+			double		u,
+						ds = 0.0;
 
 			if (g[t] == 0.0)
 				continue;
-			v += tm->coef * tm->sat(tm->sat_arg,
-									(carry_at(tm, t) + base[t] + s * g[t]) / tm->scale,
-									deriv ? &ds : NULL);
-			if (deriv)
-				d += tm->coef * ds * g[t] / tm->scale;
-		}
-	}
-	if (deriv)
-		*deriv = d;
-	return v - fc->r0;
-}
-
-/* R'(s) of a block: the planner's inner loop, so no value is computed */
-static double
-block_marginal(const void *arg, double s)
-{
-	const MMPlanFlightCurve *fc = arg;
-	const MMPlanHorizon *h = fc->h;
-	double		d = 0.0;
-
-	for (int j = h->term_start[fc->c]; j < h->term_start[fc->c + 1]; j++)
-	{
-		const MMPlanTerm *tm = &h->terms[j];
-		const double *base = fc->base + (long) j * h->H;
-		const double *g = fc->g + (long) j * h->H;
-
-		if (tm->coef == 0.0)
-			continue;		/* no response, and no 0 * inf at a = 0 */
-
-		for (int t = fc->t0; t < fc->t1; t++)
-		{
-			double		ds;
-
-			if (g[t] == 0.0)
-				continue;
-			ds = sat_deriv(tm, (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale);
+			u = (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale;
+			if (value)
+				v += tm->coef * tm->sat(tm->sat_arg, u, deriv ? &ds : NULL);
+			else
+				ds = sat_deriv(tm, u);
 			d += tm->coef * ds * g[t] / tm->scale;
 		}
 	}
+	if (value)
+		*value = v;
+	if (deriv)
+		*deriv = d;
+}
+
+static double
+block_curve(const void *arg, double s, double *deriv)
+{
+	const MMPlanFlightCurve *fc = arg;
+	double		v;
+
+	block_eval(fc, s, &v, deriv);
+	return v - fc->r0;
+}
+
+/* R'(s) of a block, without the value */
+static double
+block_marginal(const void *arg, double s)
+{
+	double		d;
+
+	block_eval(arg, s, NULL, &d);
 	return d;
 }
 
@@ -363,6 +377,17 @@ pair_slope(double delta, void *p)
 		- unit_grad(pc->h, pc->l, pc->m.cj, pc->m.tj, &pc->m, delta);
 }
 
+static int
+max_lag(const MMPlanHorizon *h, int c)
+{
+	int			L = 1;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+		if (h->terms[j].L > L)
+			L = h->terms[j].L;
+	return L;
+}
+
 static void
 apply_move(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta,
 		   double *x)
@@ -386,17 +411,6 @@ apply_move(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta,
 		}
 	}
 	x[(long) m->cj * h->H + m->tj] = fmax(0.0, x[(long) m->cj * h->H + m->tj]);
-}
-
-static int
-max_lag(const MMPlanHorizon *h, int c)
-{
-	int			L = 1;
-
-	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
-		if (h->terms[j].L > L)
-			L = h->terms[j].L;
-	return L;
 }
 
 /* l->base holds s'(a_u) per term during the weekly exchanges */
@@ -447,6 +461,54 @@ refresh_grads(const MMPlanHorizon *h, const Layout *l, int c, int t, int from, i
 		l->grad[(long) c * h->H + u] = cached_grad(h, l, c, u);
 }
 
+/* l->ext for channel c from its cached weekly marginals in [from, to) */
+static void
+channel_extremes(const MMPlanHorizon *h, const Layout *l, const double *x, int c,
+				 int from, int to)
+{
+	int			C = h->C,
+				tu = -1,
+				td = -1;
+	double		cu = -INFINITY,
+				cd = INFINITY,
+				amax = 0.0;
+
+	for (int t = from; t < to; t++)
+	{
+		double		gr = l->grad[(long) c * h->H + t];
+
+		amax = fmax(amax, fabs(gr));
+		if (gr > cu)
+		{
+			cu = gr;
+			tu = t;
+		}
+		if (x[(long) c * h->H + t] > 0 && gr < cd)
+		{
+			cd = gr;
+			td = t;
+		}
+	}
+	l->ext[EXT_UP * C + c] = cu;
+	l->ext[EXT_UP_T * C + c] = tu;
+	l->ext[EXT_DOWN * C + c] = cd;
+	l->ext[EXT_DOWN_T * C + c] = td;
+	l->ext[EXT_ABS * C + c] = amax;
+}
+
+/* every channel's s' cache, weekly marginals and extremes from scratch */
+static void
+refresh_all(const MMPlanHorizon *h, const Layout *l, const double *x, int from, int to)
+{
+	for (int c = 0; c < h->C; c++)
+	{
+		refresh_sd(h, l, c, 0, h->H);
+		for (int t = from; t < to; t++)
+			l->grad[(long) c * h->H + t] = cached_grad(h, l, c, t);
+		channel_extremes(h, l, x, c, from, to);
+	}
+}
+
 static MMStatus
 solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 			 double *x, double *s, double *lambda, MMPlanHorizonResult *res, int k)
@@ -460,13 +522,7 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 	double		gap_rel = 0.0;
 	bool		refreshed = false;
 
-	for (int c = 0; c < C; c++)
-	{
-		refresh_sd(h, l, c, 0, h->H);
-		for (int t = from; t < to; t++)
-			l->grad[(long) c * h->H + t] = cached_grad(h, l, c, t);
-	}
-
+	refresh_all(h, l, x, from, to);
 	for (long it = 0;; it++)
 	{
 		double		up = -INFINITY,
@@ -488,27 +544,12 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 			double		tot = s[c * K + k];
 			bool		can_up = tot < h->upper[c * K + k];
 			bool		can_down = tot > h->lower[c * K + k];
-			double		cu = -INFINITY,
-						cd = INFINITY;
-			int			tu = -1,
-						td = -1;
+			double		cu = l->ext[EXT_UP * C + c],
+						cd = l->ext[EXT_DOWN * C + c];
+			int			tu = (int) l->ext[EXT_UP_T * C + c],
+						td = (int) l->ext[EXT_DOWN_T * C + c];
 
-			for (int t = from; t < to; t++)
-			{
-				double		gr = l->grad[(long) c * h->H + t];
-
-				scale = fmax(scale, fabs(gr));
-				if (gr > cu)
-				{
-					cu = gr;
-					tu = t;
-				}
-				if (x[(long) c * h->H + t] > 0 && gr < cd)
-				{
-					cd = gr;
-					td = t;
-				}
-			}
+			scale = fmax(scale, l->ext[EXT_ABS * C + c]);
 			/* within-channel pair: always movable */
 			if (td >= 0 && cu - cd > best_gap)
 			{
@@ -564,12 +605,7 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 				delta = 0;
 			else
 			{
-				for (int c = 0; c < C; c++)
-				{
-					refresh_sd(h, l, c, 0, h->H);
-					for (int t = from; t < to; t++)
-						l->grad[(long) c * h->H + t] = cached_grad(h, l, c, t);
-				}
+				refresh_all(h, l, x, from, to);
 				refreshed = true;
 				continue;
 			}
@@ -641,6 +677,9 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 		}
 		refresh_grads(h, l, m.ci, m.ti, from, to);
 		refresh_grads(h, l, m.cj, m.tj, from, to);
+		channel_extremes(h, l, x, m.ci, from, to);
+		if (m.cj != m.ci)
+			channel_extremes(h, l, x, m.cj, from, to);
 	}
 
 	/* certificate: the common marginal of units that can move both ways */

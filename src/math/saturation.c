@@ -30,12 +30,17 @@ HillValue(double alpha, double k, double a, double *complement)
 	return 1.0 / (1.0 + exp(z));
 }
 
-/* Hill s'(a) = alpha s (1 - s) / a; the limit at 0 depends on alpha. */
+/*
+ * Hill s'(a) = alpha s (1 - s) / a; the limit at 0 depends on alpha.  With
+ * e = e^z = (K/a)^alpha, s = 1/(1 + e) and 1 - s = e s: one log and one exp
+ * (the planner's inner loop).  ln(K/a) is ln K - ln a when K/a overflows.
+ */
 static double
 HillDeriv(double alpha, double k, double a)
 {
-	double		s,
-				c;
+	double		r,
+				e,
+				s;
 
 	if (a <= 0.0)
 	{
@@ -43,8 +48,12 @@ HillDeriv(double alpha, double k, double a)
 			return INFINITY;
 		return alpha == 1.0 ? 1.0 / k : 0.0;
 	}
-	s = HillValue(alpha, k, a, &c);
-	return alpha * s * c / a;
+	r = k / a;
+	e = exp(alpha * (isfinite(r) && r > 0.0 ? log(r) : log(k) - log(a)));
+	if (isinf(e))
+		return 0.0;				/* s = 0 */
+	s = 1.0 / (1.0 + e);
+	return alpha * s * (e * s) / a;
 }
 
 /* sech^2(z) = 1/cosh^2(z); cosh overflows to Infinity, giving 0 */

@@ -36,7 +36,7 @@ sat_mm(const void *arg, double u, double *deriv)
 static MMPlanWorkspace ws;
 static double pdwork[8 * MC + 3 * (MM_PLAN_DEFAULT_GRID + 1)];
 static int	piwork[MC * (MM_PLAN_DEFAULT_GRID + 1) + MC];
-static double hdwork[3 * 2 * MC * MH + 4 * MC + MC * MH + MC * MK];
+static double hdwork[3 * 2 * MC * MH + 4 * MC + MC * MH + MC * MK + 5 * MC];
 static MMPlanCurve curves[MC];
 static MMPlanFlightCurve args[MC];
 
