@@ -10,29 +10,30 @@ SELECT mixmodel.create_model('doc_s', source => 'doc_score.weekly_wide', date_co
        options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('doc_s', seed => 1);
 
--- doc/score.md:47
+-- doc/score.md:52
 SELECT kpi_unit, round(revenue_per_conversion::numeric, 2) AS revenue_per_conversion
   FROM mixmodel._model_kpi_units('doc_s');
 
--- doc/score.md:79
+-- doc/score.md:84
 SELECT round(multiple::numeric, 2) AS multiple, round(marginal_roas::numeric, 2) AS marginal_roas,
        is_current, is_breakeven
   FROM mixmodel.response_curve('doc_s', 'tv_spend', grid_points => 4)
  WHERE is_current OR is_breakeven OR multiple IN (0, 1);
 SELECT breakeven_spend > current_spend AS room_to_grow FROM mixmodel.response_points('doc_s', 'tv_spend');
 
--- doc/score.md:106
+-- doc/score.md:111
 SELECT channel, round(spend) AS spend, response > 0 AS positive
   FROM mixmodel.response_at('doc_s', ARRAY['tv_spend', 'search_spend'], ARRAY[5000, 4000]);
 
--- doc/score.md:138
+-- doc/score.md:143
 SELECT from_date AS d0, to_date AS d1 FROM mixmodel.runs WHERE model = 'doc_s' \gset
 SELECT kind, count(*) AS terms, sum(periods) / count(*) AS periods
   FROM mixmodel.score('doc_s', :'d0', :'d1') GROUP BY kind ORDER BY kind;
 
--- doc/score.md:182
-SELECT channel, round(spend_share::numeric, 2) AS spend_share,
+-- doc/score.md:188
+SELECT channel, kpi_unit, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
+       round((cpa * conversions)::numeric, 6) = round(spend::numeric, 6) AS cpa_times_conversions_is_spend,
        marginal_roi > 0 AS next_dollar_pays
   FROM mixmodel.channel_performance WHERE model = 'doc_s' ORDER BY channel;
 SELECT lag, round(weight::numeric, 3) AS weight FROM mixmodel.adstock_curves

@@ -19,11 +19,14 @@ SELECT p.channel,
        abs(p.roas - p.revenue / p.spend) < 1e-12 AS roas_is_revenue_over_spend,
        abs(p.roi - (p.revenue - p.spend) / p.spend) < 1e-12 AS roi_formula,
        abs(p.spend - s.spend) < 1e-9 * s.spend AS spend_of_training_rows,
-       p.cpa IS NULL AS no_cpa
+       p.kpi_unit, p.revenue = p.contribution AS revenue_is_contribution,
+       abs(p.conversions - p.revenue / u.revenue_per_conversion) < 1e-12 * p.conversions AS conversions_by_revenue_per_order,
+       abs(p.cpa * p.conversions - p.spend) < 1e-9 * p.spend AS cpa_times_conversions_is_spend
   FROM mixmodel.channel_performance p
   JOIN LATERAL (SELECT sum(CASE p.channel WHEN 'tv_spend' THEN w.tv_spend ELSE w.search_spend END) AS spend
                   FROM sc.weekly_wide w, mixmodel.runs r
                  WHERE r.model = 'sc_m' AND w.week >= r.from_date AND w.week < r.holdout_from) s ON true
+  CROSS JOIN mixmodel._model_kpi_units('sc_m') u
  WHERE p.model = 'sc_m' ORDER BY p.channel;
 SELECT abs(sum(spend_share) - 1) < 1e-12 AS spend_shares_sum_to_1, abs(sum(effect_share) - 1) < 1e-12 AS effect_shares_sum_to_1
   FROM mixmodel.channel_performance WHERE model = 'sc_m';
@@ -223,12 +226,14 @@ SELECT b.channel, count(*) AS training_weeks,
        abs(sum(b.revenue) - p.revenue) < 1e-9 * abs(p.revenue) AS revenue_sums,
        bool_and(CASE WHEN b.spend = 0 THEN b.roi IS NULL ELSE abs(b.roi - (b.revenue - b.spend) / b.spend) < 1e-12 END) AS roi_identity,
        bool_and(b.spend = CASE b.channel WHEN 'tv_spend' THEN w.tv_spend ELSE w.search_spend END) AS spend_is_source,
-       bool_and(b.cpa IS NULL AND b.conversions IS NULL) AS no_conversions
+       abs(sum(b.conversions) - p.conversions) < 1e-9 * abs(p.conversions) AS conversions_sum,
+       bool_and(b.kpi_unit = 'revenue' AND b.revenue = b.contribution) AS revenue_kpi,
+       bool_and(CASE WHEN b.conversions = 0 THEN b.cpa IS NULL ELSE abs(b.cpa * b.conversions - b.spend) <= 1e-9 * b.spend END) AS cpa_identity
   FROM mixmodel.touchpoint_breakdown b
   JOIN mixmodel.channel_performance p USING (model, channel)
   JOIN sc.weekly_wide w ON w.week = b.period
  WHERE b.model = 'sc_m' AND b.training_row
- GROUP BY b.channel, p.spend, p.revenue ORDER BY b.channel;
+ GROUP BY b.channel, p.spend, p.revenue, p.conversions ORDER BY b.channel;
 -- rows beyond the training rows: the holdout, and periods scored outside the run's data (spend unknown)
 SELECT b.channel, f.holdout, b.period BETWEEN r.from_date AND r.to_date AS in_run_data, count(*) AS weeks,
        bool_and((b.spend IS NULL) = (b.period NOT BETWEEN r.from_date AND r.to_date)) AS spend_known_in_data
@@ -236,6 +241,46 @@ SELECT b.channel, f.holdout, b.period BETWEEN r.from_date AND r.to_date AS in_ru
   LEFT JOIN mixmodel.run_fit f ON f.model = b.model AND f.period = b.period
  WHERE b.model = 'sc_m' AND NOT b.training_row
  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+
+-- a KPI counting conversions (the week's revenue in units of about 25): revenue = conversions x revenue
+-- per conversion of the training window, conversions = contribution; ROI and marginal ROI in revenue,
+-- CPA x conversions = spend
+CREATE TABLE sc.weekly_conv AS
+SELECT week, round(revenue / 25) AS conversions, revenue, tv_spend, search_spend, price_index, holiday FROM sc.weekly_wide;
+SELECT mixmodel.create_model('sc_o', source => 'sc.weekly_conv', date_column => 'week', kpi => 'conversions',
+       media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index', 'holiday'],
+       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+SELECT split, n FROM mixmodel.train('sc_o', seed => 1);
+SELECT u.kpi_unit,
+       abs(u.revenue_per_conversion - (SELECT sum(w.revenue) / sum(w.conversions) FROM sc.weekly_conv w, mixmodel.runs r
+                                        WHERE r.model = 'sc_o' AND w.week BETWEEN r.from_date AND r.to_date))
+           < 1e-12 * u.revenue_per_conversion AS revenue_per_conversion
+  FROM mixmodel._model_kpi_units('sc_o') u;
+SELECT p.channel, p.kpi_unit, p.conversions = p.contribution AS conversions_are_contribution,
+       abs(p.revenue - p.conversions * u.revenue_per_conversion) < 1e-12 * p.revenue AS revenue_by_revenue_per_conversion,
+       abs(p.roi - (p.revenue - p.spend) / p.spend) < 1e-12 AS roi_formula,
+       abs(p.roas - p.revenue / p.spend) < 1e-12 AS roas_formula,
+       abs(p.cpa * p.conversions - p.spend) < 1e-9 * p.spend AS cpa_times_conversions_is_spend,
+       abs(p.marginal_roi + 1 - u.revenue_per_conversion * c.marginal_response) < 1e-9 * u.revenue_per_conversion * c.marginal_response
+           AS marginal_roi_in_revenue
+  FROM mixmodel.channel_performance p
+  CROSS JOIN mixmodel._model_kpi_units('sc_o') u
+  JOIN LATERAL (SELECT r.marginal_response FROM mixmodel.response_curve('sc_o', p.channel, grid_points => 2) r WHERE r.is_current) c ON true
+ WHERE p.model = 'sc_o' ORDER BY p.channel;
+-- the curve's marginal ROAS is in revenue: marginal response x revenue per conversion, 1 at break-even
+SELECT r.channel, bool_and(abs(r.marginal_roas - u.revenue_per_conversion * r.marginal_response) <= 1e-12 * r.marginal_roas) AS roas_in_revenue,
+       bool_or(r.is_breakeven) AS has_breakeven,
+       bool_and(NOT r.is_breakeven OR abs(r.marginal_roas - 1) < 1e-8) AS roas_1_at_breakeven
+  FROM mixmodel.response_curves r CROSS JOIN mixmodel._model_kpi_units('sc_o') u
+ WHERE r.model = 'sc_o' GROUP BY r.channel ORDER BY r.channel;
+SELECT b.channel, b.kpi_unit,
+       abs(sum(b.revenue) - p.revenue) < 1e-9 * abs(p.revenue) AS revenue_sums,
+       abs(sum(b.conversions) - p.conversions) < 1e-9 * abs(p.conversions) AS conversions_sum,
+       bool_and(CASE WHEN b.spend = 0 THEN b.roi IS NULL ELSE abs(b.roi - (b.revenue - b.spend) / b.spend) < 1e-12 END) AS roi_identity,
+       bool_and(CASE WHEN b.conversions = 0 THEN b.cpa IS NULL ELSE abs(b.cpa * b.conversions - b.spend) <= 1e-9 * b.spend END) AS cpa_identity
+  FROM mixmodel.touchpoint_breakdown b JOIN mixmodel.channel_performance p USING (model, channel)
+ WHERE b.model = 'sc_o' AND b.training_row
+ GROUP BY b.channel, b.kpi_unit, p.revenue, p.conversions ORDER BY b.channel;
 
 -- errors
 \set VERBOSITY terse

@@ -521,8 +521,7 @@ BEGIN
     IF revenue_per_conversion IS NOT NULL AND NOT (revenue_per_conversion > 0 AND revenue_per_conversion < 'Infinity') THEN
         RAISE EXCEPTION 'revenue_per_conversion must be positive' USING ERRCODE = '22023';
     END IF;
-    rev_per_kpi := CASE WHEN kpi_unit = 'revenue' THEN 1 ELSE rpc END;
-    conv_per_kpi := CASE WHEN kpi_unit = 'conversions' THEN 1 ELSE 1 / rpc END;
+    SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rev_per_kpi, conv_per_kpi FROM mixmodel._kpi_factors(kpi_unit, rpc) f;
     IF (target_metric IN ('revenue', 'roi') AND rev_per_kpi IS NULL) OR
        (target_metric IN ('conversions', 'cpa') AND conv_per_kpi IS NULL) THEN
         RAISE EXCEPTION 'target_metric % needs revenue_per_conversion', target_metric USING ERRCODE = '22023',

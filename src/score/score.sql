@@ -136,7 +136,7 @@ COMMENT ON FUNCTION mixmodel._response_vector_core(pg_catalog.text, pg_catalog.t
 CREATE FUNCTION mixmodel.response_at(model pg_catalog.text, channels pg_catalog.text[], spends pg_catalog.float8[],
         from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL)
     RETURNS TABLE (channel pg_catalog.text, spend pg_catalog.float8, response pg_catalog.float8, marginal_response pg_catalog.float8)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 5
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 5
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -256,13 +256,34 @@ END $$;
 COMMENT ON FUNCTION mixmodel._model_kpi_units(pg_catalog.text) IS
 'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). 42704 unknown model, 55000 never trained.';
 
+-- KPI units to revenue and conversions
+CREATE FUNCTION mixmodel._kpi_factors(kpi_unit pg_catalog.text, revenue_per_conversion pg_catalog.float8,
+        OUT revenue_per_kpi pg_catalog.float8, OUT conversions_per_kpi pg_catalog.float8)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rpc float8 := CASE WHEN revenue_per_conversion > 0 AND revenue_per_conversion < 'Infinity' THEN revenue_per_conversion END;
+BEGIN
+    IF kpi_unit IS NULL THEN
+        RAISE EXCEPTION 'kpi_unit must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF kpi_unit NOT IN ('revenue', 'conversions') THEN
+        RAISE EXCEPTION 'kpi_unit must be revenue or conversions' USING ERRCODE = '22023',
+            DETAIL = format('Got "%s".', kpi_unit);
+    END IF;
+    revenue_per_kpi := CASE WHEN kpi_unit = 'revenue' THEN 1 ELSE rpc END;
+    conversions_per_kpi := CASE WHEN kpi_unit = 'conversions' THEN 1 ELSE 1 / rpc END;
+END $$;
+COMMENT ON FUNCTION mixmodel._kpi_factors(pg_catalog.text, pg_catalog.float8) IS
+'Internal: revenue and conversions per KPI unit of a model whose KPI counts kpi_unit (revenue or conversions): 1 for the KPI''s own unit, revenue_per_conversion or its inverse for the other; NULL when that is unknown (NULL, not positive or not finite).';
 -- what the response curve of one channel needs, from the run's stored data
 CREATE FUNCTION mixmodel._response_input(model pg_catalog.text, channel pg_catalog.text,
         from_date pg_catalog.date, to_date pg_catalog.date,
         OUT run pg_catalog.int4, OUT form pg_catalog.text, OUT ch mixmodel.run_channels,
         OUT x pg_catalog.float8[], OUT start pg_catalog.int4, OUT len pg_catalog.int4,
-        OUT yhat pg_catalog.float8[], OUT current_spend pg_catalog.float8)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+        OUT yhat pg_catalog.float8[], OUT current_spend pg_catalog.float8, OUT revenue_per_kpi pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -311,16 +332,18 @@ BEGIN
     SELECT sum(v ORDER BY k) INTO current_spend FROM unnest(x[start + 1 : start + len]) WITH ORDINALITY u(v, k);
     SELECT array_agg(f.predicted ORDER BY f.period) INTO yhat
       FROM mixmodel.run_fit f WHERE f.model = r.model AND f.run = r.run AND f.period >= (i->'periods'->>a)::date;
+    SELECT f.revenue_per_kpi INTO revenue_per_kpi
+      FROM mixmodel._model_kpi_units(model) u, mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
 END $$;
 COMMENT ON FUNCTION mixmodel._response_input(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
-'Internal: the current run, fitted channel spec, input series, window (0-based start and length), predictions and window spend a response curve needs.';
+'Internal: the current run, fitted channel spec, input series, window (0-based start and length), predictions, window spend and revenue per KPI unit (NULL when unknown) a response curve needs.';
 
 CREATE FUNCTION mixmodel.response_points(model pg_catalog.text, channel pg_catalog.text,
         from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL)
     RETURNS TABLE (current_spend pg_catalog.float8, current_response pg_catalog.float8,
                    marginal_roas_at_current pg_catalog.float8, breakeven_spend pg_catalog.float8,
                    diminishing_returns_spend pg_catalog.float8, peak_spend pg_catalog.float8)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 1
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -328,13 +351,16 @@ DECLARE
     v float8[];
 BEGIN
     p := mixmodel._response_input(model, channel, from_date, to_date);
+    -- ROAS in revenue: value = revenue per KPI unit (break-even and PDR need it; NULL when unknown)
     v := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
              (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
-             (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, ARRAY[p.current_spend]);
-    RETURN QUERY SELECT p.current_spend, v[1], v[2], nullif(v[3], 'NaN'), nullif(v[5], 'NaN'), nullif(v[4], 'NaN');
+             (p.ch).coef, p.x, p.start, p.len, p.yhat, coalesce(p.revenue_per_kpi, 1.0), ARRAY[p.current_spend]);
+    RETURN QUERY SELECT p.current_spend, v[1], p.revenue_per_kpi * v[2],
+                        CASE WHEN p.revenue_per_kpi IS NOT NULL THEN nullif(v[3], 'NaN') END,
+                        CASE WHEN p.revenue_per_kpi IS NOT NULL THEN nullif(v[5], 'NaN') END, nullif(v[4], 'NaN');
 END $$;
 COMMENT ON FUNCTION mixmodel.response_points(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
-'The points of a channel''s response curve over a date range of its current run (default: the training rows): current window spend, the response to it, marginal ROAS there, the marginal break-even spend (marginal ROAS = 1), the point of diminishing returns (mean_value rule) and the spend of the steepest marginal (0 for concave curves); NULL when a point does not exist.';
+'The points of a channel''s response curve over a date range of its current run (default: the training rows): current window spend, the response to it (KPI units), marginal ROAS there (revenue per currency unit: the marginal response times the revenue per KPI unit), the marginal break-even spend (marginal ROAS = 1), the point of diminishing returns (mean_value rule) and the spend of the steepest marginal (0 for concave curves); NULL when a point does not exist or, for the ROAS, break-even and PDR, when a conversions KPI has no known revenue per conversion.';
 
 CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalog.text,
         from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL,
@@ -343,7 +369,7 @@ CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalo
                    marginal_response pg_catalog.float8, marginal_roas pg_catalog.float8,
                    is_current pg_catalog.bool, is_breakeven pg_catalog.bool,
                    is_diminishing_returns pg_catalog.bool, is_peak pg_catalog.bool)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 35
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 35
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -371,7 +397,12 @@ BEGIN
     END IF;
     pts := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
                (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
-               (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, '{}');
+               (p.ch).coef, p.x, p.start, p.len, p.yhat, coalesce(p.revenue_per_kpi, 1.0), '{}');
+    IF p.revenue_per_kpi IS NULL THEN
+        -- no revenue per KPI unit: no break-even, hence no point of diminishing returns
+        pts[1] := 'NaN';
+        pts[3] := 'NaN';
+    END IF;
     -- the grid, then the current spend and the points that exist
     SELECT array_agg(CASE WHEN abs(gv.w - p.current_spend) <= 1e-12 * p.current_spend THEN p.current_spend ELSE gv.w END ORDER BY j)
       INTO g
@@ -384,7 +415,7 @@ BEGIN
              (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
              (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, array_replace(g, -1::float8, 0));
     RETURN QUERY
-    SELECT u.s, u.s / p.current_spend, min(u.r), min(u.d), min(u.d),
+    SELECT u.s, u.s / p.current_spend, min(u.r), min(u.d), p.revenue_per_kpi * min(u.d),
            bool_or(u.k = grid_points + 1), bool_or(u.k = grid_points + 2),
            bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3)
       FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng]) WITH ORDINALITY u(s, r, d, k)
@@ -392,36 +423,46 @@ BEGIN
      GROUP BY u.s ORDER BY u.s;
 END $$;
 COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
-'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas equals it (the KPI is taken as revenue).';
+'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas is it in revenue per currency unit (times the revenue per conversion for a conversions KPI; NULL, and no break-even or point of diminishing returns, when that is unknown).';
 
 CREATE VIEW mixmodel.channel_performance AS
-SELECT c.model, c.channel, c.spend, c.contribution, c.contribution AS revenue,
-       (c.contribution - c.spend) / nullif(c.spend, 0) AS roi,
-       c.contribution / nullif(c.spend, 0) AS roas,
-       NULL::pg_catalog.float8 AS cpa,
+WITH c AS (
+    SELECT c.model, c.run, c.channel, c.spend, c.contribution, u.kpi_unit,
+           c.contribution * f.revenue_per_kpi AS revenue, c.contribution * f.conversions_per_kpi AS conversions
+      FROM mixmodel.models m
+      JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid
+     CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
+     CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
+)
+SELECT c.model, c.channel, c.spend, c.contribution, c.revenue,
+       (c.revenue - c.spend) / nullif(c.spend, 0) AS roi,
+       c.revenue / nullif(c.spend, 0) AS roas,
+       c.spend / nullif(c.conversions, 0) AS cpa,
        CASE WHEN c.spend > 0 THEN pt.marginal_roas_at_current - 1 END AS marginal_roi,
        c.spend / nullif(sum(c.spend) OVER w, 0) AS spend_share,
        c.contribution / nullif(sum(c.contribution) OVER w, 0) AS effect_share,
        mixmodel._run_immediate_share(c.model, c.run, c.channel) AS immediate_share,
-       1 - mixmodel._run_immediate_share(c.model, c.run, c.channel) AS carryover_share
-  FROM mixmodel.models m
-  JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid
+       1 - mixmodel._run_immediate_share(c.model, c.run, c.channel) AS carryover_share,
+       c.conversions, c.kpi_unit
+  FROM c
   LEFT JOIN LATERAL mixmodel.response_points(c.model, c.channel) pt ON c.spend > 0
 WINDOW w AS (PARTITION BY c.model);
-COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, ROI, ROAS, marginal ROI at the current spend, spend share against effect share, immediate against carry-over share. The KPI is taken as revenue.';
+COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, revenue and conversions, ROI, ROAS, CPA, marginal ROI at the current spend, spend share against effect share, immediate against carry-over share. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
 COMMENT ON COLUMN mixmodel.channel_performance.model IS 'model name';
 COMMENT ON COLUMN mixmodel.channel_performance.channel IS 'paid channel (model input column or touchpoint)';
 COMMENT ON COLUMN mixmodel.channel_performance.spend IS 'spend over the training rows';
-COMMENT ON COLUMN mixmodel.channel_performance.contribution IS 'the channel''s contribution to the KPI over the training rows';
-COMMENT ON COLUMN mixmodel.channel_performance.revenue IS 'revenue attributed to the channel: the contribution (the KPI is taken as revenue)';
-COMMENT ON COLUMN mixmodel.channel_performance.roi IS '(revenue - spend) / spend; NULL when spend is 0';
-COMMENT ON COLUMN mixmodel.channel_performance.roas IS 'revenue / spend; NULL when spend is 0';
-COMMENT ON COLUMN mixmodel.channel_performance.cpa IS 'cost per acquisition: NULL, since the KPI is revenue and no conversion counts are modelled';
-COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi IS 'marginal ROAS - 1 at the current spend of the training rows (response_points); NULL when spend is 0';
+COMMENT ON COLUMN mixmodel.channel_performance.contribution IS 'the channel''s contribution to the KPI over the training rows, in KPI units (kpi_unit)';
+COMMENT ON COLUMN mixmodel.channel_performance.revenue IS 'revenue attributed to the channel: the contribution for a revenue KPI, contribution x revenue per conversion for a conversions KPI (NULL when that is unknown)';
+COMMENT ON COLUMN mixmodel.channel_performance.roi IS '(revenue - spend) / spend; NULL when spend is 0 or revenue unknown';
+COMMENT ON COLUMN mixmodel.channel_performance.roas IS 'revenue / spend; NULL when spend is 0 or revenue unknown';
+COMMENT ON COLUMN mixmodel.channel_performance.cpa IS 'cost per acquisition, spend / conversions; NULL when conversions are 0 or unknown';
+COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi IS 'marginal ROAS - 1 at the current spend of the training rows, in revenue (response_points); NULL when spend is 0 or revenue unknown';
 COMMENT ON COLUMN mixmodel.channel_performance.spend_share IS 'share of the model''s paid spend';
 COMMENT ON COLUMN mixmodel.channel_performance.effect_share IS 'share of the paid channels'' contribution';
 COMMENT ON COLUMN mixmodel.channel_performance.immediate_share IS 'share of the contribution from spend of the same period (robyn rule, formulas §4.6: carry-over evaluated first)';
 COMMENT ON COLUMN mixmodel.channel_performance.carryover_share IS '1 - immediate_share: the share from earlier periods'' spend';
+COMMENT ON COLUMN mixmodel.channel_performance.conversions IS 'conversions attributed to the channel: the contribution for a conversions KPI, contribution / revenue per conversion for a revenue KPI (NULL when that is unknown)';
+COMMENT ON COLUMN mixmodel.channel_performance.kpi_unit IS 'what the model''s KPI counts: revenue or conversions';
 
 CREATE VIEW mixmodel.response_curves AS
 SELECT c.model, c.channel, r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas,
@@ -436,9 +477,9 @@ COMMENT ON COLUMN mixmodel.response_curves.spend IS 'spend over the training row
 COMMENT ON COLUMN mixmodel.response_curves.multiple IS 'spend / current spend';
 COMMENT ON COLUMN mixmodel.response_curves.response IS 'incremental KPI against zero spend in the window (carry-in kept)';
 COMMENT ON COLUMN mixmodel.response_curves.marginal_response IS 'dresponse/dspend (analytic)';
-COMMENT ON COLUMN mixmodel.response_curves.marginal_roas IS 'marginal revenue per unit of spend (the KPI is taken as revenue)';
+COMMENT ON COLUMN mixmodel.response_curves.marginal_roas IS 'marginal revenue per unit of spend: marginal_response x revenue per KPI unit (1 for a revenue KPI); NULL when unknown';
 COMMENT ON COLUMN mixmodel.response_curves.is_current IS 'the current spend';
-COMMENT ON COLUMN mixmodel.response_curves.is_breakeven IS 'the marginal break-even spend (marginal ROAS = 1)';
+COMMENT ON COLUMN mixmodel.response_curves.is_breakeven IS 'the marginal break-even spend (marginal ROAS = 1, in revenue)';
 COMMENT ON COLUMN mixmodel.response_curves.is_diminishing_returns IS 'the point of diminishing returns (formulas §4.5 mean_value)';
 COMMENT ON COLUMN mixmodel.response_curves.is_peak IS 'the spend of the steepest marginal (0 for concave curves)';
 
@@ -649,8 +690,10 @@ CREATE VIEW mixmodel.touchpoint_breakdown AS
 WITH cur AS (
     SELECT r.model, r.run, r.inputs AS i, (r.inputs->>'t0')::int AS t0,
            (r.inputs->>'t0')::int + pg_catalog.jsonb_array_length(r.inputs->'periods') AS te,
-           mixmodel._jf(r.inputs->'x') AS x
+           mixmodel._jf(r.inputs->'x') AS x, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
       FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
+     CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
+     CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
 ), rows AS (
     SELECT d.model, d.run, d.period, d.term, d.contribution FROM cur JOIN mixmodel.run_decomposition d USING (model, run)
     UNION ALL
@@ -659,10 +702,11 @@ WITH cur AS (
                         WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
 )
 SELECT w.model, w.period, w.term AS channel, sp.spend,
-       NULL::pg_catalog.float8 AS conversions, w.contribution AS revenue,
-       (w.contribution - sp.spend) / nullif(sp.spend, 0) AS roi,
-       NULL::pg_catalog.float8 AS cpa,
-       coalesce(NOT f.holdout, false) AS training_row
+       w.contribution * cur.conversions_per_kpi AS conversions, w.contribution * cur.revenue_per_kpi AS revenue,
+       (w.contribution * cur.revenue_per_kpi - sp.spend) / nullif(sp.spend, 0) AS roi,
+       sp.spend / nullif(w.contribution * cur.conversions_per_kpi, 0) AS cpa,
+       coalesce(NOT f.holdout, false) AS training_row,
+       w.contribution, cur.kpi_unit
   FROM rows w
   JOIN cur ON cur.model = w.model
   JOIN mixmodel.run_channels c ON c.model = w.model AND c.run = w.run AND c.channel = w.term AND c.paid
@@ -671,13 +715,15 @@ SELECT w.model, w.period, w.term AS channel, sp.spend,
       SELECT cur.x[(c.position - 1) * cur.te + cur.t0 + p.j] AS spend
         FROM pg_catalog.jsonb_array_elements_text(cur.i->'periods') WITH ORDINALITY p(d, j)
        WHERE p.d::date = w.period) sp ON true;
-COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend from the run''s inputs, revenue, ROI, conversions and CPA. The KPI is taken as revenue.';
+COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend from the run''s inputs, conversions, revenue, ROI and CPA. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.model IS 'model name';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.period IS 'first day of the period (week)';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.channel IS 'paid channel (model input column or touchpoint)';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.spend IS 'the channel''s model input in the period; NULL for scored periods outside the run''s data';
-COMMENT ON COLUMN mixmodel.touchpoint_breakdown.conversions IS 'conversions attributed to the channel in the period: NULL, the KPI is taken as revenue';
-COMMENT ON COLUMN mixmodel.touchpoint_breakdown.revenue IS 'the channel''s contribution in the period (the KPI is taken as revenue); for a multiplicative model the log_share rule';
-COMMENT ON COLUMN mixmodel.touchpoint_breakdown.roi IS '(revenue - spend) / spend; NULL when spend is 0 or unknown';
-COMMENT ON COLUMN mixmodel.touchpoint_breakdown.cpa IS 'spend / conversions: NULL, no conversion counts are modelled beside a revenue KPI';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.conversions IS 'conversions attributed to the channel in the period: the contribution for a conversions KPI, contribution / revenue per conversion for a revenue KPI (NULL when that is unknown)';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.revenue IS 'revenue attributed to the channel in the period: the contribution for a revenue KPI, contribution x revenue per conversion for a conversions KPI (NULL when that is unknown); for a multiplicative model the log_share rule';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.roi IS '(revenue - spend) / spend; NULL when spend is 0 or unknown, or revenue unknown';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.cpa IS 'spend / conversions; NULL when conversions are 0 or unknown, or spend unknown';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.training_row IS 'the period is a training row of the run (in the training window, not holdout): the rows channel_performance sums';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.contribution IS 'the channel''s contribution in the period, in KPI units (kpi_unit)';
+COMMENT ON COLUMN mixmodel.touchpoint_breakdown.kpi_unit IS 'what the model''s KPI counts: revenue or conversions';

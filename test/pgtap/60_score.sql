@@ -1,6 +1,6 @@
 -- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
 BEGIN;
-SELECT plan(25);
+SELECT plan(32);
 
 SELECT has_table('mixmodel', 'scores', 'scores exists');
 SELECT has_view('mixmodel', v, v || ' exists')
@@ -38,6 +38,25 @@ SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01'
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2030-01-01', '2030-06-01')$$, '22000', NULL, 'range without data: 22000');
 SELECT throws_ok($$SELECT * FROM mixmodel.response_points('s1', 'radio')$$, '42704', NULL, 'unknown channel: 42704');
 SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv', grid_points => 0)$$, '22023', NULL, 'bad grid: 22023');
+
+-- a KPI counting conversions and no revenue column: conversions and CPA, revenue and ROI unknown
+CREATE TABLE pg_temp.w2 AS SELECT week, round(revenue / 10) AS orders, tv, search FROM pg_temp.w;
+SELECT is((SELECT count(*)::int FROM mixmodel.train(mixmodel.create_model('s2', source => 'pg_temp.w2', date_column => 'week',
+              kpi => 'orders', media => ARRAY['tv', 'search'], options => '{"candidates": 40}'), seed => 1)), 2,
+          'a conversions model trains');
+SELECT is((SELECT row(u.kpi_unit, u.revenue_per_conversion)::text FROM mixmodel._model_kpi_units('s2') u), '(conversions,)',
+          'KPI units: conversions, no revenue per conversion without a revenue column');
+SELECT ok((SELECT bool_and(p.conversions = p.contribution AND p.revenue IS NULL AND p.roi IS NULL AND p.roas IS NULL
+                           AND p.marginal_roi IS NULL AND abs(p.cpa * p.conversions - p.spend) <= 1e-9 * p.spend)
+             FROM mixmodel.channel_performance p WHERE p.model = 's2'),
+          'conversions KPI without revenue: conversions and CPA; revenue, ROI, ROAS and marginal ROI NULL');
+SELECT ok((SELECT marginal_roas_at_current IS NULL AND breakeven_spend IS NULL AND diminishing_returns_spend IS NULL
+             FROM mixmodel.response_points('s2', 'tv')),
+          'conversions KPI without revenue: no marginal ROAS, break-even or point of diminishing returns');
+SELECT throws_ok($$SELECT * FROM mixmodel._kpi_factors(NULL, 2)$$, '22004', NULL, 'KPI factors of a NULL unit: 22004');
+SELECT throws_ok($$SELECT * FROM mixmodel._kpi_factors('orders', 2)$$, '22023', NULL, 'KPI factors of an unknown unit: 22023');
+SELECT is((SELECT row(f.revenue_per_kpi, f.conversions_per_kpi)::text FROM mixmodel._kpi_factors('conversions', 0) f), '(,1)',
+          'KPI factors: a revenue per conversion of 0 is unknown');
 
 SELECT * FROM finish();
 ROLLBACK;
