@@ -38,6 +38,58 @@ SELECT spend_pattern, abs(sum(spend) - 1000) < 1e-9 AS budget_spent,
                                         spend_pattern => spend_pattern)
  GROUP BY spend_pattern ORDER BY spend_pattern;
 
+-- S-curves over weeks (Hill alpha 1.5..3, adstock, a minimum and a maximum), tight and loose
+-- budgets: the automatic weekly plan is never below the flat optimum, the historical split or
+-- any of 200 random feasible splits, each evaluated by optimize_budget with its bounds pinned
+CREATE TEMP TABLE scurve (channel int, coef float8, alpha float8, k float8, theta float8,
+                          lo float8, hi float8, hist float8);
+INSERT INTO scurve VALUES (1, 900, 1.5, 60, 0.4, 0, 1e9, 200), (2, 700, 2.2, 40, 0.2, 100, 1e9, 150),
+                          (3, 1200, 3.0, 90, 0.5, 0, 1e9, 300), (4, 500, 1.8, 30, 0.0, 0, 600, 100),
+                          (5, 800, 2.6, 70, 0.3, 0, 1e9, 250);
+CREATE TEMP TABLE scurve_budget AS SELECT * FROM (VALUES ('tight', 400::float8), ('loose', 3000)) b(name, budget);
+CREATE TEMP TABLE scurve_args AS
+SELECT array_agg(coef ORDER BY channel) AS coef, array_agg(alpha ORDER BY channel) AS alpha,
+       array_agg(k ORDER BY channel) AS k, array_agg(theta ORDER BY channel) AS theta,
+       array_agg(lo ORDER BY channel) AS lo, array_agg(hi ORDER BY channel) AS hi,
+       array_agg(hist ORDER BY channel) AS hist, sum(lo) AS sum_lo
+  FROM scurve;
+CREATE FUNCTION pg_temp.scurve_value(budget float8, lo float8[], hi float8[], pattern text)
+RETURNS float8 LANGUAGE sql AS $$
+    SELECT sum(response) FROM scurve_args a,
+           mixmodel.optimize_budget(budget, a.coef, a.alpha, a.k, lo, hi, periods => 8,
+                                    theta => a.theta, max_lag => 2, spend_pattern => pattern)
+$$;
+SELECT setseed(0.5);
+-- whole-unit splits (exact sums): the minimums, then the rest by random (or historical) shares,
+-- the last channel taking what rounding leaves; splits over a maximum are dropped
+CREATE TEMP TABLE scurve_split AS
+WITH draws AS (
+    SELECT b.name, b.budget, g, c.channel, c.lo, c.hi,
+           CASE WHEN g = 0 THEN c.hist ELSE -ln(1 - random()) END AS w
+      FROM scurve_budget b, generate_series(0, 200) g, scurve c),
+shares AS (
+    SELECT *, floor((budget - (SELECT sum_lo FROM scurve_args)) * w / sum(w) OVER (PARTITION BY name, g)) AS extra
+      FROM draws),
+splits AS (
+    SELECT name, budget, g, channel, lo, hi,
+           lo + CASE WHEN channel = 5
+                     THEN budget - (SELECT sum_lo FROM scurve_args) - sum(extra) OVER (PARTITION BY name, g) + extra
+                     ELSE extra END AS spend
+      FROM shares)
+SELECT name, budget, g, array_agg(spend ORDER BY channel) AS spend
+  FROM splits GROUP BY name, budget, g HAVING bool_and(spend <= hi AND spend >= lo);
+CREATE TEMP TABLE scurve_plan AS
+SELECT b.name, b.budget,
+       pg_temp.scurve_value(b.budget, a.lo, a.hi, 'automatic') AS automatic,
+       pg_temp.scurve_value(b.budget, a.lo, a.hi, 'flat') AS flat
+  FROM scurve_budget b, scurve_args a;
+SELECT p.name, p.automatic >= p.flat AS automatic_ge_flat,
+       count(*) FILTER (WHERE s.g = 0) AS historical, count(*) FILTER (WHERE s.g > 0) >= 50 AS random_ge_50,
+       count(*) FILTER (WHERE pg_temp.scurve_value(s.budget, s.spend, s.spend, 'flat') > p.flat) AS splits_above_flat,
+       count(*) FILTER (WHERE pg_temp.scurve_value(s.budget, s.spend, s.spend, 'flat') > p.automatic) AS splits_above_automatic
+  FROM scurve_plan p JOIN scurve_split s USING (name)
+ GROUP BY p.name, p.automatic, p.flat ORDER BY p.name DESC;
+
 -- goal mode on the toy: V(B) = 500 - 3000/m with B = 3m - 20 on the optimal path
 -- volume 400: m = 30, B = 70
 SELECT channel, round(spend::numeric, 6) AS spend, round(budget::numeric, 6) AS budget,

@@ -388,6 +388,76 @@ max_lag(const MMPlanHorizon *h, int c)
 	return L;
 }
 
+static bool
+channel_concave(const MMPlanHorizon *h, int c)
+{
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+		if (!h->terms[j].concave)
+			return false;
+	return true;
+}
+
+/* response of channel c's periods [u0, u1) after the move of delta, minus before */
+static double
+window_gain(const MMPlanHorizon *h, const Layout *l, int c, int u0, int u1,
+			const Move *m, double delta)
+{
+	double		gain = 0.0;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
+
+		for (int u = u0; u < u1 && u < h->H; u++)
+			gain += tm->coef *
+				(tm->sat(tm->sat_arg, shifted(h, l, c, j, u, m, delta) / tm->scale, NULL) -
+				 tm->sat(tm->sat_arg, shifted(h, l, c, j, u, m, 0.0) / tm->scale, NULL));
+	}
+	return gain;
+}
+
+/* exact change of the objective when the move of delta is made */
+static double
+pair_gain(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta)
+{
+	int			L = max_lag(h, m->ci);
+
+	if (m->ci == m->cj)
+	{
+		/* one channel: the periods either end reaches, once */
+		int			lo = m->ti < m->tj ? m->ti : m->tj,
+					hi = m->ti < m->tj ? m->tj : m->ti;
+
+		if (hi - lo >= L)
+			return window_gain(h, l, m->ci, lo, lo + L, m, delta) +
+				window_gain(h, l, m->ci, hi, hi + L, m, delta);
+		return window_gain(h, l, m->ci, lo, hi + L, m, delta);
+	}
+	return window_gain(h, l, m->ci, m->ti, m->ti + L, m, delta) +
+		window_gain(h, l, m->cj, m->tj, m->tj + max_lag(h, m->cj), m, delta);
+}
+
+/*
+ * With an S-curve the line search may stop at a root of the slope where the
+ * objective is lower (a local minimum along the line, or past one): halve
+ * the step until the objective rises, so every exchange is an ascent.  The
+ * slope at 0 is positive, so a small enough step always is; 0 when rounding
+ * hides the gain.  Concave pairs need no check (the root is the maximum).
+ */
+static double
+ascent_step(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta)
+{
+	if (delta <= 0 || (channel_concave(h, m->ci) && channel_concave(h, m->cj)))
+		return delta;
+	for (int r = 0; r < 40; r++, delta *= 0.5)
+		if (pair_gain(h, l, m, delta) > 0)
+			return delta;
+	return 0.0;
+}
+
 static void
 apply_move(const MMPlanHorizon *h, const Layout *l, const Move *m, double delta,
 		   double *x)
@@ -662,6 +732,7 @@ solve_weekly(const MMPlanHorizon *h, const Layout *l, MMPlanWorkspace *ws,
 			}
 			delta = gsl_root_fsolver_root(ws->inner);
 		}
+		delta = ascent_step(h, l, &m, delta);
 		if (delta <= 0)
 		{
 			/* the best pair cannot move (bound reached exactly): stop */

@@ -28,6 +28,11 @@
  *     by an exact line search (Brent on the directional derivative).  The
  *     KKT gap (highest minus lowest marginal among movable units, relative)
  *     is the certificate; channel-per-flight bounds are kept throughout.
+ *     With S-curves (non-concave terms) a root of the directional derivative
+ *     may be a local minimum along the line, so each exchange of such a pair
+ *     is checked by its exact change of the objective and halved until that
+ *     is positive: the exchanges only ascend from the flat-pattern (grid)
+ *     optimum, which the result therefore never falls below.
  */
 #ifndef MM_PLAN_FLIGHT_H
 #define MM_PLAN_FLIGHT_H

@@ -16,6 +16,7 @@ main(void)
 	test_status();
 	test_plan();
 	test_plan_flight();
+	test_plan_scurve();
 	test_plan_model();
 	test_adstock();
 	test_fuzz();

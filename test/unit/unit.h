@@ -30,6 +30,7 @@ extern int	unit_failed;
 void		test_status(void);
 void		test_plan(void);
 void		test_plan_flight(void);
+void		test_plan_scurve(void);
 void		test_plan_model(void);
 void		test_adstock(void);
 void		test_fuzz(void);
