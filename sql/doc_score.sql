@@ -25,12 +25,12 @@ SELECT breakeven_spend > current_spend AS room_to_grow FROM mixmodel.response_po
 SELECT channel, round(spend) AS spend, response > 0 AS positive
   FROM mixmodel.response_at('doc_s', ARRAY['tv_spend', 'search_spend'], ARRAY[5000, 4000]);
 
--- doc/score.md:143
+-- doc/score.md:146
 SELECT from_date AS d0, to_date AS d1 FROM mixmodel.runs WHERE model = 'doc_s' \gset
 SELECT kind, count(*) AS terms, sum(periods) / count(*) AS periods
   FROM mixmodel.score('doc_s', :'d0', :'d1') GROUP BY kind ORDER BY kind;
 
--- doc/score.md:188
+-- doc/score.md:191
 SELECT channel, kpi_unit, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
        round((cpa * conversions)::numeric, 6) = round(spend::numeric, 6) AS cpa_times_conversions_is_spend,

@@ -152,8 +152,23 @@ SELECT count(*) AS rows, max(abs(s.contribution - a.contribution) / abs(a.contri
   FROM mixmodel.scores s JOIN sc_after a USING (period, term) WHERE s.model = 'sc_x';
 SELECT source, count(DISTINCT period) AS periods FROM mixmodel.contributions WHERE model = 'sc_x' GROUP BY source ORDER BY source;
 
+-- new weeks with spend but no outcome yet (KPI NULL) score: 8 weeks appended to the source; training
+-- still rejects the NULL KPI; the scores do not depend on the KPI (the same once it is filled in)
+ALTER TABLE sc.weekly_wide ALTER revenue DROP NOT NULL;
+CREATE TEMP TABLE sc_new AS SELECT * FROM sc.weekly_wide WHERE week > :'data_from'::date + 7 * 121;
+UPDATE sc_new SET week = week + 56, revenue = NULL;
+INSERT INTO sc.weekly_wide SELECT * FROM sc_new;
+SELECT kind, count(*) AS terms, min(periods) AS periods
+  FROM mixmodel.score('sc_x', :'data_from'::date + 7 * 130, :'data_from'::date + 7 * 137) GROUP BY kind ORDER BY kind;
+CREATE TEMP TABLE sc_nokpi AS SELECT period, term, contribution FROM mixmodel.scores WHERE model = 'sc_x' AND period > :'data_from'::date + 7 * 129;
+UPDATE sc.weekly_wide SET revenue = 700 WHERE revenue IS NULL;
+SELECT count(*) AS terms FROM mixmodel.score('sc_x', :'data_from'::date + 7 * 130, :'data_from'::date + 7 * 137);
+SELECT count(*) AS rows, bool_and(s.contribution = a.contribution) AS same_without_kpi
+  FROM mixmodel.scores s JOIN sc_nokpi a USING (period, term) WHERE s.model = 'sc_x';
+UPDATE sc.weekly_wide SET revenue = NULL WHERE week > :'data_from'::date + 7 * 129;
+
 -- after training, a period's terms sum to the prediction exp(eta_t), eta computed here from the
--- source with adstock_geometric, saturation and the stored coefficients
+-- source with adstock_geometric, saturation and the stored coefficients (the weeks without KPI too)
 WITH w AS (SELECT week, price_index, row_number() OVER (ORDER BY week) AS i FROM sc.weekly_wide),
      arr AS (SELECT array_agg(tv_spend ORDER BY week) AS tv, array_agg(search_spend ORDER BY week) AS se FROM sc.weekly_wide),
      ch AS (SELECT c.channel, c.coef, c.sat_p1, c.input_scale, mixmodel.adstock_geometric(CASE c.channel WHEN 'tv_spend' THEN arr.tv ELSE arr.se END, c.adstock_p1) AS a
@@ -304,3 +319,4 @@ SELECT * FROM mixmodel.score('sc_m', NULL, :'tr_to');
 SELECT * FROM mixmodel.score('sc_m', :'tr_to', :'tr_from');
 SELECT * FROM mixmodel.score('sc_m', '2040-01-01', '2040-06-01');
 SELECT * FROM mixmodel.score('sc_m', :'data_from', :'tr_to');
+SELECT * FROM mixmodel.train('sc_m', from_date => :'tr_from', to_date => :'data_from'::date + 7 * 137);

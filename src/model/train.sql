@@ -56,7 +56,7 @@ END $$;
 COMMENT ON FUNCTION mixmodel._model_range(jsonb, text, text, float8, float8, float8, float8, boolean, boolean) IS 'Internal: a hyperparameter range option, default or checked against its valid range (22023).';
 
 -- the model's data and resolved configuration as the arrays train_core takes
-CREATE FUNCTION mixmodel._model_inputs(model text, from_date date, to_date date)
+CREATE FUNCTION mixmodel._model_inputs(model text, from_date date, to_date date, scoring boolean DEFAULT false)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -199,7 +199,7 @@ BEGIN
         RAISE EXCEPTION 'the KPI of model "%" has no values in the training window', model USING ERRCODE = '22000';
     END IF;
     SELECT min(periods[i]) INTO d_from FROM generate_series(t0 + 1, t_end) i WHERE y[i] IS NULL;
-    IF d_from IS NOT NULL THEN
+    IF d_from IS NOT NULL AND NOT coalesce(scoring, false) THEN  -- scoring: new periods without an outcome yet
         RAISE EXCEPTION 'the KPI of model "%" is NULL in the training window', model USING ERRCODE = '22000',
             DETAIL = format('First NULL at %s.', d_from), HINT = 'Fill the gap or move the training window.';
     END IF;
@@ -452,7 +452,7 @@ BEGIN
         'weights', to_jsonb(ARRAY[w_nrmse, w_rssd, w_prior, w_lift, w_gauss]),
         'local_share', coalesce((o->>'local_share')::float8, 0.2));
 END $$;
-COMMENT ON FUNCTION mixmodel._model_inputs(text, date, date) IS 'Internal: reads a model''s data in period order, checks it and resolves its options into the arrays of train_core.';
+COMMENT ON FUNCTION mixmodel._model_inputs(text, date, date, boolean) IS 'Internal: reads a model''s data in period order, checks it and resolves its options into the arrays of train_core; scoring: the KPI may be NULL in the window (mixmodel.score of periods without an outcome yet; y holds NULL there).';
 
 CREATE FUNCTION mixmodel._model_fit(i jsonb, budget integer, seed bigint, hp float8[])
     RETURNS jsonb

@@ -554,7 +554,7 @@ BEGIN
     ri := r.inputs;
     mult := ri->>'form' = 'multiplicative';
     -- the model's data over the training window and the range, resolved as training resolves it
-    i := mixmodel._model_inputs(model, least(from_date, r.from_date), greatest(to_date, r.to_date));
+    i := mixmodel._model_inputs(model, least(from_date, r.from_date), greatest(to_date, r.to_date), scoring => true);
     IF i->'channels' <> ri->'channels' OR i->'fixed' <> ri->'fixed' THEN
         RAISE EXCEPTION 'the terms of model "%" changed since run %', model, k USING ERRCODE = '55000',
             HINT = 'Train the model again.';

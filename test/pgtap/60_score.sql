@@ -1,6 +1,6 @@
 -- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
 BEGIN;
-SELECT plan(32);
+SELECT plan(35);
 
 SELECT has_table('mixmodel', 'scores', 'scores exists');
 SELECT has_view('mixmodel', v, v || ' exists')
@@ -57,6 +57,15 @@ SELECT throws_ok($$SELECT * FROM mixmodel._kpi_factors(NULL, 2)$$, '22004', NULL
 SELECT throws_ok($$SELECT * FROM mixmodel._kpi_factors('orders', 2)$$, '22023', NULL, 'KPI factors of an unknown unit: 22023');
 SELECT is((SELECT row(f.revenue_per_kpi, f.conversions_per_kpi)::text FROM mixmodel._kpi_factors('conversions', 0) f), '(,1)',
           'KPI factors: a revenue per conversion of 0 is unknown');
+
+-- a new week with spend and no KPI yet: scoring reads it, training rejects it
+INSERT INTO pg_temp.w VALUES ('2024-01-01'::date + 7 * 80, NULL, 120, 55);
+SELECT lives_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01'::date + 7 * 80, '2024-01-01'::date + 7 * 80)$$,
+                'a week without KPI scores');
+SELECT ok((SELECT count(*) > 0 FROM mixmodel.scores WHERE model = 's1' AND period = '2024-01-01'::date + 7 * 80),
+          'the week without KPI is in mixmodel.scores');
+SELECT throws_ok($$SELECT * FROM mixmodel.train('s1', from_date => '2024-01-01', to_date => '2024-01-01'::date + 7 * 80)$$,
+                 '22000', NULL, 'training over a NULL KPI: 22000');
 
 SELECT * FROM finish();
 ROLLBACK;
