@@ -128,3 +128,151 @@ SELECT mixmodel._plan_core('{geometric,geometric}', '{0.5,0.5}', '{0,0}', '{3,3}
 SELECT mixmodel._plan_core('{geometric,geometric}', '{0.5,0.5}', '{0,0}', '{3,3}', '{f,f}', '{michaelis_menten,michaelis_menten}',
        '{1,1}', '{40,40}', '{10,10}', '{100,100}', '{1,2,1,2}', 2, '{0}', '{2}', '{10}', '{0}', '{Infinity}', NULL, 'budget', NULL,
        'Infinity', '{0}', '{1,1}');
+
+-- Part 2, create_plan(models => ...): a revenue model (tv, search) and an orders model
+-- (search, social) trained on a later start of the same weeks, so the union has a channel
+-- of each model alone and the orders model's history is shorter.
+SET client_min_messages = error;
+SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('pm_gen', seed => 7, weeks => 130,
+       events => 100000, channels => ARRAY['tv', 'search', 'social', 'email']);
+CREATE VIEW pm_gen.late AS SELECT week, orders, revenue, search_spend, social_spend FROM pm_gen.weekly_wide
+ WHERE week >= (SELECT min(week) + 140 FROM pm_gen.weekly_wide);
+CREATE VIEW pm_gen.early AS SELECT * FROM pm_gen.weekly_wide WHERE week < (SELECT max(week) - 70 FROM pm_gen.weekly_wide);
+CREATE VIEW pm_gen.fortnightly AS SELECT * FROM pm_gen.weekly_wide
+ WHERE (week - (SELECT max(week) FROM pm_gen.weekly_wide)) % 14 = 0;
+SELECT mixmodel.create_model('pm_rev', source => 'pm_gen.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 30, "saturation": "michaelis_menten"}');
+SELECT mixmodel.create_model('pm_ord', source => 'pm_gen.late', date_column => 'week', kpi => 'orders',
+       media => ARRAY['search_spend', 'social_spend'], options => '{"candidates": 30, "saturation": "michaelis_menten"}');
+SELECT mixmodel.create_model('pm_early', source => 'pm_gen.early', date_column => 'week', kpi => 'orders',
+       media => ARRAY['search_spend'], options => '{"candidates": 10, "saturation": "michaelis_menten"}');
+SELECT mixmodel.create_model('pm_fortnight', source => 'pm_gen.fortnightly', date_column => 'week', kpi => 'orders',
+       media => ARRAY['search_spend'], options => '{"candidates": 10, "saturation": "michaelis_menten"}');
+SELECT mixmodel.create_model('pm_untrained', source => 'pm_gen.weekly_wide', date_column => 'week', kpi => 'orders',
+       media => ARRAY['search_spend']);
+SELECT count(*) FROM mixmodel.train('pm_rev', seed => 1);
+SELECT count(*) FROM mixmodel.train('pm_ord', seed => 1);
+SELECT count(*) FROM mixmodel.train('pm_early', seed => 1);
+SELECT count(*) FROM mixmodel.train('pm_fortnight', seed => 1);
+RESET client_min_messages;
+SELECT x AS model, u.kpi_unit, u.revenue_per_conversion > 0 AS has_rpc
+  FROM unnest(ARRAY['pm_rev', 'pm_ord']) x, LATERAL mixmodel._model_kpi_units(x) u;
+-- two flights of 8 and 6 weeks with budgets of about the historical weekly paid spend
+SELECT max(week) + 7 AS first_plan_week, round(avg(tv_spend + search_spend + social_spend)) AS wk FROM pm_gen.weekly_wide \gset
+CREATE TEMP TABLE fl AS SELECT format('[{"from": "%s", "to": "%s", "budget": %s}, {"from": "%s", "to": "%s", "budget": %s}]',
+       :'first_plan_week'::date, :'first_plan_week'::date + 55, 8 * :wk, :'first_plan_week'::date + 56,
+       :'first_plan_week'::date + 97, 6 * :wk)::jsonb AS f;
+-- each model alone, and both at weights (1, 0) and (0, 1) (flat pattern: one spend per channel and flight)
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_rev_only', 'pm_rev', flights => f, spend_pattern => 'flat');
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_ord_only', 'pm_ord', flights => f, spend_pattern => 'flat');
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_1_0', 'pm_rev', flights => f, spend_pattern => 'flat',
+       models => '{"pm_ord": 0}');
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_0_1', 'pm_rev', flights => f, spend_pattern => 'flat',
+       models => '{"pm_rev": 0, "pm_ord": 1}');
+-- the union of channels, the primary model's first; (1, 0) is the revenue model's plan (social unfunded),
+-- (0, 1) the orders model's (tv unfunded), spends within 1e-6 of the budget
+SELECT p.plan, string_agg(p.channel, ', ' ORDER BY p.channel) FILTER (WHERE p.flight = 1) AS channels,
+       max(abs(p.spend - coalesce(o.spend, 0))) <= 1e-6 * 8 * :wk AS same_as_own_plan
+  FROM mixmodel.plan_summary p
+  LEFT JOIN mixmodel.plan_summary o ON o.plan = CASE p.plan WHEN 'pm_1_0' THEN 'pm_rev_only' ELSE 'pm_ord_only' END
+       AND o.flight = p.flight AND o.channel = p.channel
+ WHERE p.plan IN ('pm_1_0', 'pm_0_1') AND p.channel NOT IN ('base', 'total') GROUP BY p.plan ORDER BY p.plan;
+-- plan_summary and plan_allocations keep the primary model's forecast (revenue): a channel it lacks adds 0;
+-- plan_model_summary has each model's own, in its units
+SELECT a.plan, bool_and(abs(a.kpi - b.kpi) <= 1e-9 * greatest(abs(b.kpi), 1)) AS primary_forecast_kept
+  FROM mixmodel.plan_summary a JOIN mixmodel.plan_summary b ON b.plan = 'pm_rev_only' AND b.flight = a.flight AND b.channel = a.channel
+ WHERE a.plan = 'pm_1_0' GROUP BY a.plan;
+SELECT plan, model, weight, flight, channel, spend > 1 AS funded, incremental > 0 AS adds,
+       revenue IS NOT NULL AS has_revenue, conversions IS NOT NULL AS has_conversions
+  FROM mixmodel.plan_model_summary WHERE plan IN ('pm_0_1', 'pm_rev_only') AND flight = 1 ORDER BY 1, 2, 5;
+SELECT bool_and(abs(m.kpi - o.kpi) <= 1e-6 * abs(o.kpi)) AS orders_forecast_as_own_plan
+  FROM mixmodel.plan_model_summary m JOIN mixmodel.plan_summary o ON o.plan = 'pm_ord_only' AND o.flight = m.flight AND o.channel = m.channel
+ WHERE m.plan = 'pm_0_1' AND m.model = 'pm_ord';
+-- a single-model plan: plan_model_summary repeats plan_summary's paid channels, weight 1
+SELECT bool_and(abs(m.kpi - s.kpi) < 1e-9 * abs(s.kpi) AND abs(m.incremental - s.incremental) < 1e-9 * abs(s.incremental)
+                AND abs(m.roi - s.roi) < 1e-9 AND m.weight = 1) AS single_model_rows,
+       count(*) AS rows
+  FROM mixmodel.plan_model_summary m JOIN mixmodel.plan_summary s USING (plan, flight, channel) WHERE m.plan = 'pm_rev_only';
+
+-- both models, an order worth 0.5 of the revenue model's unit per weight: weekly spend automatic
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_both', 'pm_rev', flights => f, models => '{"pm_ord": 0.5}',
+       constraints => format('{"social_spend": {"max": %s, "flight": 2}}', :wk)::jsonb);
+-- KKT on the weighted objective: channels strictly inside their bounds share lambda to 1e-6
+SELECT s.flight, bool_and(CASE WHEN s.spend <= s.min_spend + 1e-9 THEN s.marginal <= f.lambda * (1 + 1e-6)
+                                WHEN s.spend >= s.max_spend - 1e-9 THEN s.marginal >= f.lambda * (1 - 1e-6)
+                                ELSE abs(s.marginal - f.lambda) <= 1e-6 * f.lambda END) AS kkt,
+       count(*) FILTER (WHERE s.spend > s.min_spend + 1e-9 AND s.spend < s.max_spend - 1e-9) AS inside,
+       (SELECT kkt_residual < 1e-6 FROM mixmodel.plans WHERE name = 'pm_both') AS certified
+  FROM mixmodel.plan_summary s JOIN mixmodel.plan_flights f USING (plan, flight)
+ WHERE s.plan = 'pm_both' AND s.channel NOT IN ('base', 'total') GROUP BY 1 ORDER BY 1;
+-- budgets met, the bound kept, each model's forecast added up, weights stored
+SELECT f.flight, abs(f.spend - f.budget) <= 1e-9 * f.budget AS budget_met FROM mixmodel.plan_flights f
+ WHERE f.plan = 'pm_both' ORDER BY 1;
+SELECT spend <= :wk + 1e-9 AS social_max_kept FROM mixmodel.plan_summary WHERE plan = 'pm_both' AND flight = 2 AND channel = 'social_spend';
+SELECT model, weight, count(*) AS rows,
+       bool_and(abs(p.kpi - (SELECT sum(x.kpi) FROM mixmodel.plan_model_summary x WHERE x.plan = p.plan AND x.model = p.model
+                             AND x.flight = p.flight AND x.channel <> 'paid')) <= 1e-9 * abs(p.kpi)) AS paid_adds_up
+  FROM mixmodel.plan_model_summary p WHERE plan = 'pm_both' AND channel = 'paid' GROUP BY 1, 2 ORDER BY 1;
+SELECT arguments->'models' AS models FROM mixmodel.plans WHERE name = 'pm_both';
+-- optimality on the weighted objective, independently of the certificate: revenue + 0.5 orders
+-- (incremental, both flights) of the weighted plan beats each model's own plan with the same
+-- budgets, each evaluated by pinning its flight spends (to 1e-9, flat pattern)
+CREATE FUNCTION pm_weighted(p text) RETURNS float8 LANGUAGE sql AS $$
+  SELECT sum(weight * incremental) FROM mixmodel.plan_model_summary WHERE plan = p AND channel = 'paid' $$;
+CREATE FUNCTION pm_pinned(src text, nm text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE cons jsonb;
+BEGIN
+  SELECT jsonb_object_agg(channel, arr) INTO cons FROM (
+    SELECT c.channel, jsonb_agg(jsonb_build_object('min', greatest(coalesce(s.spend, 0) - 1e-9, 0), 'max', coalesce(s.spend, 0) + 1e-9, 'flight', k.flight)) AS arr
+      FROM (SELECT DISTINCT channel FROM mixmodel.plan_summary WHERE plan = 'pm_both' AND channel NOT IN ('base', 'total')) c
+      CROSS JOIN (VALUES (1), (2)) k(flight)
+      LEFT JOIN mixmodel.plan_summary s ON s.plan = src AND s.flight = k.flight AND s.channel = c.channel
+     GROUP BY c.channel) q;
+  PERFORM count(*) FROM fl, mixmodel.create_plan(nm, 'pm_rev', flights => f, models => '{"pm_ord": 0.5}',
+          spend_pattern => 'flat', constraints => cons);
+  RETURN pm_weighted(nm);
+END $$;
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_both_flat', 'pm_rev', flights => f, models => '{"pm_ord": 0.5}',
+       spend_pattern => 'flat');
+SELECT pm_weighted('pm_both_flat') >= pm_pinned('pm_rev_only', 'pm_pin_rev') AS beats_revenue_plan,
+       pm_weighted('pm_both_flat') >= pm_pinned('pm_ord_only', 'pm_pin_ord') AS beats_orders_plan,
+       pm_weighted('pm_both_flat') > pm_pinned('pm_rev_only', 'pm_pin_rev2') + 1e-6 AS strictly;
+-- duplicate_plan keeps the models
+SELECT count(*) FROM mixmodel.duplicate_plan('pm_both', 'pm_both_copy');
+SELECT count(DISTINCT model) AS models FROM mixmodel.plan_model_summary WHERE plan = 'pm_both_copy';
+SELECT bool_and(abs(a.spend - b.spend) <= 1e-9 * greatest(a.spend, 1)) AS same_spend
+  FROM mixmodel.plan_summary a JOIN mixmodel.plan_summary b USING (flight, channel) WHERE a.plan = 'pm_both' AND b.plan = 'pm_both_copy';
+
+-- the orders model as primary: its source has no tv_spend column; plan_actuals follows the
+-- primary model's channels (the plan's weeks have no actuals yet)
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_ord_primary', 'pm_ord', flights => f, models => '{"pm_rev": 0.02}');
+SELECT string_agg(DISTINCT channel, ', ') AS channels FROM mixmodel.plan_summary WHERE plan = 'pm_ord_primary';
+SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'pm_ord_primary';
+
+-- errors: SQLSTATE, message and detail
+CREATE FUNCTION pm_err(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text;
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+  RETURN st || ': ' || msg || coalesce(nullif(' (' || det || ')', ' ()'), '');
+END $$;
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_nope": 1}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_untrained": 1}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_ord": -1}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_ord": "NaN"}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_ord": "1"}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_ord": null}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_rev": 0, "pm_ord": 0}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '["pm_ord"]')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_early": 1}')$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_fortnight": 1}')$$);
+SELECT pm_err($$SELECT count(*) FROM mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}',
+       flights => '[{"from": "2030-01-01", "to": "2030-02-01", "target": 10}]', max_budget => 1000)$$);
+-- a single model named in models is an ordinary plan: target allowed
+SELECT count(*) > 0 AS target_one_model FROM mixmodel.create_plan('pm_t', 'pm_rev', goal => 'target', models => '{"pm_rev": 2}',
+       flights => (SELECT jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', 50)) FROM fl),
+       max_budget => 1000);
+SELECT model, weight FROM mixmodel.plan_model_summary WHERE plan = 'pm_t' AND channel = 'paid';

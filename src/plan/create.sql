@@ -142,6 +142,36 @@ SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_constraints', '');
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_allocations', '');
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_summary', '');
 
+CREATE TABLE mixmodel.plan_model_summary (
+    plan        text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    model       text NOT NULL,
+    weight      float8 NOT NULL,
+    flight      integer NOT NULL,
+    channel     text NOT NULL,
+    spend       float8 NOT NULL,
+    kpi         float8 NOT NULL,
+    incremental float8 NOT NULL,
+    conversions float8,
+    revenue     float8,
+    roi         float8,
+    cpa         float8,
+    PRIMARY KEY (plan, model, flight, channel)
+);
+COMMENT ON TABLE mixmodel.plan_model_summary IS 'Forecast of a plan''s spend by each model of the plan (create_plan models: several conversions with a weighted objective; one row set for the plan''s model otherwise), per flight: the model''s paid channels and "paid" (their sum), each in the model''s own units and unweighted.';
+COMMENT ON COLUMN mixmodel.plan_model_summary.plan IS 'Plan name.';
+COMMENT ON COLUMN mixmodel.plan_model_summary.model IS 'A model of the plan (its current run when the plan was built).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.weight IS 'The model''s weight in the plan''s objective (sum of weight * the model''s forecast KPI).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.flight IS 'Flight number (its weeks and, for the last flight, the lag tail).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.channel IS 'Paid channel of the model, or "paid" (all of the model''s paid channels).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.spend IS 'Planned spend of the channel in the flight (paid: of the model''s channels).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.kpi IS 'The model''s forecast KPI contribution of the channel, carry-over from history included.';
+COMMENT ON COLUMN mixmodel.plan_model_summary.incremental IS 'Part of kpi due to the plan''s spend.';
+COMMENT ON COLUMN mixmodel.plan_model_summary.conversions IS 'kpi in conversions (NULL when a revenue KPI has no revenue per conversion).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.revenue IS 'kpi in revenue (NULL when a conversions KPI has no revenue per conversion).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.roi IS 'Incremental revenue / spend - 1 (NULL without spend or revenue per conversion).';
+COMMENT ON COLUMN mixmodel.plan_model_summary.cpa IS 'Spend / incremental conversions (NULL without either).';
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.plan_model_summary', '');
+
 CREATE FUNCTION mixmodel._plan_core(adstock text[], adstock_p1 float8[], adstock_p2 float8[],
         max_lag integer[], adstock_normalize boolean[], saturation text[], sat_p1 float8[], sat_p2 float8[],
         input_scale float8[], coef float8[], history float8[], periods integer,
@@ -160,7 +190,8 @@ COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], b
 CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'budget',
         flights jsonb DEFAULT NULL, target_metric text DEFAULT 'revenue', max_budget float8 DEFAULT NULL,
         constraints jsonb DEFAULT '{}', spend_pattern text DEFAULT 'automatic',
-        revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}', monthly boolean DEFAULT false)
+        revenue_per_conversion float8 DEFAULT NULL, channel_cost jsonb DEFAULT '{}', monthly boolean DEFAULT false,
+        models jsonb DEFAULT NULL)
     RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
                    kpi float8, revenue float8, conversions float8, roi float8, cpa float8)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 20
@@ -173,7 +204,7 @@ DECLARE
     i jsonb;
     def jsonb;
     plan_name text := name;
-    nc int; nt int; nk int; nch int; np int; nh int; ngap int;
+    nt int; nk int; nch int; np int; nh int; ngap int;
     last_p date; w0 date;
     f jsonb; k int; c int; t int; j int;
     ch text[]; pos int[];
@@ -195,23 +226,69 @@ DECLARE
     cost float8[];
     xcost float8[];
     nw int;
+    -- several conversion models: names (the primary first), weights, current runs' inputs and
+    -- options; response terms per (channel, model): channel tch, model tmod, history thist
+    mods text[]; mws float8[]; mrow mixmodel.models; q int; ntq int;
+    ins jsonb[] := '{}'; mopts jsonb[] := '{}';
+    tch int[]; tmod int[]; thist float8[] := '{}'; trow float8[]; prim int[];
+    mrev float8[]; mconv float8[];
 BEGIN
     IF name IS NULL OR model IS NULL OR goal IS NULL OR flights IS NULL OR target_metric IS NULL
        OR constraints IS NULL OR spend_pattern IS NULL OR channel_cost IS NULL THEN
         RAISE EXCEPTION 'create_plan arguments must not be NULL (except max_budget and revenue_per_conversion)' USING ERRCODE = '22004';
     END IF;
-    SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    -- several conversion models (formulas §5.3): maximise sum_m w_m KPI_m over model (weight 1
+    -- unless models names it) and the other models named in models (in name order)
+    mods := ARRAY[model]; mws := ARRAY[1::float8];
+    IF models IS NOT NULL THEN
+        IF jsonb_typeof(models) <> 'object' THEN
+            RAISE EXCEPTION 'models must be a jsonb object of model names and weights' USING ERRCODE = '22023',
+                HINT = 'For example {"m_revenue": 1, "m_signups": 0.5}.';
+        END IF;
+        FOR key, e IN SELECT x.key, x.value FROM jsonb_each(models) x ORDER BY x.key LOOP
+            IF jsonb_typeof(e) <> 'number' OR NOT ((e::text)::float8 >= 0) THEN
+                RAISE EXCEPTION 'weight of model "%" must be a non-negative number', key USING ERRCODE = '22023',
+                    DETAIL = format('Got %s.', e);
+            END IF;
+            IF key = model THEN
+                mws[1] := (e::text)::float8;
+            ELSE
+                mods := mods || key;
+                mws := mws || (e::text)::float8;
+            END IF;
+        END LOOP;
+        IF NOT 0 < ANY (mws) THEN
+            RAISE EXCEPTION 'at least one model weight must be positive' USING ERRCODE = '22023',
+                DETAIL = format('Weights: %s.', (SELECT string_agg(format('%s %s', x, w), ', ') FROM unnest(mods, mws) u(x, w)));
+        END IF;
+        IF cardinality(mods) = 1 THEN
+            mws[1] := 1;            -- one model: its weight changes nothing but the units of lambda
+        END IF;
     END IF;
-    IF m.current_run IS NULL THEN
-        RAISE EXCEPTION 'model "%" is not trained', model USING ERRCODE = '55000',
-            HINT = 'Run mixmodel.train first.';
-    END IF;
-    IF coalesce(m.options->>'form', 'additive') = 'multiplicative' THEN
-        RAISE EXCEPTION 'create_plan does not plan multiplicative models' USING ERRCODE = '0A000',
-            DETAIL = 'Channels of a multiplicative model interact (formulas.md §5.3); the coupled optimum is not implemented.',
-            HINT = 'Plan an additive model of the same data.';
+    FOR q IN 1 .. cardinality(mods) LOOP
+        SELECT * INTO mrow FROM mixmodel.models x WHERE x.name = mods[q];
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'model "%" does not exist', mods[q] USING ERRCODE = '42704';
+        END IF;
+        IF mrow.current_run IS NULL THEN
+            RAISE EXCEPTION 'model "%" is not trained', mods[q] USING ERRCODE = '55000',
+                HINT = 'Run mixmodel.train first.';
+        END IF;
+        IF coalesce(mrow.options->>'form', 'additive') = 'multiplicative' THEN
+            RAISE EXCEPTION 'create_plan does not plan multiplicative models' USING ERRCODE = '0A000',
+                DETAIL = 'Channels of a multiplicative model interact (formulas.md §5.3); the coupled optimum is not implemented.',
+                HINT = 'Plan an additive model of the same data.';
+        END IF;
+        IF q = 1 THEN
+            m := mrow;
+        END IF;
+        ins := ins || (SELECT x.inputs FROM mixmodel.runs x WHERE x.model = mrow.name AND x.run = mrow.current_run);
+        mopts := mopts || mrow.options;
+    END LOOP;
+    IF cardinality(mods) > 1 AND goal = 'target' THEN
+        RAISE EXCEPTION 'target plans over several models are not supported' USING ERRCODE = '0A000',
+            DETAIL = 'A target is in one model''s units; several models are weighed in budget plans only.',
+            HINT = 'Use goal => ''budget'', or a target plan of one model.';
     END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     i := r.inputs;
@@ -232,19 +309,43 @@ BEGIN
     END IF;
 
     -- model data: channels in model order, history up to the window's end
-    nc := jsonb_array_length(i->'channels');
-    nt := jsonb_array_length(i->'x') / nc;
-    nw := jsonb_array_length(i->'periods');
     last_p := (i->'periods'->>(jsonb_array_length(i->'periods') - 1))::date;
-    SELECT array_agg(x.channel ORDER BY x.position), array_agg(x.position ORDER BY x.position),
-           array_agg(x.adstock ORDER BY x.position), array_agg(x.adstock_p1 ORDER BY x.position),
-           array_agg(x.adstock_p2 ORDER BY x.position), array_agg(x.max_lag ORDER BY x.position),
-           array_agg(x.adstock_normalize ORDER BY x.position), array_agg(x.saturation ORDER BY x.position),
-           array_agg(x.sat_p1 ORDER BY x.position), array_agg(x.sat_p2 ORDER BY x.position),
-           array_agg(x.input_scale ORDER BY x.position), array_agg(x.coef ORDER BY x.position),
-           array_agg(x.spend ORDER BY x.position)
-      INTO ch, pos, ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hspend
-      FROM mixmodel.run_channels x WHERE x.model = m.name AND x.run = r.run AND x.paid;
+    -- every model on the primary's grid: same period length, same last period
+    nt := 0;
+    FOR q IN 1 .. cardinality(mods) LOOP
+        IF (ins[q]->'periods'->>-1)::date - (ins[q]->'periods'->>-2)::date
+           IS DISTINCT FROM (i->'periods'->>-1)::date - (i->'periods'->>-2)::date THEN
+            RAISE EXCEPTION 'models of a plan must have the same period length' USING ERRCODE = '22023',
+                DETAIL = format('Model "%s" has periods of %s days, model "%s" of %s.', mods[q],
+                                (ins[q]->'periods'->>-1)::date - (ins[q]->'periods'->>-2)::date, model,
+                                (i->'periods'->>-1)::date - (i->'periods'->>-2)::date);
+        END IF;
+        IF (ins[q]->'periods'->>-1)::date <> last_p THEN
+            RAISE EXCEPTION 'models of a plan must end their data on the same period' USING ERRCODE = '22023',
+                DETAIL = format('Model "%s" ends on %s, model "%s" on %s.', mods[q], ins[q]->'periods'->>-1, model,
+                                to_char(last_p, 'YYYY-MM-DD')),
+                HINT = 'Train the models on windows that end together.';
+        END IF;
+        nt := greatest(nt, jsonb_array_length(ins[q]->'x') / jsonb_array_length(ins[q]->'channels'));
+    END LOOP;
+    -- paid channels: the union, the primary model's in model order, then the others' new ones;
+    -- one response term per channel and model that has it (channel-major, models in order)
+    WITH tm AS (SELECT x.*, u.o AS mo FROM unnest(mods) WITH ORDINALITY u(mname, o)
+                  JOIN mixmodel.models y ON y.name = u.mname
+                  JOIN mixmodel.run_channels x ON x.model = y.name AND x.run = y.current_run AND x.paid),
+         uc AS (SELECT z.channel, z.spend, row_number() OVER (ORDER BY z.mo, z.position) AS ci
+                  FROM (SELECT DISTINCT ON (tm.channel) tm.channel, tm.mo, tm.position, tm.spend FROM tm
+                         ORDER BY tm.channel, tm.mo) z)
+    SELECT (SELECT array_agg(uc.channel ORDER BY uc.ci) FROM uc), (SELECT array_agg(uc.spend ORDER BY uc.ci) FROM uc),
+           array_agg(uc.ci ORDER BY uc.ci, tm.mo), array_agg(tm.mo ORDER BY uc.ci, tm.mo),
+           array_agg(tm.position ORDER BY uc.ci, tm.mo),
+           array_agg(tm.adstock ORDER BY uc.ci, tm.mo), array_agg(tm.adstock_p1 ORDER BY uc.ci, tm.mo),
+           array_agg(tm.adstock_p2 ORDER BY uc.ci, tm.mo), array_agg(tm.max_lag ORDER BY uc.ci, tm.mo),
+           array_agg(tm.adstock_normalize ORDER BY uc.ci, tm.mo), array_agg(tm.saturation ORDER BY uc.ci, tm.mo),
+           array_agg(tm.sat_p1 ORDER BY uc.ci, tm.mo), array_agg(tm.sat_p2 ORDER BY uc.ci, tm.mo),
+           array_agg(tm.input_scale ORDER BY uc.ci, tm.mo), array_agg(tm.coef ORDER BY uc.ci, tm.mo)
+      INTO ch, hspend, tch, tmod, pos, ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf
+      FROM tm JOIN uc USING (channel);
     nch := coalesce(cardinality(ch), 0);
     IF nch = 0 THEN
         RAISE EXCEPTION 'model "%" has no paid channels to plan', model USING ERRCODE = '22023';
@@ -323,21 +424,35 @@ BEGIN
     -- An exposure channel (option spend_columns) is fitted on exposure: its plan is in spend,
     -- exposure = spend / (the window's spend per unit of exposure), so its history and input
     -- scale are restated in spend.
+    -- Several models: each term has its model's history, front-padded with no spend to the
+    -- longest (a model's adstock starts at its first period); hist (per channel: its first
+    -- term's, for the monthly split and reference patterns) and xcost follow the channel's first term.
     xcost := '{}';
-    FOR c IN 1 .. nch LOOP
+    FOR j IN 1 .. cardinality(tch) LOOP
+        e := ins[tmod[j]];
+        ntq := jsonb_array_length(e->'x') / jsonb_array_length(e->'channels');
+        nw := jsonb_array_length(e->'periods');
         v := 1;
-        IF m.options #>> ARRAY['spend_columns', ch[c]] IS NOT NULL THEN
-            v := (SELECT sum((i->'spend'->>((pos[c] - 1) * nw + u - 1))::float8) FROM generate_series(1, nw) u)
-                 / nullif((SELECT sum((i->'x'->>((pos[c] - 1) * nt + nt - nw + u - 1))::float8) FROM generate_series(1, nw) u), 0);
+        IF mopts[tmod[j]] #>> ARRAY['spend_columns', ch[tch[j]]] IS NOT NULL THEN
+            v := (SELECT sum((e->'spend'->>((pos[j] - 1) * nw + u - 1))::float8) FROM generate_series(1, nw) u)
+                 / nullif((SELECT sum((e->'x'->>((pos[j] - 1) * ntq + ntq - nw + u - 1))::float8) FROM generate_series(1, nw) u), 0);
             IF NOT v > 0 THEN
-                RAISE EXCEPTION 'channel "%" has no spend or no exposure in the training window', ch[c] USING ERRCODE = '22000';
+                RAISE EXCEPTION 'channel "%" has no spend or no exposure in the training window', ch[tch[j]] USING ERRCODE = '22000';
             END IF;
         END IF;
-        xcost := xcost || v;
-        sc[c] := sc[c] * v;
-        hist := hist || (SELECT array_agg(v * (i->'x'->>((pos[c] - 1) * nt + u - 1))::float8 ORDER BY u) FROM generate_series(1, nt) u)
-                     || array_fill(0::float8, ARRAY[ngap]);
+        sc[j] := sc[j] * v;
+        trow := array_fill(0::float8, ARRAY[nt - ntq])
+                || (SELECT array_agg(v * (e->'x'->>((pos[j] - 1) * ntq + u - 1))::float8 ORDER BY u) FROM generate_series(1, ntq) u)
+                || array_fill(0::float8, ARRAY[ngap]);
+        thist := thist || trow;
+        IF j = 1 OR tch[j] <> tch[j - 1] THEN
+            xcost := xcost || v;
+            hist := hist || trow;
+        END IF;
     END LOOP;
+    -- each channel's term of the primary model (NULL: the channel is another model's only)
+    prim := (SELECT array_agg((SELECT min(o) FROM unnest(tch, tmod) WITH ORDINALITY u(a, b, o) WHERE a = c AND b = 1) ORDER BY c)
+               FROM generate_series(1, nch) c);
 
     -- target mode without max_budget: each flight is capped at 10x the historical weekly paid spend
     hist_rate := (SELECT sum(u.v0) FROM unnest(hspend) u(v0)) / greatest(jsonb_array_length(i->'periods')
@@ -522,6 +637,11 @@ BEGIN
         RAISE EXCEPTION 'revenue_per_conversion must be positive' USING ERRCODE = '22023';
     END IF;
     SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rev_per_kpi, conv_per_kpi FROM mixmodel._kpi_factors(kpi_unit, rpc) f;
+    -- each model's own factors (revenue_per_conversion is the primary model's)
+    SELECT array_agg(f.revenue_per_kpi ORDER BY q.o), array_agg(f.conversions_per_kpi ORDER BY q.o)
+      INTO mrev, mconv
+      FROM unnest(mods) WITH ORDINALITY q(x, o), LATERAL mixmodel._model_kpi_units(q.x) u,
+           LATERAL mixmodel._kpi_factors(u.kpi_unit, CASE WHEN q.o = 1 THEN rpc ELSE u.revenue_per_conversion END) f;
     IF (target_metric IN ('revenue', 'roi') AND rev_per_kpi IS NULL) OR
        (target_metric IN ('conversions', 'cpa') AND conv_per_kpi IS NULL) THEN
         RAISE EXCEPTION 'target_metric % needs revenue_per_conversion', target_metric USING ERRCODE = '22023',
@@ -564,8 +684,10 @@ BEGIN
         END IF;
         budget := array_fill(0::float8, ARRAY[nk]);
     END IF;
-    core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, np, ffrom, fto, budget,
-                                lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'));
+    core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, thist, np, ffrom, fto, budget,
+                                lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'),
+                                (SELECT array_agg(x - 1 ORDER BY o) FROM unnest(tch) WITH ORDINALITY u(x, o)),
+                                (SELECT array_agg(mws[x] ORDER BY o) FROM unnest(tmod) WITH ORDINALITY u(x, o)));
     nh := core.horizon;
 
     -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
@@ -579,12 +701,14 @@ BEGIN
             jsonb_build_object('goal', goal, 'flights', flights, 'target_metric', target_metric, 'max_budget', max_budget,
                                'constraints', constraints, 'spend_pattern', spend_pattern,
                                'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost,
-                               'monthly', monthly),
+                               'monthly', monthly, 'models', models),
             core.kkt_residual);
     INSERT INTO mixmodel.plan_constraints
     SELECT plan_name, k, ch[c], lo[(c - 1) * nk + k], nullif(hi[(c - 1) * nk + k], 'Infinity')
       FROM generate_series(1, nk) k, generate_series(1, nch) c;
 
+    -- forecasts in the primary model's units (its own, unweighted term; 0 for a channel it lacks);
+    -- marginal and lambda are of the weighted objective
     INSERT INTO mixmodel.plan_allocations
     SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, ch[c], 'paid',
            x, x / cost[c], tot, inc, tot * conv_per_kpi, tot * rev_per_kpi,
@@ -592,8 +716,8 @@ BEGIN
            CASE WHEN x > 0 AND inc > 0 THEN x / (inc * conv_per_kpi) END,
            core.marginal[(c - 1) * nh + t + 1]
       FROM generate_series(1, nch) c, generate_series(0, nh - 1) t,
-           LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, core.total[(c - 1) * nh + t + 1] AS tot,
-                           core.incr[(c - 1) * nh + t + 1] AS inc) q;
+           LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, coalesce(core.term_total[(prim[c] - 1) * nh + t + 1], 0) AS tot,
+                           coalesce(core.term_incr[(prim[c] - 1) * nh + t + 1], 0) AS inc) q;
     -- base: the non-paid part of the fit in the same week of the latest year of the window
     -- (same week last year); the mean of the window's last 52 weeks when no such week exists.
     -- A factor with a value for the plan week (a row of the wide table, or a harmonized
@@ -674,12 +798,29 @@ BEGIN
       FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
      GROUP BY a.flight;
 
+    -- each model's own forecast of the planned spend, per flight: its channels and "paid"
+    INSERT INTO mixmodel.plan_model_summary
+    WITH tw AS (SELECT j, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t) AS fl,
+                       core.x[(tch[j] - 1) * nh + t + 1] AS x, core.term_total[(j - 1) * nh + t + 1] AS tot,
+                       core.term_incr[(j - 1) * nh + t + 1] AS inc
+                  FROM generate_series(1, cardinality(tch)) j, generate_series(0, nh - 1) t),
+         mr AS (SELECT tmod[tw.j] AS mo, tw.fl, ch[tch[tw.j]] AS chan, sum(tw.x) AS x, sum(tw.tot) AS tot, sum(tw.inc) AS inc
+                    FROM tw GROUP BY tw.j, tw.fl
+                  UNION ALL
+                  SELECT tmod[tw.j], tw.fl, 'paid', sum(tw.x), sum(tw.tot), sum(tw.inc)
+                    FROM tw GROUP BY tmod[tw.j], tw.fl),
+         u AS (SELECT mr.*, mrev[mr.mo] AS rk, mconv[mr.mo] AS ck FROM mr)
+    SELECT plan_name, mods[u.mo], mws[u.mo], u.fl, u.chan, u.x, u.tot, u.inc, u.tot * u.ck, u.tot * u.rk,
+           CASE WHEN u.x > 0 THEN u.inc * u.rk / u.x - 1 END,
+           CASE WHEN u.x > 0 AND u.inc > 0 THEN u.x / (u.inc * u.ck) END
+      FROM u;
+
     RETURN QUERY SELECT x.flight, x.channel, x.spend, x.share, x.historical_share, x.kpi, x.revenue, x.conversions, x.roi, x.cpa
                    FROM mixmodel.plan_summary x WHERE x.plan = plan_name
                   ORDER BY x.flight, x.channel = 'total', x.channel = 'base', x.channel;
 END $$;
-COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb, boolean) IS
-'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. monthly splits each flight into calendar months budgeted like the same weeks last year. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary; returns the summary.';
+COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb, boolean, jsonb) IS
+'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. monthly splits each flight into calendar months budgeted like the same weeks last year. models ({"model": weight, ...}, budget plans) maximises the weighted sum of several models'' forecasts over the union of their channels; forecasts in plan_allocations and plan_summary are then the primary model''s, each model''s in plan_model_summary. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary, plan_model_summary; returns the summary.';
 
 CREATE FUNCTION mixmodel.compare_plans(a text, b text)
     RETURNS TABLE (channel text, spend_a float8, spend_b float8, revenue_a float8, revenue_b float8,
@@ -773,7 +914,7 @@ BEGIN
     g := jsonb_set(g, '{channel_cost}', kept);
     RETURN QUERY SELECT * FROM mixmodel.create_plan(new_name, target_model, g->>'goal', g->'flights', g->>'target_metric',
         (g->>'max_budget')::float8, g->'constraints', g->>'spend_pattern', (g->>'revenue_per_conversion')::float8,
-        g->'channel_cost', coalesce((g->>'monthly')::boolean, false));
+        g->'channel_cost', coalesce((g->>'monthly')::boolean, false), nullif(g->'models', 'null'));
 END $$;
 COMMENT ON FUNCTION mixmodel.duplicate_plan(text, text, text) IS
 'Copies a plan''s arguments under a new name, optionally onto another model (its current run): constraints of channels missing there are dropped; channels new there get min 0 and max the flight budget. Returns the new plan''s summary.';
@@ -797,8 +938,11 @@ BEGIN
         RETURN;
     END IF;
     SELECT * INTO m FROM mixmodel.models x WHERE x.name = p.model;
-    -- paid channels: planned against actual spend, in the weeks the source holds
-    FOR ch IN SELECT DISTINCT x.channel FROM mixmodel.plan_constraints x WHERE x.plan = p.name ORDER BY 1 LOOP
+    -- paid channels of the plan's model (create_plan models: the primary's; the others' may
+    -- lack a column there): planned against actual spend, in the weeks the source holds
+    FOR ch IN SELECT DISTINCT x.channel FROM mixmodel.plan_constraints x WHERE x.plan = p.name
+                 AND EXISTS (SELECT 1 FROM mixmodel.run_channels rc WHERE rc.model = p.model AND rc.run = p.run
+                                AND rc.channel = x.channel AND rc.paid) ORDER BY 1 LOOP
         IF m.source_kind = 'wide' THEN
             col := coalesce(m.options #>> ARRAY['spend_columns', ch], ch);
             RETURN QUERY EXECUTE format(
@@ -838,7 +982,7 @@ SELECT p.name AS plan, a.flight, a.week, a.channel, a.planned_spend, a.actual_sp
        a.actual_spend - a.planned_spend AS spend_difference, a.planned_kpi, a.actual_kpi,
        a.actual_kpi - a.planned_kpi AS kpi_difference
   FROM mixmodel.plans p, LATERAL mixmodel._plan_actuals(p.name) a;
-COMMENT ON VIEW mixmodel.plan_actuals IS 'Actual against plan, per plan, flight and week, for the plan weeks whose actuals are in the model''s source data (the wide table, or harmonized touchpoint and conversion series): spend per paid channel, and the KPI (channel "total": forecast of paid channels and base against the actual KPI).';
+COMMENT ON VIEW mixmodel.plan_actuals IS 'Actual against plan, per plan, flight and week, for the plan weeks whose actuals are in the model''s source data (the wide table, or harmonized touchpoint and conversion series): spend per paid channel of the plan''s model, and the KPI (channel "total": forecast of paid channels and base against the actual KPI).';
 COMMENT ON COLUMN mixmodel.plan_actuals.plan IS 'Plan name.';
 COMMENT ON COLUMN mixmodel.plan_actuals.flight IS 'Flight of the week.';
 COMMENT ON COLUMN mixmodel.plan_actuals.week IS 'Week start.';
