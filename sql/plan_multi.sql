@@ -249,6 +249,27 @@ SELECT count(*) FROM fl, mixmodel.create_plan('pm_ord_primary', 'pm_ord', flight
 SELECT string_agg(DISTINCT channel, ', ') AS channels FROM mixmodel.plan_summary WHERE plan = 'pm_ord_primary';
 SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'pm_ord_primary';
 
+-- reference pattern over several models: social_spend (the orders model's only, shorter history)
+-- and search_spend follow their weekly spend 52 weeks before the flight (social at least 10%)
+SELECT count(*) FROM fl, mixmodel.create_plan('pm_ref', 'pm_rev', flights => f, models => '{"pm_ord": 0.5}',
+       spend_pattern => format('{"reference_from": "%s"}', :'first_plan_week'::date - 364),
+       constraints => '{"social_spend": {"min_pct": 10}}');
+SELECT a.channel, bool_and(abs(a.spend / s.spend - w.share) < 1e-9) AS follows_reference, count(*) AS weeks
+  FROM mixmodel.plan_allocations a JOIN mixmodel.plan_summary s USING (plan, flight, channel)
+  JOIN (SELECT week, 'social_spend' AS channel, social_spend / sum(social_spend) OVER () AS share FROM pm_gen.weekly_wide
+         WHERE week BETWEEN :'first_plan_week'::date - 364 AND :'first_plan_week'::date - 364 + 55
+        UNION ALL
+        SELECT week, 'search_spend', search_spend / sum(search_spend) OVER () FROM pm_gen.weekly_wide
+         WHERE week BETWEEN :'first_plan_week'::date - 364 AND :'first_plan_week'::date - 364 + 55) w
+    ON w.week = a.week - 364 AND w.channel = a.channel
+ WHERE a.plan = 'pm_ref' AND a.flight = 1 AND s.spend > 0 GROUP BY 1 ORDER BY 1;
+-- month-by-month over several models: every month's budget met, KKT on the weighted objective
+SELECT count(*) > 0 AS planned FROM fl, mixmodel.create_plan('pm_month', 'pm_rev', flights => f, models => '{"pm_ord": 0.5}',
+       monthly => true);
+SELECT count(*) AS months, bool_and(abs(f.spend - f.budget) <= 1e-9 * f.budget) AS budgets_met,
+       (SELECT kkt_residual < 1e-6 FROM mixmodel.plans WHERE name = 'pm_month') AS certified
+  FROM mixmodel.plan_flights f WHERE f.plan = 'pm_month';
+
 -- errors: SQLSTATE, message and detail
 CREATE FUNCTION pm_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text;
