@@ -139,18 +139,31 @@ block_eval(const MMPlanFlightCurve *fc, double s, double *value, double *deriv)
 		if (tm->coef == 0.0)
 			continue;		/* no response, and no 0 * inf at a = 0 */
 
+		/*
+		 * Weeks with the same input (a flat pattern's steady weeks) reuse the
+		 * previous week's saturation instead of calling it again.
+		 */
+		double		prev_u = NAN,
+					sv = 0.0,
+					ds = 0.0;
+
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
-			double		u,
-						ds = 0.0;
+			double		u;
 
 			if (g[t] == 0.0)
 				continue;
 			u = (carry_at(tm, t) + base[t] + s * g[t]) / tm->scale;
+			if (u != prev_u)
+			{
+				if (value)
+					sv = tm->sat(tm->sat_arg, u, deriv ? &ds : NULL);
+				else
+					ds = sat_deriv(tm, u);
+				prev_u = u;
+			}
 			if (value)
-				v += tm->coef * tm->sat(tm->sat_arg, u, deriv ? &ds : NULL);
-			else
-				ds = sat_deriv(tm, u);
+				v += tm->coef * sv;
 			d += tm->coef * ds * g[t] / tm->scale;
 		}
 	}
