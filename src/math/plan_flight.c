@@ -136,9 +136,6 @@ block_eval(const MMPlanFlightCurve *fc, double s, double *value, double *deriv)
 		const double *base = fc->base + (long) j * h->H;
 		const double *g = fc->g + (long) j * h->H;
 
-		if (tm->coef == 0.0)
-			continue;		/* no response, and no 0 * inf at a = 0 */
-
 		/*
 		 * Weeks with the same input (a flat pattern's steady weeks) reuse the
 		 * previous week's saturation instead of calling it again.
@@ -146,6 +143,9 @@ block_eval(const MMPlanFlightCurve *fc, double s, double *value, double *deriv)
 		double		prev_u = NAN,
 					sv = 0.0,
 					ds = 0.0;
+
+		if (tm->coef == 0.0)
+			continue;		/* no response, and no 0 * inf at a = 0 */
 
 		for (int t = fc->t0; t < fc->t1; t++)
 		{
