@@ -126,13 +126,14 @@ SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, r
 
 -- score
 -- What the demo model says per paid channel over its training weeks: spend,
--- attributed revenue, ROI and the return of the next dollar at the current
--- spend (doc/score.md); then TV's response curve, with its current spend,
+-- attributed revenue and orders, CPA, ROI and the return of the next dollar at
+-- the current spend (doc/score.md); then TV's response curve, with its current spend,
 -- point of diminishing returns and marginal break-even point.
 \echo
-\echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend)'
+\echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend; orders at the'
+\echo 'window''s revenue per order; CPA = spend per order)'
 SELECT split_part(p.channel, '_spend', 1) AS channel, round(p.spend) AS spend, round(p.revenue) AS revenue,
-       round(p.roi::numeric, 2) AS roi, round(t.value::numeric, 2) AS true_roi,
+       round(p.conversions) AS orders, round(p.cpa::numeric, 2) AS cpa, round(p.roi::numeric, 2) AS roi, round(t.value::numeric, 2) AS true_roi,
        round(p.marginal_roi::numeric, 2) AS marginal_roi,
        round(p.spend_share::numeric, 3) AS spend_share, round(p.effect_share::numeric, 3) AS effect_share
   FROM mixmodel.channel_performance p
