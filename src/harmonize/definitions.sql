@@ -123,6 +123,16 @@ DECLARE
     saved jsonb;
     audit jsonb;
 BEGIN
+    IF kind IS NULL OR kind NOT IN ('touchpoint', 'conversion') THEN
+        RAISE EXCEPTION 'unknown definition kind "%"', kind USING ERRCODE = '22023';
+    END IF;
+    IF action IS NULL OR action NOT IN ('create', 'update') THEN
+        RAISE EXCEPTION 'unknown definition action "%"', action USING ERRCODE = '22023';
+    END IF;
+    IF cardinality(cols) IS DISTINCT FROM 2 OR cardinality(labels) IS DISTINCT FROM 2
+       OR cardinality(vals) IS DISTINCT FROM 2 OR n_required IS NULL OR n_required NOT BETWEEN 0 AND 2 THEN
+        RAISE EXCEPTION 'a % has two metric columns', kind USING ERRCODE = '2202E';
+    END IF;
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
     IF action = 'create' THEN
         IF rule IS NULL THEN RAISE EXCEPTION '% "%" has no rule', kind, name USING ERRCODE = '22004'; END IF;
@@ -165,6 +175,9 @@ CREATE FUNCTION mixmodel._definition_delete(kind text, name text)
 DECLARE
     gone jsonb;
 BEGIN
+    IF kind IS NULL OR kind NOT IN ('touchpoint', 'conversion') THEN
+        RAISE EXCEPTION 'unknown definition kind "%"', kind USING ERRCODE = '22023';
+    END IF;
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
     EXECUTE format('DELETE FROM mixmodel.%I x WHERE x.name = $1 RETURNING to_jsonb(x)', kind || 's') INTO gone USING name;
     IF gone IS NULL THEN RAISE EXCEPTION '% "%" does not exist', kind, name USING ERRCODE = '42704'; END IF;
