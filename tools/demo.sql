@@ -194,3 +194,27 @@ SELECT split_part(s.channel, '_spend', 1) AS channel, round(s.spend) AS planned_
   FROM mixmodel.plan_summary s JOIN mixmodel.plan_flights f USING (plan, flight)
  WHERE s.plan = 'demo_target' AND s.channel <> 'base'
  ORDER BY s.channel = 'total', s.channel;
+
+-- Several conversions: a second model of the same weeks counts orders; the
+-- plan maximises revenue plus 25 per order (say, each new order's later value),
+-- one budget over the union of both models' channels (doc/plan.md, "Several
+-- conversion models").  mixmodel.plan_model_summary has each model's forecast.
+SELECT mixmodel.create_model('demo_orders', source => 'raw.weekly_wide', date_column => 'week', kpi => 'orders',
+         media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
+         factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
+         options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
+SELECT count(*) FROM mixmodel.train('demo_orders', seed => 42) \g /dev/null
+SELECT count(*) FROM mixmodel.create_plan('demo_two_goals', 'demo', models => '{"demo": 1, "demo_orders": 25}',
+         flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'budget', :q_budget))) \g /dev/null
+\echo
+\echo 'Plan: the same budget for revenue plus 25 per order (two models), next to the revenue-only plan'
+SELECT split_part(t.channel, '_spend', 1) AS channel, round(b.spend) AS revenue_only_spend, round(t.spend) AS two_goal_spend,
+       round(r.incremental) AS revenue, round(o.incremental) AS orders
+  FROM mixmodel.plan_summary t
+  JOIN mixmodel.plan_summary b ON b.plan = 'demo_budget' AND b.flight = t.flight AND b.channel = t.channel
+  JOIN mixmodel.plan_model_summary r ON r.plan = t.plan AND r.flight = t.flight AND r.model = 'demo'
+       AND r.channel = CASE t.channel WHEN 'total' THEN 'paid' ELSE t.channel END
+  JOIN mixmodel.plan_model_summary o ON o.plan = t.plan AND o.flight = t.flight AND o.model = 'demo_orders'
+       AND o.channel = r.channel
+ WHERE t.plan = 'demo_two_goals' AND t.channel <> 'base'
+ ORDER BY t.channel = 'total', t.channel;
