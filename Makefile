@@ -67,6 +67,7 @@ STAGE_SQL = \
 	src/model/calibration.sql \
 	src/model/views.sql \
 	src/score/score.sql \
+	src/score/aggregate.sql \
 	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql

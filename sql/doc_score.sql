@@ -30,7 +30,20 @@ SELECT from_date AS d0, to_date AS d1 FROM mixmodel.runs WHERE model = 'doc_s' \
 SELECT kind, count(*) AS terms, sum(periods) / count(*) AS periods
   FROM mixmodel.score('doc_s', :'d0', :'d1') GROUP BY kind ORDER BY kind;
 
--- doc/score.md:191
+-- doc/score.md:208
+SELECT max(conversion_from) AS wk FROM mixmodel.aggregate_scores
+ WHERE model = 'doc_s' AND channel = 'tv_spend' AND lag = 0 \gset
+SELECT touchpoint_from, lag, round(lag_weight::numeric, 3) AS lag_weight,
+       round(contribution::numeric, 1) AS contribution, round(spend::numeric, 1) AS spend
+  FROM mixmodel.aggregate_scores
+ WHERE model = 'doc_s' AND channel = 'tv_spend' AND conversion_from = :'wk' AND lag < 4 ORDER BY lag;
+SELECT a.channel, count(*) AS rows, abs(sum(a.contribution) - s.contribution) <= 1e-9 * abs(s.contribution) AS sums_to_score
+  FROM mixmodel.aggregate_scores a
+  JOIN mixmodel.scores s ON s.model = a.model AND s.run = a.run AND s.period = a.conversion_from AND s.term = a.channel
+ WHERE a.model = 'doc_s' AND a.conversion_from = :'wk'
+ GROUP BY a.channel, s.contribution ORDER BY a.channel;
+
+-- doc/score.md:257
 SELECT channel, kpi_unit, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
        round((cpa * conversions)::numeric, 6) = round(spend::numeric, 6) AS cpa_times_conversions_is_spend,

@@ -633,6 +633,7 @@ BEGIN
     UNION ALL
     SELECT score.model, k, per[a + gt.j], names[gc.q], kinds[gc.q], vals[(gc.q - 1) * len + gt.j]
       FROM generate_series(1, nc + nf) gc(q), generate_series(1, len) gt(j);
+    PERFORM mixmodel._aggregate_score(score.model, k, from_date, to_date, i);
 
     RETURN QUERY
     SELECT s.term, s.kind, count(*)::int, sum(s.contribution), sum(s.contribution) / nullif(sum(sum(s.contribution)) OVER (), 0)
