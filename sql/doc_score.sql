@@ -43,7 +43,12 @@ SELECT a.channel, count(*) AS rows, abs(sum(a.contribution) - s.contribution) <=
  WHERE a.model = 'doc_s' AND a.conversion_from = :'wk'
  GROUP BY a.channel, s.contribution ORDER BY a.channel;
 
--- doc/score.md:257
+-- doc/score.md:239
+SELECT term, periods, round(share::numeric, 2) AS share, spend > 0 AS has_spend,
+       round(roi::numeric, 6) = round(((revenue - spend) / spend)::numeric, 6) AS roi_identity
+  FROM mixmodel.contribution('doc_s', :'d0', :'d1') WHERE kind = 'channel' ORDER BY term;
+
+-- doc/score.md:283
 SELECT channel, kpi_unit, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
        round((cpa * conversions)::numeric, 6) = round(spend::numeric, 6) AS cpa_times_conversions_is_spend,

@@ -297,6 +297,35 @@ SELECT b.channel, b.kpi_unit,
  WHERE b.model = 'sc_o' AND b.training_row
  GROUP BY b.channel, b.kpi_unit, p.revenue, p.conversions ORDER BY b.channel;
 
+-- contribution over a date range (for dbt): the sums of mixmodel.contributions over the range
+-- (training rows where the run has them, else scores); spend of the source; ROI; shares sum to 1
+SELECT c.kind, count(*) AS terms, min(c.periods) AS periods,
+       bool_and(abs(c.contribution - v.contribution) <= 1e-9 * abs(v.contribution)) AS equals_contributions,
+       bool_and(c.revenue = c.contribution) AS revenue_kpi,
+       bool_and(abs(c.conversions * u.revenue_per_conversion - c.revenue) <= 1e-9 * abs(c.revenue)) AS conversions,
+       bool_and(c.kind <> 'channel' OR abs(c.spend - s.spend) <= 1e-9 * s.spend) AS spend_of_source,
+       bool_and(c.kind = 'channel' OR c.spend IS NULL) AS spend_only_for_channels,
+       bool_and(c.kind <> 'channel' OR abs(c.roi - (c.revenue - c.spend) / c.spend) < 1e-12) AS roi_identity
+  FROM mixmodel.contribution('sc_m', :'tr_from'::date + 14, :'tr_to') c
+  CROSS JOIN mixmodel._model_kpi_units('sc_m') u
+  JOIN (SELECT term, sum(contribution) AS contribution FROM mixmodel.contributions
+         WHERE model = 'sc_m' AND source = 'training' AND period BETWEEN :'tr_from'::date + 14 AND :'tr_to' GROUP BY term) v USING (term)
+  LEFT JOIN (SELECT 'tv_spend' AS term, sum(tv_spend) AS spend FROM sc.weekly_wide WHERE week BETWEEN :'tr_from'::date + 14 AND :'tr_to'
+             UNION ALL
+             SELECT 'search_spend', sum(search_spend) FROM sc.weekly_wide WHERE week BETWEEN :'tr_from'::date + 14 AND :'tr_to') s USING (term)
+ GROUP BY c.kind ORDER BY c.kind;
+SELECT abs(sum(share) - 1) < 1e-12 AS shares_sum_to_1 FROM mixmodel.contribution('sc_m', :'tr_from', :'tr_to');
+-- over the training window and the weeks scored after it (some without KPI): training rows, then scores;
+-- spend unknown past the run's data
+SELECT c.kind, count(*) AS terms, min(c.periods) AS periods,
+       bool_and(abs(c.contribution - v.contribution) <= 1e-9 * abs(v.contribution)) AS equals_contributions,
+       bool_and(c.spend IS NULL AND c.roi IS NULL) AS no_spend
+  FROM mixmodel.contribution('sc_x', :'x_to'::date - 7 * 9, :'data_from'::date + 7 * 137) c
+  JOIN (SELECT term, sum(contribution) AS contribution FROM mixmodel.contributions
+         WHERE model = 'sc_x' AND period BETWEEN :'x_to'::date - 7 * 9 AND :'data_from'::date + 7 * 137
+           AND (source = 'training' OR period > :'x_to') GROUP BY term) v USING (term)
+ GROUP BY c.kind ORDER BY c.kind;
+
 -- errors
 \set VERBOSITY terse
 SELECT mixmodel.create_model('sc_untrained', source => 'sc.weekly_wide', date_column => 'week', kpi => 'revenue',
@@ -320,3 +349,8 @@ SELECT * FROM mixmodel.score('sc_m', :'tr_to', :'tr_from');
 SELECT * FROM mixmodel.score('sc_m', '2040-01-01', '2040-06-01');
 SELECT * FROM mixmodel.score('sc_m', :'data_from', :'tr_to');
 SELECT * FROM mixmodel.train('sc_m', from_date => :'tr_from', to_date => :'data_from'::date + 7 * 137);
+SELECT * FROM mixmodel.contribution('nope', '2020-01-01', '2020-02-01');
+SELECT * FROM mixmodel.contribution('sc_untrained', '2020-01-01', '2020-02-01');
+SELECT * FROM mixmodel.contribution('sc_m', NULL, :'tr_to');
+SELECT * FROM mixmodel.contribution('sc_m', :'tr_to', :'tr_from');
+SELECT * FROM mixmodel.contribution('sc_m', '2040-01-01', '2040-06-01');

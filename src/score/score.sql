@@ -660,6 +660,73 @@ COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, t
 COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
 COMMENT ON COLUMN mixmodel.contributions.source IS 'training (run_decomposition) or score (mixmodel.scores)';
 
+CREATE FUNCTION mixmodel.contribution(model pg_catalog.text, from_date pg_catalog.date, to_date pg_catalog.date)
+    RETURNS TABLE (term pg_catalog.text, kind pg_catalog.text, periods pg_catalog.int4, contribution pg_catalog.float8,
+                   revenue pg_catalog.float8, conversions pg_catalog.float8, spend pg_catalog.float8,
+                   roi pg_catalog.float8, share pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 20
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m_name text := model;
+    d0 date := from_date;
+    d1 date := to_date;
+    k int;
+    i jsonb;
+    xs float8[];
+    te int;
+    rpk float8;
+    cpk float8;
+BEGIN
+    IF d0 IS NULL OR d1 IS NULL THEN
+        RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF d0 > d1 THEN
+        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
+            DETAIL = format('Got %s to %s.', d0, d1);
+    END IF;
+    k := mixmodel._score_run(m_name);
+    SELECT r.inputs INTO i FROM mixmodel.runs r WHERE r.model = m_name AND r.run = k;
+    xs := mixmodel._jf(i->'x');
+    te := (i->>'t0')::int + jsonb_array_length(i->'periods');
+    SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rpk, cpk
+      FROM mixmodel._model_kpi_units(m_name) u, mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
+    IF NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d WHERE d.model = m_name AND d.run = k AND d.period BETWEEN d0 AND d1)
+       AND NOT EXISTS (SELECT 1 FROM mixmodel.scores s WHERE s.model = m_name AND s.run = k AND s.period BETWEEN d0 AND d1) THEN
+        RAISE EXCEPTION 'the range holds no trained or scored periods of model "%"', m_name USING ERRCODE = '22000',
+            DETAIL = format('Range %s to %s.', d0, d1),
+            HINT = 'Score the range first with mixmodel.score.';
+    END IF;
+    RETURN QUERY
+    WITH w AS (
+        -- a period's training decomposition, else its scores (as touchpoint_breakdown)
+        SELECT d.period, d.term, d.kind, d.contribution FROM mixmodel.run_decomposition d
+         WHERE d.model = m_name AND d.run = k AND d.period BETWEEN d0 AND d1
+        UNION ALL
+        SELECT s.period, s.term, s.kind, s.contribution FROM mixmodel.scores s
+         WHERE s.model = m_name AND s.run = k AND s.period BETWEEN d0 AND d1
+           AND NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
+                            WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
+    ), sp AS (
+        -- paid channels' spend per period of the run's data
+        SELECT c.channel, p.d::date AS period, xs[(c.position - 1) * te + (i->>'t0')::int + p.j::int] AS spend
+          FROM mixmodel.run_channels c, jsonb_array_elements_text(i->'periods') WITH ORDINALITY p(d, j)
+         WHERE c.model = m_name AND c.run = k AND c.paid AND p.d::date BETWEEN d0 AND d1
+    ), g AS (
+        SELECT w.term, w.kind, count(*)::int AS n, sum(w.contribution) AS contribution,
+               CASE WHEN count(sp.spend) = count(*) THEN sum(sp.spend) END AS spend,
+               min(CASE w.kind WHEN 'intercept' THEN 0 WHEN 'channel' THEN 1 WHEN 'organic' THEN 2 ELSE 3 END) AS o
+          FROM w LEFT JOIN sp ON sp.channel = w.term AND sp.period = w.period
+         GROUP BY w.term, w.kind
+    )
+    SELECT g.term, g.kind, g.n, g.contribution, g.contribution * rpk, g.contribution * cpk, g.spend,
+           (g.contribution * rpk - g.spend) / nullif(g.spend, 0),
+           g.contribution / nullif(sum(g.contribution) OVER (), 0)
+      FROM g ORDER BY g.o, g.term;
+END $$;
+COMMENT ON FUNCTION mixmodel.contribution(pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
+'Contribution of every term of a model''s current run summed over a date range, for dbt: the training decomposition of the periods it covers, else the periods mixmodel.score scored (read only: it scores nothing); per term the periods summed, the contribution (KPI units), revenue and conversions (by the revenue per conversion of the training window, NULL when unknown), spend (paid channels, NULL when a period lies outside the run''s data), ROI = (revenue - spend) / spend and the share of the range''s prediction.';
+
 CREATE VIEW mixmodel.synergy AS
 SELECT m.name AS model, s.channel_a, s.channel_b, s.synergy, s.score_0_10
   FROM mixmodel.models m

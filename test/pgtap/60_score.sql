@@ -1,6 +1,6 @@
 -- pgTAP: score stage objects, labels, comments and error SQLSTATEs (doc/score.md)
 BEGIN;
-SELECT plan(35);
+SELECT plan(41);
 
 SELECT has_table('mixmodel', 'scores', 'scores exists');
 SELECT has_view('mixmodel', v, v || ' exists')
@@ -28,6 +28,7 @@ SELECT lives_ok($$SELECT mixmodel.create_model('s1', source => 'pg_temp.w', date
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01')$$, '55000', NULL, 'never trained: 55000');
 SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv')$$, '55000', NULL, 'curve of an untrained model: 55000');
 SELECT throws_ok($$SELECT * FROM mixmodel._model_kpi_units('s1')$$, '55000', NULL, 'KPI units of an untrained model: 55000');
+SELECT throws_ok($$SELECT * FROM mixmodel.contribution('s1', '2024-01-01', '2024-06-01')$$, '55000', NULL, 'contribution of an untrained model: 55000');
 SELECT is((SELECT count(*)::int FROM mixmodel.train('s1', seed => 1)), 2, 'the model trains');
 SELECT is((SELECT row(u.kpi_unit, u.revenue_per_conversion)::text FROM mixmodel._model_kpi_units('s1') u), '(revenue,)',
           'KPI units: revenue, no revenue per conversion without a conversions or orders column');
@@ -66,6 +67,13 @@ SELECT ok((SELECT count(*) > 0 FROM mixmodel.scores WHERE model = 's1' AND perio
           'the week without KPI is in mixmodel.scores');
 SELECT throws_ok($$SELECT * FROM mixmodel.train('s1', from_date => '2024-01-01', to_date => '2024-01-01'::date + 7 * 80)$$,
                  '22000', NULL, 'training over a NULL KPI: 22000');
+
+-- contribution over a range
+SELECT volatility_is('mixmodel', 'contribution', ARRAY['text', 'date', 'date'], 'stable', 'contribution is STABLE');
+SELECT throws_ok($$SELECT * FROM mixmodel.contribution('nope', '2024-01-01', '2024-06-01')$$, '42704', NULL, 'contribution of an unknown model: 42704');
+SELECT throws_ok($$SELECT * FROM mixmodel.contribution('s1', NULL, '2024-06-01')$$, '22004', NULL, 'contribution over a NULL date: 22004');
+SELECT throws_ok($$SELECT * FROM mixmodel.contribution('s1', '2024-06-01', '2024-01-01')$$, '22023', NULL, 'contribution over a reversed range: 22023');
+SELECT throws_ok($$SELECT * FROM mixmodel.contribution('s1', '2030-01-01', '2030-06-01')$$, '22000', NULL, 'contribution over a range without scores: 22000');
 
 SELECT * FROM finish();
 ROLLBACK;
