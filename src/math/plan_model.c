@@ -6,8 +6,8 @@
 #include "math/plan_model.h"
 #include "math/saturation.h"
 
-static double
-spec_sat(const void *arg, double u, double *deriv)
+double
+mm_plan_spec_sat(const void *arg, double u, double *deriv)
 {
 	const MMChannelSpec *s = arg;
 
@@ -16,8 +16,8 @@ spec_sat(const void *arg, double u, double *deriv)
 	return mm_saturation(s->saturation, s->sat_p1, s->sat_p2, u);
 }
 
-static double
-spec_sat_deriv(const void *arg, double u)
+double
+mm_plan_spec_sat_deriv(const void *arg, double u)
 {
 	const MMChannelSpec *s = arg;
 
@@ -80,8 +80,8 @@ mm_plan_term_from_spec(const MMChannelSpec *spec, double weight, const double *h
 		}
 		carry[t] = a;
 	}
-	term->sat = spec_sat;
-	term->sat_deriv = spec_sat_deriv;
+	term->sat = mm_plan_spec_sat;
+	term->sat_deriv = mm_plan_spec_sat_deriv;
 	term->sat_arg = spec;
 	/* every family is concave except Hill alpha > 1 and power theta > 1 */
 	term->concave = !((spec->saturation == MM_SAT_HILL || spec->saturation == MM_SAT_POWER) &&

@@ -20,6 +20,13 @@
 #define MM_PLAN_RECURSIVE_TOL	1e-9
 #define MM_PLAN_MAX_LAG			520
 
+/*
+ * Saturation callbacks of MMPlanTerm for an MMChannelSpec arg (its saturation,
+ * sat_p1 and sat_p2): any term whose curve is one of the core's saturations.
+ */
+extern double mm_plan_spec_sat(const void *arg, double u, double *deriv);
+extern double mm_plan_spec_sat_deriv(const void *arg, double u);
+
 /* Number of lag weights the term of spec needs (1 .. MM_PLAN_MAX_LAG + 1). */
 extern int	mm_plan_spec_lags(const MMChannelSpec *spec);
 

@@ -21,6 +21,7 @@
 #include "common/errors.h"
 #include "math/adstock.h"
 #include "math/plan_flight.h"
+#include "math/plan_model.h"
 #include "math/saturation.h"
 #include "plan/plan_glue.h"
 
@@ -31,30 +32,6 @@ PG_FUNCTION_INFO_V1(optimize_target);
 #define MAX_PERIODS		10000
 #define MAX_LAG			1000
 #define MAX_CELLS		10000000L	/* channels x horizon periods */
-
-typedef struct HillArg
-{
-	double		alpha;
-	double		k;
-} HillArg;
-
-static double
-hill_sat(const void *arg, double u, double *deriv)
-{
-	const HillArg *h = arg;
-
-	if (deriv)
-		*deriv = mm_saturation_deriv(MM_SAT_HILL, h->alpha, h->k, u);
-	return mm_saturation(MM_SAT_HILL, h->alpha, h->k, u);
-}
-
-static double
-hill_deriv(const void *arg, double u)
-{
-	const HillArg *h = arg;
-
-	return mm_saturation_deriv(MM_SAT_HILL, h->alpha, h->k, u);
-}
 
 /* float8[] argument i, or NULL when the SQL value is NULL */
 static float8 *
@@ -126,7 +103,7 @@ ReadCurves(FunctionCallInfo fcinfo, int first, CurveArgs *ca)
 				L,
 				H;
 	char	   *pattern_name;
-	HillArg    *hill;
+	MMChannelSpec *hill;
 	MMPlanTerm *terms;
 	int		   *term_start;
 	double	   *w,
@@ -209,23 +186,24 @@ ReadCurves(FunctionCallInfo fcinfo, int first, CurveArgs *ca)
 						   (long) C * H, MAX_CELLS)));
 
 	/* the horizon: one flight of P periods, then the lag tail */
-	hill = palloc(sizeof(HillArg) * C);
+	hill = palloc0(sizeof(MMChannelSpec) * C);
 	terms = palloc(sizeof(MMPlanTerm) * C);
 	term_start = palloc(sizeof(int) * (C + 1));
 	w = palloc(sizeof(double) * C * L);
 	flat = palloc(sizeof(double) * C * H);
 	for (int c = 0; c < C; c++)
 	{
-		hill[c].alpha = alpha[c];
-		hill[c].k = kk[c];
+		hill[c].saturation = MM_SAT_HILL;
+		hill[c].sat_p1 = alpha[c];
+		hill[c].sat_p2 = kk[c];
 		if (theta)
 			mixmodel_check_core(mm_adstock_weights(MM_ADSTOCK_GEOMETRIC, theta[c], 0, L,
 												   false, w + (long) c * L),
 								"the adstock weights");
 		else
 			w[(long) c * L] = 1.0;
-		terms[c].sat = hill_sat;
-		terms[c].sat_deriv = hill_deriv;
+		terms[c].sat = mm_plan_spec_sat;
+		terms[c].sat_deriv = mm_plan_spec_sat_deriv;
 		terms[c].sat_arg = &hill[c];
 		terms[c].concave = alpha[c] <= 1.0;
 		terms[c].w = w + (long) c * L;

@@ -181,6 +181,23 @@ COMMENT ON FUNCTION mixmodel.response_at(pg_catalog.text, pg_catalog.text[], pg_
 'The response of a model''s current run to an arbitrary spend vector over a date range (default: the training rows): the listed channels spend spends (each spread by its weekly pattern in the range, carry-in kept) at once; response is the joint incremental KPI against zero spend of these channels (the same on every row), marginal_response its partial derivative by each channel.';
 
 -- the run scoring reads: the given one, or the model's current run
+CREATE FUNCTION mixmodel._check_date_range(from_date pg_catalog.date, to_date pg_catalog.date)
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF from_date IS NULL OR to_date IS NULL THEN
+        RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF from_date > to_date THEN
+        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
+            DETAIL = format('Got %s to %s.', from_date, to_date);
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel._check_date_range(pg_catalog.date, pg_catalog.date) IS
+'Internal: error 22004 for a NULL end of a date range, 22023 for a reversed one.';
+
 CREATE FUNCTION mixmodel._score_run(model pg_catalog.text, run pg_catalog.int4 DEFAULT NULL)
     RETURNS pg_catalog.int4
     LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -312,10 +329,7 @@ BEGIN
     d_from := coalesce(from_date, r.from_date);
     d_to := coalesce(to_date, (SELECT max(f.period) FROM mixmodel.run_fit f
                                 WHERE f.model = r.model AND f.run = r.run AND NOT f.holdout));
-    IF d_from > d_to THEN
-        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
-            DETAIL = format('Got %s to %s.', d_from, d_to);
-    END IF;
+    PERFORM mixmodel._check_date_range(d_from, d_to);
     IF d_from < r.from_date OR d_to > r.to_date THEN
         RAISE EXCEPTION 'the range must lie inside the data of run % of model "%"', run, model USING ERRCODE = '22023',
             DETAIL = format('Got %s to %s; the run covers %s to %s.', d_from, d_to, r.from_date, r.to_date);
@@ -540,13 +554,7 @@ DECLARE
     g float8[]; f float8[]; pc float8[]; pf float8[];
     per date[];
 BEGIN
-    IF from_date IS NULL OR to_date IS NULL THEN
-        RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF from_date > to_date THEN
-        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
-            DETAIL = format('Got %s to %s.', from_date, to_date);
-    END IF;
+    PERFORM mixmodel._check_date_range(from_date, to_date);
     k := mixmodel._score_run(model, run);
     -- scorings and trainings of one model queue here
     PERFORM 1 FROM mixmodel.models m WHERE m.name = model FOR UPDATE;
@@ -678,13 +686,7 @@ DECLARE
     rpk float8;
     cpk float8;
 BEGIN
-    IF d0 IS NULL OR d1 IS NULL THEN
-        RAISE EXCEPTION 'from_date and to_date must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF d0 > d1 THEN
-        RAISE EXCEPTION 'from_date must not be after to_date' USING ERRCODE = '22023',
-            DETAIL = format('Got %s to %s.', d0, d1);
-    END IF;
+    PERFORM mixmodel._check_date_range(d0, d1);
     k := mixmodel._score_run(m_name);
     SELECT r.inputs INTO i FROM mixmodel.runs r WHERE r.model = m_name AND r.run = k;
     xs := mixmodel._jf(i->'x');

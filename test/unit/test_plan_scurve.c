@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "math/plan_flight.h"
+#include "math/plan_model.h"
 #include "math/saturation.h"
 #include "unit.h"
 
@@ -24,34 +25,10 @@
 #define N_RANDOM 60				/* random allocations per case and mode */
 #define REL_SLACK 1e-12			/* rounding of the two evaluations */
 
-typedef struct HillArg
-{
-	double		alpha;
-	double		k;
-} HillArg;
-
-static double
-hill(const void *arg, double u, double *deriv)
-{
-	const HillArg *a = arg;
-
-	if (deriv)
-		*deriv = mm_saturation_deriv(MM_SAT_HILL, a->alpha, a->k, u);
-	return mm_saturation(MM_SAT_HILL, a->alpha, a->k, u);
-}
-
-static double
-hill_deriv(const void *arg, double u)
-{
-	const HillArg *a = arg;
-
-	return mm_saturation_deriv(MM_SAT_HILL, a->alpha, a->k, u);
-}
-
 /* One generated problem. */
 typedef struct Case
 {
-	HillArg		sat[SC];
+	MMChannelSpec sat[SC];
 	double		w[SC * SL];
 	double		carry[SC * SH];
 	MMPlanTerm	terms[SC];
@@ -75,14 +52,15 @@ make_case(Case *cs, gsl_rng *rng, bool tight)
 		double		theta = 0.1 + 0.5 * gsl_rng_uniform(rng),
 					c0 = gsl_rng_uniform(rng) < 0.5 ? 30 * gsl_rng_uniform(rng) : 0;
 
-		cs->sat[c].alpha = 1.5 + 1.5 * gsl_rng_uniform(rng);
-		cs->sat[c].k = 20 + 60 * gsl_rng_uniform(rng);
+		cs->sat[c].saturation = MM_SAT_HILL;
+		cs->sat[c].sat_p1 = 1.5 + 1.5 * gsl_rng_uniform(rng);
+		cs->sat[c].sat_p2 = 20 + 60 * gsl_rng_uniform(rng);
 		for (int l = 0; l < SL; l++)
 			cs->w[c * SL + l] = pow(theta, l);
 		/* carry-in from history: geometric decay of an adstocked level c0 */
 		for (int t = 0; t < SL - 1; t++)
 			cs->carry[c * SH + t] = c0 * pow(theta, t + 1);
-		cs->terms[c] = (MMPlanTerm) {hill, hill_deriv, &cs->sat[c], false, cs->w + c * SL, SL,
+		cs->terms[c] = (MMPlanTerm) {mm_plan_spec_sat, mm_plan_spec_sat_deriv, &cs->sat[c], false, cs->w + c * SL, SL,
 			cs->carry + c * SH, 1.0, 100 + 900 * gsl_rng_uniform(rng)};
 		cs->ts[c] = c;
 		for (int k = 0; k < SK; k++)
