@@ -26,6 +26,7 @@ OBJS = \
 	src/math/formula.o \
 	src/math/plan.o \
 	src/math/plan_flight.o \
+	src/math/plan_coupled.o \
 	src/plan/plan_glue.o \
 	src/plan/optimize.o \
 	src/math/plan_model.o \

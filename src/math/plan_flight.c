@@ -85,8 +85,8 @@ carry_at(const MMPlanTerm *tm, int t)
 }
 
 /* s'(u) alone: the term's derivative callback when it has one */
-static double
-sat_deriv(const MMPlanTerm *tm, double u)
+double
+mm_plan_term_sat_deriv(const MMPlanTerm *tm, double u)
 {
 	double		ds;
 
@@ -97,8 +97,8 @@ sat_deriv(const MMPlanTerm *tm, double u)
 }
 
 /* Within-flight share of period t for channel c (flat when automatic or empty). */
-static double
-pattern_share(const MMPlanHorizon *h, int c, int k, int t)
+double
+mm_plan_pattern_share(const MMPlanHorizon *h, int c, int k, int t)
 {
 	int			from = h->flight_from[k],
 				to = h->flight_to[k];
@@ -159,7 +159,7 @@ block_eval(const MMPlanFlightCurve *fc, double s, double *value, double *deriv)
 				if (value)
 					sv = tm->sat(tm->sat_arg, u, deriv ? &ds : NULL);
 				else
-					ds = sat_deriv(tm, u);
+					ds = mm_plan_term_sat_deriv(tm, u);
 				prev_u = u;
 			}
 			if (value)
@@ -209,7 +209,7 @@ block_pattern(const MMPlanHorizon *h, const Layout *l, int c, int k, int *t1)
 		memset(g, 0, sizeof(double) * h->H);
 		for (int u = from; u < to; u++)
 		{
-			double		p = pattern_share(h, c, k, u);
+			double		p = mm_plan_pattern_share(h, c, k, u);
 
 			if (p == 0.0)
 				continue;
@@ -362,7 +362,7 @@ unit_grad(const MMPlanHorizon *h, const Layout *l, int c, int t, const Move *m,
 
 			if (tm->w[lag] == 0.0)
 				continue;
-			ds = sat_deriv(tm, shifted(h, l, c, j, t + lag, m, delta) / tm->scale);
+			ds = mm_plan_term_sat_deriv(tm, shifted(h, l, c, j, t + lag, m, delta) / tm->scale);
 			gsum += tm->coef * tm->w[lag] * ds / tm->scale;
 		}
 	}
@@ -509,7 +509,7 @@ refresh_sd(const MMPlanHorizon *h, const Layout *l, int c, int u0, int u1)
 
 		for (int u = (u0 > 0 ? u0 : 0); u < u1 && u < h->H; u++)
 			l->base[(long) j * h->H + u] =
-				sat_deriv(tm, fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale);
+				mm_plan_term_sat_deriv(tm, fmax(0.0, l->adst[(long) j * h->H + u] + carry_at(tm, u)) / tm->scale);
 	}
 }
 
@@ -844,7 +844,7 @@ mm_plan_horizon_budget(const MMPlanHorizon *h, MMPlanWorkspace *ws, double *dwor
 	for (int c = 0; c < C; c++)
 		for (int k = 0; k < K; k++)
 			for (int t = h->flight_from[k]; t < h->flight_to[k]; t++)
-				x[(long) c * h->H + t] = s[c * K + k] * pattern_share(h, c, k, t);
+				x[(long) c * h->H + t] = s[c * K + k] * mm_plan_pattern_share(h, c, k, t);
 
 	if (h->pattern == NULL)
 	{
@@ -941,7 +941,7 @@ mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x, double *ds_bu
 
 				for (int lag = 0; lag < tm->L && lag <= u; lag++)
 					a += tm->w[lag] * x[(long) c * h->H + u - lag];
-				ds_buf[u] = sat_deriv(tm, a / tm->scale);
+				ds_buf[u] = mm_plan_term_sat_deriv(tm, a / tm->scale);
 			}
 			for (int t = 0; t < h->H; t++)
 			{
@@ -996,7 +996,7 @@ mm_plan_horizon_goal(const MMPlanHorizon *h, MMPlanWorkspace *ws, double *dwork,
 	for (int c = 0; c < C; c++)
 		for (int k = 0; k < K; k++)
 			for (int t = h->flight_from[k]; t < h->flight_to[k]; t++)
-				x[(long) c * h->H + t] = s[c * K + k] * pattern_share(h, c, k, t);
+				x[(long) c * h->H + t] = s[c * K + k] * mm_plan_pattern_share(h, c, k, t);
 	res->sweeps = 1;
 	res->value = mm_plan_horizon_response(h, x, NULL, NULL);
 	return MM_OK;

@@ -153,4 +153,13 @@ extern double mm_plan_horizon_response(const MMPlanHorizon *h, const double *x,
 extern void mm_plan_horizon_marginals(const MMPlanHorizon *h, const double *x,
 									  double *ds_buf, double *out);
 
+/*
+ * Share of period t in channel c's spend of flight k: h->pattern normalised
+ * over the flight, flat when h->pattern is NULL or zero over the flight.
+ */
+extern double mm_plan_pattern_share(const MMPlanHorizon *h, int c, int k, int t);
+
+/* s'(u) of a term: its sat_deriv callback when set, else through sat. */
+extern double mm_plan_term_sat_deriv(const MMPlanTerm *tm, double u);
+
 #endif

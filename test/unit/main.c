@@ -17,6 +17,7 @@ main(void)
 	test_plan();
 	test_plan_flight();
 	test_plan_scurve();
+	test_plan_coupled();
 	test_plan_model();
 	test_adstock();
 	test_fuzz();

@@ -31,6 +31,7 @@ void		test_status(void);
 void		test_plan(void);
 void		test_plan_flight(void);
 void		test_plan_scurve(void);
+void		test_plan_coupled(void);
 void		test_plan_model(void);
 void		test_adstock(void);
 void		test_fuzz(void);
