@@ -31,6 +31,7 @@ OBJS = \
 	src/plan/optimize.o \
 	src/math/plan_model.o \
 	src/plan/plan_core.o \
+	src/plan/plan_mult.o \
 	src/harmonize/fields.o \
 	src/harmonize/rules.o \
 	src/harmonize/sync.o \
@@ -69,6 +70,7 @@ STAGE_SQL = \
 	src/model/views.sql \
 	src/score/score.sql \
 	src/score/aggregate.sql \
+	src/plan/plan_mult.sql \
 	src/plan/create.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql

@@ -14,7 +14,6 @@
 #include "math/plan_coupled.h"
 
 #define SMO_RELTOL		1e-10	/* stop: largest pair gap relative to the largest marginal */
-#define SMO_MAX_PER_START 20000	/* exchanges per start */
 #define LINE_RELTOL		1e-13	/* line search bracket, relative to the step bound */
 #define AGREE_RELTOL	1e-8	/* starts agree: value within this of the best increment */
 #define FREE_RELTOL		1e-9	/* a total this close (x flight budget) to a bound is at it */
@@ -337,14 +336,15 @@ line_search(PairCtx *pc, double dmax, double *delta)
 	return MM_OK;
 }
 
-/* Ascend from P->cur to a KKT point; counts exchanges */
+/* Ascend from P->cur to a KKT point; counts exchanges, *capped when the cap stopped it */
 static MMStatus
-exchange(Problem *P, long *exchanges)
+exchange(Problem *P, long *exchanges, bool *capped)
 {
 	const MMPlanHorizon *h = P->h;
 	int			K = h->K;
 
-	for (long it = 0; it < SMO_MAX_PER_START; it++)
+	*capped = false;
+	for (long it = 0; it < MM_COUPLED_MAX_EXCHANGES; it++)
 	{
 		double		best_rel = 0.0,
 					dmax,
@@ -362,7 +362,8 @@ exchange(Problem *P, long *exchanges)
 		{
 			double		gu = -INFINITY,
 						gd = INFINITY,
-						scale = 0.0;
+						scale,
+						rel;
 			int			iu = -1,
 						id = -1;
 
@@ -384,12 +385,14 @@ exchange(Problem *P, long *exchanges)
 					id = q;
 				}
 			}
-			if (iu < 0 || id < 0 || iu == id)
+			if (iu < 0 || id < 0 || iu == id || !(gu > gd))
 				continue;
 			scale = fmax(fabs(gu), fabs(gd));
-			if (gu - gd > best_rel * scale && gu > gd)
+			/* an infinite marginal (power curve at 0) is the largest gap there is */
+			rel = isfinite(scale) ? (gu - gd) / scale : 1.0;
+			if (rel > best_rel)
 			{
-				best_rel = isfinite(scale) ? (gu - gd) / scale : 1.0;
+				best_rel = rel;
 				bi = iu;
 				bj = id;
 			}
@@ -423,7 +426,8 @@ exchange(Problem *P, long *exchanges)
 				P->cur[bj] = lower_of(h, bj / K, bj % K);
 		}
 	}
-	*exchanges += SMO_MAX_PER_START;
+	*exchanges += MM_COUPLED_MAX_EXCHANGES;
+	*capped = true;
 	return MM_OK;
 }
 
@@ -791,7 +795,8 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 				K = h->K,
 				n_starts = (start_share ? 1 : 0) + 1 + C + (rng ? n_random : 0);
 	double		v0,
-				vbest = -INFINITY;
+				vbest = -INFINITY,
+				vworst = INFINITY;
 	double	   *w = P.ev;		/* C start weights (ev is free until the end) */
 	MMStatus	st;
 
@@ -810,6 +815,7 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 		int			kind = r - (start_share ? 1 : 0);
 		double		v,
 					tol;
+		bool		capped;
 
 		/* -1 caller's split, 0 equal, 1..C channel kind-1 first, then random */
 		for (int c = 0; c < C; c++)
@@ -826,12 +832,14 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 		st = start_from_weights(&P, w, P.cur);
 		if (st != MM_OK)
 			return st;
-		st = exchange(&P, &res->exchanges);
+		st = exchange(&P, &res->exchanges, &capped);
 		if (st != MM_OK)
 			return st;
+		res->starts_capped += capped;
 		v = evaluate(&P, P.cur, NULL);
 		if (!isfinite(v))
 			return MM_EOVRFLW;
+		vworst = fmin(vworst, v);
 		tol = AGREE_RELTOL * fabs(fmax(v, vbest) - v0);
 		if (v > vbest + tol)
 		{
@@ -851,6 +859,7 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 		}
 	}
 	res->starts = n_starts;
+	res->start_spread = vbest > v0 ? (vbest - vworst) / (vbest - v0) : 0.0;
 	memcpy(s, P.best, sizeof(double) * P.n);
 
 	res->kkt_residual = kkt(&P, lambda);
@@ -984,4 +993,46 @@ mm_plan_coupled_marginals(const MMPlanHorizon *h, const double *base, const doub
 				out[(long) c * H + t] += tm->coef * m / tm->scale;
 			}
 		}
+}
+
+MMStatus
+mm_plan_coupled_base(const MMPlanHorizon *h, const double *history, int n_hist, int gap,
+					 const double *fitted, int R, double *ref, double *base)
+{
+	int			first = n_hist - gap - R;	/* history period of fitted[0] */
+	double		mean = 0.0;
+
+	if (R < 1 || gap < 0 || first < 0)
+		return MM_EDOM;
+	for (int r = 0; r < R; r++)
+	{
+		double		G = 0.0;
+
+		if (!(fitted[r] > 0.0) || !isfinite(fitted[r]))
+			return MM_EDOM;
+		for (int c = 0; c < h->C; c++)
+			for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+			{
+				const MMPlanTerm *tm = &h->terms[j];
+				double		a = 0.0;
+
+				if (tm->coef == 0.0)
+					continue;	/* no response, and no 0 * inf at a = 0 */
+				for (int l = 0; l < tm->L && l <= first + r; l++)
+					a += tm->w[l] * history[(long) c * n_hist + first + r - l];
+				G += tm->coef * tm->sat(tm->sat_arg, fmax(0.0, a) / tm->scale, NULL);
+			}
+		ref[r] = fitted[r] * exp(-G);
+		if (!(ref[r] > 0.0) || !isfinite(ref[r]))
+			return MM_EOVRFLW;
+		mean += ref[r] / R;
+	}
+	for (int t = 0; t < h->H; t++)
+	{
+		/* weeks from the last data week back to the same week of the latest year */
+		int			back = (52 - (gap + 1 + t) % 52) % 52;
+
+		base[t] = back < R ? ref[R - 1 - back] : mean;
+	}
+	return MM_OK;
 }

@@ -40,7 +40,9 @@
  *                      a grid of MM_COUPLED_BOX_GRID points (exact for the
  *                      monotone ratios of power, Michaelis-Menten, log1p);
  *   starts, starts_agreed  how many starts reached the best value
- *                      (relative 1e-8).
+ *                      (relative 1e-8); starts_capped how many stopped at the
+ *                      exchange cap (MM_COUPLED_MAX_EXCHANGES) before the KKT
+ *                      test; start_spread the worst start's shortfall.
  * s'' is a numerical derivative of s' (gsl_deriv_central).
  */
 #ifndef MM_PLAN_COUPLED_H
@@ -53,6 +55,7 @@
 #include "math/plan_flight.h"
 
 #define MM_COUPLED_BOX_GRID	65
+#define MM_COUPLED_MAX_EXCHANGES 20000	/* per start */
 
 typedef struct MMPlanCoupledResult
 {
@@ -63,6 +66,8 @@ typedef struct MMPlanCoupledResult
 	bool		concave_box;	/* global optimum certified */
 	int			starts;
 	int			starts_agreed;
+	int			starts_capped;	/* starts stopped by the exchange cap, not the KKT test */
+	double		start_spread;	/* (best - worst start's value) / best increment */
 	long		exchanges;		/* pair exchanges, all starts */
 	int			flight;			/* with MM_EINFEASIBLE: the flight, else -1 */
 	MMPlanResult plan;			/* with MM_EINFEASIBLE: the conflict */
@@ -82,6 +87,21 @@ extern MMStatus mm_plan_coupled_budget(const MMPlanHorizon *h, const double *bas
 									   const double *start_share, gsl_rng *rng, int n_random,
 									   MMPlanWorkspace *ws, double *dwork, double *x,
 									   double *s, double *lambda, MMPlanCoupledResult *res);
+
+/*
+ * Base level B_t of the horizon's weeks from the fit (the "same week last
+ * year" projection of the additive planner): fitted[0..R-1] are the model's
+ * predictions of the last R data weeks, which are history periods
+ * n_hist - gap - R .. n_hist - gap - 1 of history[C * n_hist] (the paid
+ * spend, oldest first, the gap weeks between data and plan last); horizon
+ * week t is history period n_hist + t.  ref[r] = fitted[r] exp(-sum_c g_c)
+ * removes the paid channels from week r; B_t is the ref of the latest week
+ * 52 k weeks before t, or the mean of ref when R < 52 leaves none.
+ * MM_EDOM for a non-positive or non-finite prediction.
+ */
+extern MMStatus mm_plan_coupled_base(const MMPlanHorizon *h, const double *history,
+									 int n_hist, int gap, const double *fitted, int R,
+									 double *ref, double *base);
 
 /*
  * Forecast of weekly spend x: yhat[H] (may be NULL) the forecast, total[C*H]

@@ -12,6 +12,7 @@ CREATE TABLE mixmodel.plans (
     revenue_per_conversion float8,
     arguments              jsonb NOT NULL,
     kkt_residual           float8,
+    optimality             jsonb,
     created_at             timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE mixmodel.plans IS 'Budget plans made by mixmodel.create_plan: the model run they use, goal, arguments (to rebuild or duplicate the plan) and the optimality certificate.';
@@ -26,6 +27,7 @@ COMMENT ON COLUMN mixmodel.plans.kpi_unit IS 'What the model''s KPI counts: reve
 COMMENT ON COLUMN mixmodel.plans.revenue_per_conversion IS 'Average revenue per conversion used to convert between revenue and conversions (NULL when unknown).';
 COMMENT ON COLUMN mixmodel.plans.arguments IS 'The create_plan arguments as given.';
 COMMENT ON COLUMN mixmodel.plans.kkt_residual IS 'Largest relative violation of the optimality (KKT) conditions over the flights.';
+COMMENT ON COLUMN mixmodel.plans.optimality IS 'Multiplicative models: the coupled solver''s certificate: optimum "global" (objective concave on the feasible box) or "multi-start local", concave_at_solution, hessian_max, starts, starts_agreed (NULL for additive models, whose KKT point is global for concave curves).';
 COMMENT ON COLUMN mixmodel.plans.created_at IS 'When the plan was (re)built.';
 
 CREATE TABLE mixmodel.plan_flights (
@@ -232,6 +234,8 @@ DECLARE
     ins jsonb[] := '{}'; mopts jsonb[] := '{}';
     tch int[]; tmod int[]; thist float8[] := '{}'; trow float8[]; prim int[];
     mrev float8[]; mconv float8[];
+    mult boolean;
+    cert jsonb;
 BEGIN
     IF name IS NULL OR model IS NULL OR goal IS NULL OR flights IS NULL OR target_metric IS NULL
        OR constraints IS NULL OR spend_pattern IS NULL OR channel_cost IS NULL THEN
@@ -274,10 +278,10 @@ BEGIN
             RAISE EXCEPTION 'model "%" is not trained', mods[q] USING ERRCODE = '55000',
                 HINT = 'Run mixmodel.train first.';
         END IF;
-        IF coalesce(mrow.options->>'form', 'additive') = 'multiplicative' THEN
-            RAISE EXCEPTION 'create_plan does not plan multiplicative models' USING ERRCODE = '0A000',
-                DETAIL = 'Channels of a multiplicative model interact (formulas.md §5.3); the coupled optimum is not implemented.',
-                HINT = 'Plan an additive model of the same data.';
+        IF coalesce(mrow.options->>'form', 'additive') = 'multiplicative' AND cardinality(mods) > 1 THEN
+            RAISE EXCEPTION 'create_plan does not weigh multiplicative models with others' USING ERRCODE = '0A000',
+                DETAIL = format('Model "%s" is multiplicative; several models are weighed for additive models only.', mods[q]),
+                HINT = 'Plan the multiplicative model on its own.';
         END IF;
         IF q = 1 THEN
             m := mrow;
@@ -289,6 +293,12 @@ BEGIN
         RAISE EXCEPTION 'target plans over several models are not supported' USING ERRCODE = '0A000',
             DETAIL = 'A target is in one model''s units; several models are weighed in budget plans only.',
             HINT = 'Use goal => ''budget'', or a target plan of one model.';
+    END IF;
+    mult := coalesce(m.options->>'form', 'additive') = 'multiplicative';
+    IF mult AND goal = 'target' THEN
+        RAISE EXCEPTION 'create_plan plans budgets only for multiplicative models' USING ERRCODE = '0A000',
+            DETAIL = 'Targets of a multiplicative model (coupled channels, formulas.md §5.3) are not implemented.',
+            HINT = 'Use goal => ''budget'', or plan an additive model of the same data.';
     END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     i := r.inputs;
@@ -684,17 +694,27 @@ BEGIN
         END IF;
         budget := array_fill(0::float8, ARRAY[nk]);
     END IF;
+    IF mult THEN
+        -- the coupled solver (doc/plan.md "Multiplicative models"): automatic spend is flat
+        core := mixmodel._plan_core_mult(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, np, ffrom, fto, budget,
+                    lo, (SELECT array_agg(least(hi[u.j], budget[(u.j - 1) % nk + 1]) ORDER BY u.j) FROM generate_series(1, nch * nk) u(j)),
+                    pat, (SELECT array_agg(y.predicted ORDER BY y.period) FROM (SELECT x.period, x.predicted FROM mixmodel.run_fit x
+                           WHERE x.model = m.name AND x.run = r.run ORDER BY x.period DESC LIMIT 52) y),
+                    ngap, hspend);
+        cert := core.certificate;
+    ELSE
     core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, thist, np, ffrom, fto, budget,
                                 lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'),
                                 (SELECT array_agg(x - 1 ORDER BY o) FROM unnest(tch) WITH ORDINALITY u(x, o)),
                                 (SELECT array_agg(mws[x] ORDER BY o) FROM unnest(tmod) WITH ORDINALITY u(x, o)));
+    END IF;
     nh := core.horizon;
 
     -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
     PERFORM pg_advisory_xact_lock(hashtext('mixmodel.create_plan'), hashtext(plan_name));
     DELETE FROM mixmodel.plans x WHERE x.name = plan_name;
     INSERT INTO mixmodel.plans (name, model, run, goal, target_metric, max_budget, spend_pattern, kpi_unit,
-                                revenue_per_conversion, arguments, kkt_residual)
+                                revenue_per_conversion, arguments, kkt_residual, optimality)
     VALUES (plan_name, m.name, r.run, goal, target_metric, max_budget,
             CASE WHEN left(spend_pattern, 1) = '{' THEN spend_pattern::jsonb ELSE to_jsonb(spend_pattern) END,
             kpi_unit, rpc,
@@ -702,7 +722,7 @@ BEGIN
                                'constraints', constraints, 'spend_pattern', spend_pattern,
                                'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost,
                                'monthly', monthly, 'models', models),
-            core.kkt_residual);
+            core.kkt_residual, cert);
     INSERT INTO mixmodel.plan_constraints
     SELECT plan_name, k, ch[c], lo[(c - 1) * nk + k], nullif(hi[(c - 1) * nk + k], 'Infinity')
       FROM generate_series(1, nk) k, generate_series(1, nch) c;
@@ -726,6 +746,10 @@ BEGIN
         b float8; d date; p_ref date; z float8; fc float8; fr record;
         bases float8[] := '{}';
     BEGIN
+        -- multiplicative: the solver's base (same week last year of the fit, paid channels removed)
+        IF mult THEN
+            bases := core.base;
+        ELSE
         FOR t IN 0 .. nh - 1 LOOP
             d := w0 + 7 * t;
             SELECT max(y.period) INTO p_ref FROM mixmodel.run_fit y
@@ -759,6 +783,7 @@ BEGIN
             END LOOP;
             bases := bases || b;
         END LOOP;
+        END IF;
         INSERT INTO mixmodel.plan_allocations
         SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
                0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL

@@ -22,7 +22,7 @@
 
 typedef struct SatParam
 {
-	double		kind;			/* 0: ln(1 + u), 1: Hill u^a / (1 + u^a) */
+	double		kind;			/* 0: ln(1 + u), 1: Hill u^a / (1 + u^a), 2: sqrt(u) */
 	double		a;
 } SatParam;
 
@@ -31,6 +31,12 @@ sat_test(const void *arg, double u, double *deriv)
 {
 	const SatParam *p = arg;
 
+	if (p->kind == 2)
+	{
+		if (deriv)
+			*deriv = u > 0 ? 0.5 / sqrt(u) : INFINITY;
+		return sqrt(u);
+	}
 	if (p->kind == 0)
 	{
 		if (deriv)
@@ -44,6 +50,7 @@ sat_test(const void *arg, double u, double *deriv)
 
 static const SatParam LOG1P = {0, 0};
 static const SatParam HILL = {1, 2.5};
+static const SatParam SQRT = {2, 0};
 
 static MMPlanWorkspace ws;
 static double dwork[XC * XK * XH + XC * XH + XH + 8 * XC * XK + 2 * XC * XK * XC * XK];
@@ -159,6 +166,16 @@ test_closed_form(void)
 	UNIT_OK(st == MM_OK && s[0] == 20.0 && s[1] == 80.0, "coupled: the binding maximum is met exactly");
 	UNIT_OK(res.kkt_residual < 1e-8, "coupled: KKT with a channel at its maximum");
 	UNIT_OK(isnan(res.hessian_max) && res.concave_at_solution, "coupled: no free direction at a vertex");
+
+	/*
+	 * sqrt curves, nothing carried in: a start with a channel at 0 sees an
+	 * infinite marginal there and must still move; s_1 / s_2 = (0.3 / 0.4)^2
+	 */
+	two(&t, &SQRT, 0.3, 0.4, 10.0, 100.0);
+	st = mm_plan_coupled_budget(&t.h, t.base, NULL, NULL, 0, &ws, dwork, x, s, lambda, &res);
+	UNIT_NEAR(s[0], 36.0, 1e-6, "coupled: sqrt curves, s_1 = 100 * 0.09 / 0.25 = 36");
+	UNIT_OK(st == MM_OK && res.starts_agreed == 3, "coupled: starts at a vertex with infinite marginal agree (%d of 3)",
+			res.starts_agreed);
 
 	/* infeasible bounds */
 	two(&t, &LOG1P, 0.3, 0.5, 10.0, 100.0);
