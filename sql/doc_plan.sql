@@ -60,13 +60,13 @@ SELECT bool_and(abs(s.marginal - f.lambda) <= 1e-6 * f.lambda) AS kkt, p.kkt_res
 -- doc/plan.md:220
 SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'q3';
 
--- doc/plan.md:294
+-- doc/plan.md:295
 SELECT channel, round(spend::numeric, 6) AS spend, round(response::numeric, 4) AS response,
        round(marginal::numeric, 6) AS marginal, round(lambda::numeric, 6) AS lambda,
        kkt_residual < 1e-9 AS certified
   FROM mixmodel.optimize_budget(70, ARRAY[100, 400], ARRAY[1, 1], ARRAY[10, 10]);
 
--- doc/plan.md:306
+-- doc/plan.md:307
 SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) AS response,
        (SELECT array_agg(round(v::numeric, 1)) FROM unnest(weekly) v) AS weekly
   FROM mixmodel.optimize_budget(1000, ARRAY[100, 120, 80], ARRAY[0.8, 0.6, 1.0],
@@ -74,7 +74,7 @@ SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) A
                                 theta => ARRAY[0.5, 0.3, 0.0], max_lag => 2,
                                 spend_pattern => 'automatic');
 
--- doc/plan.md:346
+-- doc/plan.md:347
 SELECT channel, round(spend::numeric, 6) AS spend, round(budget::numeric, 6) AS budget,
        achievable, round(achieved::numeric, 4) AS achieved
   FROM mixmodel.optimize_target(400, 'volume', NULL, ARRAY[100, 400], ARRAY[1, 1],
