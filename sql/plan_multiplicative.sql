@@ -97,10 +97,28 @@ SELECT bool_and(abs(a.spend - f.spend) <= 1e-9 * (1 + f.spend)) AS automatic_is_
   FROM mixmodel.plan_allocations a JOIN mixmodel.plan_allocations f USING (week, channel)
  WHERE a.plan = 'pm_auto' AND f.plan = 'pm';
 
+-- target (revenue): the least budget whose optimal plan adds a given increment. The increment of
+-- a one-flight budget plan of 3000 as target gives back that budget and its split ...
+SELECT count(*) FROM mixmodel.create_plan('pm_b3000', 'pmult', spend_pattern => 'flat',
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 3000}]');
+SELECT incremental AS inc3000 FROM mixmodel.plan_summary WHERE plan = 'pm_b3000' AND channel = 'total' \gset
+SELECT count(*) FROM mixmodel.create_plan('pm_t', 'pmult', goal => 'target', spend_pattern => 'flat',
+         flights => format('[{"from": "2025-06-30", "to": "2025-09-28", "target": %s}]', :inc3000)::jsonb);
+SELECT f.achievable, abs(f.spend - 3000) < 1e-6 * 3000 AS budget_3000, abs(f.best - :inc3000) < 1e-6 * :inc3000 AS reached
+  FROM mixmodel.plan_flights f WHERE f.plan = 'pm_t';
+SELECT bool_and(abs(t.spend - b.spend) < 1e-4 * 3000) AS same_split
+  FROM mixmodel.plan_summary t JOIN mixmodel.plan_summary b USING (flight, channel)
+ WHERE t.plan = 'pm_t' AND b.plan = 'pm_b3000' AND t.channel NOT IN ('base', 'total');
+-- ... and a target out of reach under max_budget is flagged, with the best reachable increment
+SELECT count(*) FROM mixmodel.create_plan('pm_t_far', 'pmult', goal => 'target', spend_pattern => 'flat', max_budget => 2000,
+         flights => format('[{"from": "2025-06-30", "to": "2025-09-28", "target": %s}]', :inc3000)::jsonb);
+SELECT f.achievable, abs(f.spend - 2000) < 1e-9 * 2000 AS spends_the_cap, f.best < :inc3000 AS best_below_target
+  FROM mixmodel.plan_flights f WHERE f.plan = 'pm_t_far';
+
 -- bad input
 \set SHOW_CONTEXT never
-SELECT * FROM mixmodel.create_plan('e', 'pmult', goal => 'target',
-       flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 1000}]');
+SELECT * FROM mixmodel.create_plan('e', 'pmult', goal => 'target', target_metric => 'roi',
+       flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 0.5}]');
 SELECT * FROM mixmodel.create_plan('e', 'pmult',
        flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 100}]',
        constraints => '{"tv_spend": {"min": 80}, "search_spend": {"min": 80}}');

@@ -2,6 +2,7 @@
  * plan_coupled.c: budget plans for multiplicative models (formulas.md §2.2,
  * §5.3).  See plan_coupled.h for the model, the method and the certificates.
  */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -875,6 +876,186 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 			for (int t = h->flight_from[k]; t < h->flight_to[k]; t++)
 				x[(long) c * h->H + t] = s[c * K + k] * mm_plan_pattern_share(h, c, k, t);
 	res->value = vbest - v0;
+	return MM_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Volume goal
+ * ------------------------------------------------------------------- */
+
+long
+mm_plan_coupled_goal_doubles(const MMPlanHorizon *h)
+{
+	return 2L * h->C * h->K + h->K;
+}
+
+typedef struct GoalCtx
+{
+	MMPlanHorizon *hk;			/* bounds and budgets of the current stage */
+	double	   *lo;
+	double	   *hi;
+	double	   *bud;
+	const double *base;
+	const double *start_share;
+	gsl_rng    *rng;
+	int			n_random;
+	MMPlanWorkspace *ws;
+	double	   *dwork;
+	double	   *x;
+	double	   *s;
+	double	   *lambda;
+	MMPlanCoupledResult *res;
+	int			k;
+	double		v_prev;			/* increment of the earlier flights alone */
+	double		target;
+	MMStatus	status;
+} GoalCtx;
+
+/* pin flight kk's channels at s (or at 0 when s is NULL) */
+static void
+pin_flight(GoalCtx *g, int kk, const double *s)
+{
+	int			K = g->hk->K;
+	double		sum = 0.0;
+
+	for (int c = 0; c < g->hk->C; c++)
+	{
+		double		v = s ? s[c * K + kk] : 0.0;
+
+		g->lo[c * K + kk] = g->hi[c * K + kk] = v;
+		sum += v;
+	}
+	g->bud[kk] = sum;
+}
+
+/* increment of flight k's optimal plan at budget B, minus the target */
+static double
+goal_excess(double B, void *p)
+{
+	GoalCtx    *g = p;
+	MMStatus	st;
+
+	g->bud[g->k] = B;
+	st = mm_plan_coupled_budget(g->hk, g->base, g->start_share, g->rng, g->n_random, g->ws,
+								g->dwork, g->x, g->s, g->lambda, g->res);
+	if (st != MM_OK)
+	{
+		g->status = st;
+		return NAN;
+	}
+	return g->res->value - g->v_prev - g->target;
+}
+
+MMStatus
+mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base, const double *start_share,
+					 gsl_rng *rng, int n_random, MMPlanWorkspace *ws, double *dwork,
+					 double *hwork, const double *target, double max_total,
+					 double *budget_out, bool *achievable, double *best, double *x,
+					 double *s, double *lambda, MMPlanCoupledResult *res)
+{
+	MMPlanHorizon hk = *h;
+	int			C = h->C,
+				K = h->K;
+	double		spent = 0.0,
+				worst_kkt = 0.0;
+	int			fewest_agreed = INT_MAX;
+	double	   *fl_lambda = hwork + 2L * C * K;	/* K: each flight's own lambda */
+	GoalCtx		g = {&hk, hwork, hwork + (long) C * K, budget_out, base, start_share, rng, n_random,
+		ws, dwork, x, s, lambda, res, 0, 0.0, 0.0, MM_OK};
+
+	if (isnan(max_total) || max_total < 0)
+		return MM_EDOM;
+	hk.lower = g.lo;
+	hk.upper = g.hi;
+	hk.budget = g.bud;
+	for (int k = 0; k < K; k++)
+		pin_flight(&g, k, NULL);
+	for (int k = 0; k < K; k++)
+	{
+		double		b_lo = 0.0,
+					b_hi = 0.0,
+					f_lo,
+					f_hi,
+					B;
+		MMStatus	st;
+
+		if (!isfinite(target[k]))
+			return MM_EDOM;
+		for (int c = 0; c < C; c++)
+		{
+			b_lo += h->lower[c * K + k];
+			b_hi += h->upper[c * K + k];
+		}
+		b_hi = fmin(b_hi, max_total - spent);
+		if (!isfinite(b_hi))
+			return MM_EDOM;
+		if (b_hi < b_lo)
+		{
+			res->flight = k;
+			res->plan.conflict = MM_PLAN_MINS_ABOVE_BUDGET;
+			res->plan.sum_lower = b_lo;
+			return MM_EINFEASIBLE;
+		}
+		/* the earlier flights alone (this one empty) */
+		g.k = k;
+		g.target = target[k];
+		g.v_prev = 0.0;
+		f_lo = goal_excess(0.0, &g);
+		if (g.status != MM_OK)
+			return g.status;
+		g.v_prev = f_lo + target[k];
+		for (int c = 0; c < C; c++)
+		{
+			g.lo[c * K + k] = h->lower[c * K + k];
+			g.hi[c * K + k] = h->upper[c * K + k];
+		}
+		f_hi = goal_excess(b_hi, &g);
+		f_lo = b_hi > b_lo ? goal_excess(b_lo, &g) : f_hi;
+		if (g.status != MM_OK)
+			return g.status;
+		if (f_hi < 0.0)
+		{
+			B = b_hi;
+			achievable[k] = false;
+		}
+		else if (f_lo >= 0.0)
+		{
+			B = b_lo;
+			achievable[k] = true;
+		}
+		else
+		{
+			gsl_function F = {goal_excess, &g};
+
+			if (gsl_root_fsolver_set(ws->goal, &F, b_lo, b_hi))
+				return g.status != MM_OK ? g.status : MM_ENOCONV;
+			for (int it = 0; it < 100; it++)
+			{
+				if (gsl_root_fsolver_iterate(ws->goal))
+					return g.status != MM_OK ? g.status : MM_ENOCONV;
+				/* the upper end meets the target: stop when the bracket is tight */
+				if (gsl_root_fsolver_x_upper(ws->goal) - gsl_root_fsolver_x_lower(ws->goal) <=
+					1e-10 * gsl_root_fsolver_x_upper(ws->goal))
+					break;
+			}
+			B = gsl_root_fsolver_x_upper(ws->goal);
+			achievable[k] = true;
+		}
+		(void) goal_excess(B, &g);
+		st = g.status;
+		if (st != MM_OK)
+			return st;
+		best[k] = res->value - g.v_prev;
+		achievable[k] = achievable[k] && best[k] >= target[k] * (1 - 1e-9);
+		fl_lambda[k] = lambda[k];
+		worst_kkt = fmax(worst_kkt, res->kkt_residual);
+		fewest_agreed = res->starts_agreed < fewest_agreed ? res->starts_agreed : fewest_agreed;
+		pin_flight(&g, k, s);
+		spent += budget_out[k];
+	}
+	memcpy(lambda, fl_lambda, sizeof(double) * K);
+	res->kkt_residual = worst_kkt;
+	res->starts_agreed = fewest_agreed;
 	return MM_OK;
 }
 

@@ -89,6 +89,28 @@ extern MMStatus mm_plan_coupled_budget(const MMPlanHorizon *h, const double *bas
 									   double *s, double *lambda, MMPlanCoupledResult *res);
 
 /*
+ * Volume goal (formulas §5.2 per flight): flights in time order, each the
+ * least budget whose optimal plan adds at least target[k] to the forecast
+ * over what the earlier flights' spend gives (later flights empty), found by
+ * Brent (ws->goal) on the budget over the budget solve of that flight with
+ * the earlier flights pinned.  Budgets lie in [sum_c l_ck, min(sum_c u_ck,
+ * max_total - spent)] (max_total may be +inf).  h->budget is not used;
+ * hwork holds mm_plan_coupled_goal_doubles(h) doubles.  Outputs per flight:
+ * budget_out, achievable, best (the increment at the budget), lambda; x and
+ * s the whole plan; res the certificate of the last solve, with the worst
+ * KKT residual over the flights and the fewest agreeing starts.
+ */
+extern long mm_plan_coupled_goal_doubles(const MMPlanHorizon *h);
+
+extern MMStatus mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base,
+									 const double *start_share, gsl_rng *rng, int n_random,
+									 MMPlanWorkspace *ws, double *dwork, double *hwork,
+									 const double *target, double max_total,
+									 double *budget_out, bool *achievable, double *best,
+									 double *x, double *s, double *lambda,
+									 MMPlanCoupledResult *res);
+
+/*
  * Base level B_t of the horizon's weeks from the fit (the "same week last
  * year" projection of the additive planner): fitted[0..R-1] are the model's
  * predictions of the last R data weeks, which are history periods

@@ -295,10 +295,10 @@ BEGIN
             HINT = 'Use goal => ''budget'', or a target plan of one model.';
     END IF;
     mult := coalesce(m.options->>'form', 'additive') = 'multiplicative';
-    IF mult AND goal = 'target' THEN
-        RAISE EXCEPTION 'create_plan plans budgets only for multiplicative models' USING ERRCODE = '0A000',
-            DETAIL = 'Targets of a multiplicative model (coupled channels, formulas.md §5.3) are not implemented.',
-            HINT = 'Use goal => ''budget'', or plan an additive model of the same data.';
+    IF mult AND goal = 'target' AND target_metric IN ('cpa', 'roi') THEN
+        RAISE EXCEPTION 'create_plan has no CPA or ROI targets for multiplicative models' USING ERRCODE = '0A000',
+            DETAIL = 'A multiplicative model''s ratio of forecast to budget need not fall with the budget (formulas.md §5.2).',
+            HINT = 'Use a conversions or revenue target, or plan an additive model of the same data.';
     END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     i := r.inputs;
@@ -697,10 +697,11 @@ BEGIN
     IF mult THEN
         -- the coupled solver (doc/plan.md "Multiplicative models"): automatic spend is flat
         core := mixmodel._plan_core_mult(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, np, ffrom, fto, budget,
-                    lo, (SELECT array_agg(least(hi[u.j], budget[(u.j - 1) % nk + 1]) ORDER BY u.j) FROM generate_series(1, nch * nk) u(j)),
+                    lo, CASE WHEN goal = 'target' THEN hi
+                             ELSE (SELECT array_agg(least(hi[u.j], budget[(u.j - 1) % nk + 1]) ORDER BY u.j) FROM generate_series(1, nch * nk) u(j)) END,
                     pat, (SELECT array_agg(y.predicted ORDER BY y.period) FROM (SELECT x.period, x.predicted FROM mixmodel.run_fit x
                            WHERE x.model = m.name AND x.run = r.run ORDER BY x.period DESC LIMIT 52) y),
-                    ngap, hspend);
+                    ngap, hspend, CASE WHEN goal = 'target' THEN core_target END, coalesce(max_budget, 'Infinity'));
         cert := core.certificate;
     ELSE
     core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, thist, np, ffrom, fto, budget,

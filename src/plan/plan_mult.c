@@ -91,6 +91,16 @@ IntArg(FunctionCallInfo fcinfo, int i, const char *name)
 	return PG_GETARG_INT32(i);
 }
 
+static ArrayType *
+Bools(const bool *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * n);
+
+	for (int k = 0; k < n; k++)
+		d[k] = BoolGetDatum(v[k]);
+	return construct_array(d, n, BOOLOID, 1, true, TYPALIGN_CHAR);
+}
+
 static Datum
 Certificate(const MMPlanCoupledResult *res)
 {
@@ -115,7 +125,8 @@ Certificate(const MMPlanCoupledResult *res)
  *   flight_to int4[], budget float8[], lower float8[] (C x K),
  *   upper float8[] (C x K), pattern float8[] (C x periods, NULL: flat),
  *   fitted float8[] (predictions of the last data weeks), gap int4 (weeks
- *   between the data and the plan, the last of history), start_share float8[] (C))
+ *   between the data and the plan, the last of history), start_share float8[] (C),
+ *   target float8[] (K, volume goal in KPI units; NULL: budget goal), max_total float8)
  */
 Datum
 plan_core_mult(PG_FUNCTION_ARGS)
@@ -154,7 +165,11 @@ plan_core_mult(PG_FUNCTION_ARGS)
 			   *incr,
 			   *total,
 			   *margs,
-			   *fmarg;
+			   *fmarg,
+			   *target = NULL,
+			   *goal_budget = NULL,
+			   *best = NULL;
+	bool	   *achievable = NULL;
 	Datum	   *ffrom,
 			   *fto;
 	int		   *from,
@@ -193,6 +208,12 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	R = (int) ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(18)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(18)));
 	gap = IntArg(fcinfo, 19, "gap");
 	share = Values(fcinfo, 20, "start_share", MM_ARR_NONNEG, C);
+	if (!PG_ARGISNULL(21))
+	{
+		target = Values(fcinfo, 21, "target", MM_ARR_NONNEG, K);
+		if (PG_ARGISNULL(22))
+			mm_null_argument("max_total");
+	}
 	n = (int) ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(10)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)));
 	if (n % C != 0)
 		ereport(ERROR,
@@ -267,10 +288,27 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	x = palloc(sizeof(double) * C * H);
 	s = palloc(sizeof(double) * C * K);
 	lambda = palloc(sizeof(double) * K);
-	st = mm_plan_coupled_budget(&h, base, share, mm_rng_create(MULT_SEED), MULT_RANDOM_STARTS, &ws,
-								palloc(sizeof(double) * mm_plan_coupled_doubles(&h)), x, s, lambda, &res);
-	mm_plan_check(st, &res.plan, res.flight >= 0 ? budget[res.flight] : 0, NULL,
-				  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+	if (target)
+	{
+		goal_budget = palloc(sizeof(double) * K);
+		best = palloc(sizeof(double) * K);
+		achievable = palloc(sizeof(bool) * K);
+		st = mm_plan_coupled_goal(&h, base, share, mm_rng_create(MULT_SEED), MULT_RANDOM_STARTS, &ws,
+								  palloc(sizeof(double) * mm_plan_coupled_doubles(&h)),
+								  palloc(sizeof(double) * mm_plan_coupled_goal_doubles(&h)),
+								  target, PG_GETARG_FLOAT8(22), goal_budget, achievable, best,
+								  x, s, lambda, &res);
+		mm_plan_check(st, &res.plan, PG_GETARG_FLOAT8(22), NULL,
+					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+		h.budget = goal_budget;
+	}
+	else
+	{
+		st = mm_plan_coupled_budget(&h, base, share, mm_rng_create(MULT_SEED), MULT_RANDOM_STARTS, &ws,
+									palloc(sizeof(double) * mm_plan_coupled_doubles(&h)), x, s, lambda, &res);
+		mm_plan_check(st, &res.plan, res.flight >= 0 ? budget[res.flight] : 0, NULL,
+					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
+	}
 
 	incr = palloc(sizeof(double) * C * H);
 	total = palloc(sizeof(double) * C * H);
@@ -300,7 +338,14 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	values[5] = PointerGetDatum(mm_float8_array_build(fmarg, C * K));
 	values[6] = PointerGetDatum(mm_float8_array_build(lambda, K));
 	values[7] = Float8GetDatum(res.kkt_residual);
-	nulls[8] = nulls[9] = nulls[10] = true;	/* goal outputs: budget goal only */
+	if (target)
+	{
+		values[8] = PointerGetDatum(mm_float8_array_build(goal_budget, K));
+		values[9] = PointerGetDatum(Bools(achievable, K));
+		values[10] = PointerGetDatum(mm_float8_array_build(best, K));
+	}
+	else
+		nulls[8] = nulls[9] = nulls[10] = true;	/* goal outputs */
 	values[11] = PointerGetDatum(mm_float8_array_build(base, H));
 	values[12] = Certificate(&res);
 	values[13] = values[2];		/* one term per channel: the terms' forecast is the channels' */

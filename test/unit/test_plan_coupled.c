@@ -190,6 +190,39 @@ test_closed_form(void)
 			"coupled: a non-positive base is refused");
 }
 
+/* volume goal: the least budget whose optimum adds the target (Cobb-Douglas, B = 100) */
+static void
+test_goal(void)
+{
+	Two			t;
+	double		x[2],
+				s[2],
+				lambda[1],
+				bud[1],
+				best[1],
+				hw[5],
+				target[1];
+	bool		ok[1];
+	MMPlanCoupledResult res;
+	MMStatus	st;
+
+	two(&t, &LOG1P, 0.3, 0.5, 10.0, 100.0);
+	target[0] = yhat_two(&t, 35.0) - 1.0;	/* the optimum of budget 100 */
+	t.upper[0] = t.upper[1] = 1000.0;
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, target, INFINITY,
+							  bud, ok, best, x, s, lambda, &res);
+	UNIT_OK(st == MM_OK && ok[0], "coupled goal: target of the budget-100 optimum is achievable");
+	UNIT_NEAR(bud[0], 100.0, 1e-6, "coupled goal: least budget 100");
+	UNIT_NEAR(s[0], 35.0, 1e-5, "coupled goal: at the budget optimum s_1 = 35");
+	UNIT_NEAR(best[0], target[0], 1e-9 * target[0] + 1e-12, "coupled goal: reaches the target");
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, target, 50.0,
+							  bud, ok, best, x, s, lambda, &res);
+	UNIT_OK(st == MM_OK && !ok[0] && bud[0] == 50.0, "coupled goal: capped at 50, not achievable");
+	t.budget[0] = 50.0;			/* yhat_two splits budget[0]: s_1 = (0.3 * 60 - 0.5 * 10) / 0.8 */
+	UNIT_NEAR(best[0], yhat_two(&t, (0.3 * 60 - 0.5 * 10) / 0.8) - 1.0, 1e-9,
+			  "coupled goal: best reachable is the budget-50 optimum");
+}
+
 /* S-curves: multi-start against a fine grid of the one free split */
 static void
 test_s_curves(void)
@@ -353,11 +386,13 @@ test_plan_coupled(void)
 {
 	ws.outer = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
 	ws.inner = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-	ws.goal = NULL;
+	ws.goal = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
 	ws.interrupt = NULL;
 	test_closed_form();
+	test_goal();
 	test_s_curves();
 	test_flights();
 	gsl_root_fsolver_free(ws.outer);
 	gsl_root_fsolver_free(ws.inner);
+	gsl_root_fsolver_free(ws.goal);
 }
