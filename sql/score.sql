@@ -249,10 +249,12 @@ SELECT b.channel, count(*) AS training_weeks,
   JOIN sc.weekly_wide w ON w.week = b.period
  WHERE b.model = 'sc_m' AND b.training_row
  GROUP BY b.channel, p.spend, p.revenue, p.conversions ORDER BY b.channel;
--- rows beyond the training rows: the holdout, and periods scored outside the run's data (spend unknown)
+-- rows beyond the training rows: the holdout, and periods scored outside the run's data (their
+-- spend as the score read it); each week's spend is the source's
 SELECT b.channel, f.holdout, b.period BETWEEN r.from_date AND r.to_date AS in_run_data, count(*) AS weeks,
-       bool_and((b.spend IS NULL) = (b.period NOT BETWEEN r.from_date AND r.to_date)) AS spend_known_in_data
+       bool_and(b.spend = CASE b.channel WHEN 'tv_spend' THEN w.tv_spend ELSE w.search_spend END) AS spend_is_source
   FROM mixmodel.touchpoint_breakdown b JOIN mixmodel.runs r USING (model)
+  JOIN sc.weekly_wide w ON w.week = b.period
   LEFT JOIN mixmodel.run_fit f ON f.model = b.model AND f.period = b.period
  WHERE b.model = 'sc_m' AND NOT b.training_row
  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
@@ -316,11 +318,17 @@ SELECT c.kind, count(*) AS terms, min(c.periods) AS periods,
  GROUP BY c.kind ORDER BY c.kind;
 SELECT abs(sum(share) - 1) < 1e-12 AS shares_sum_to_1 FROM mixmodel.contribution('sc_m', :'tr_from', :'tr_to');
 -- over the training window and the weeks scored after it (some without KPI): training rows, then scores;
--- spend unknown past the run's data
+-- the channels' spend is the source's over the whole range (the scored weeks' spend kept with their scores)
 SELECT c.kind, count(*) AS terms, min(c.periods) AS periods,
        bool_and(abs(c.contribution - v.contribution) <= 1e-9 * abs(v.contribution)) AS equals_contributions,
-       bool_and(c.spend IS NULL AND c.roi IS NULL) AS no_spend
+       bool_and(CASE WHEN c.kind = 'channel' THEN abs(c.spend - s.spend) <= 1e-9 * s.spend
+                     ELSE c.spend IS NULL AND c.roi IS NULL END) AS spend_of_source
   FROM mixmodel.contribution('sc_x', :'x_to'::date - 7 * 9, :'data_from'::date + 7 * 137) c
+  LEFT JOIN (SELECT 'tv_spend' AS term, sum(tv_spend) AS spend FROM sc.weekly_wide
+              WHERE week BETWEEN :'x_to'::date - 7 * 9 AND :'data_from'::date + 7 * 137
+             UNION ALL
+             SELECT 'search_spend', sum(search_spend) FROM sc.weekly_wide
+              WHERE week BETWEEN :'x_to'::date - 7 * 9 AND :'data_from'::date + 7 * 137) s USING (term)
   JOIN (SELECT term, sum(contribution) AS contribution FROM mixmodel.contributions
          WHERE model = 'sc_x' AND period BETWEEN :'x_to'::date - 7 * 9 AND :'data_from'::date + 7 * 137
            AND (source = 'training' OR period > :'x_to') GROUP BY term) v USING (term)

@@ -519,12 +519,35 @@ CREATE TABLE mixmodel.scores (
     kind         text NOT NULL,
     contribution float8 NOT NULL,
     scored_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    spend        float8,
     PRIMARY KEY (model, run, period, term),
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.scores IS 'Decomposition of every scored period by mixmodel.score: one row per period and term of a run; the terms of a period sum to its prediction. Rescoring a range replaces its rows.';
 COMMENT ON COLUMN mixmodel.scores.contribution IS 'KPI units in the period (multiplicative models: the training''s nested log_share rule)';
 COMMENT ON COLUMN mixmodel.scores.scored_at IS 'when the period was last scored';
+COMMENT ON COLUMN mixmodel.scores.spend IS 'a paid channel''s spend in the period as the score read it (the model''s spend column, or the input itself); NULL for other terms';
+
+CREATE FUNCTION mixmodel._period_spend(model pg_catalog.text, run pg_catalog.int4)
+    RETURNS TABLE (channel pg_catalog.text, period pg_catalog.date, spend pg_catalog.float8)
+    LANGUAGE sql STABLE PARALLEL SAFE ROWS 500
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    -- the run's own periods from the spend it was trained on, later periods from their scores
+    SELECT c.channel, p.d::date, q.sp[(c.position - 1) * q.n + p.j::int]
+      FROM mixmodel.runs r
+     CROSS JOIN LATERAL (SELECT mixmodel._jf(r.inputs->'spend') AS sp, jsonb_array_length(r.inputs->'periods') AS n) q
+      JOIN mixmodel.run_channels c ON c.model = r.model AND c.run = r.run AND c.paid
+     CROSS JOIN LATERAL jsonb_array_elements_text(r.inputs->'periods') WITH ORDINALITY p(d, j)
+     WHERE r.model = _period_spend.model AND r.run = _period_spend.run
+    UNION ALL
+    SELECT s.term, s.period, s.spend
+      FROM mixmodel.scores s
+     WHERE s.model = _period_spend.model AND s.run = _period_spend.run AND s.kind = 'channel'
+       AND NOT EXISTS (SELECT 1 FROM mixmodel.run_fit f WHERE f.model = s.model AND f.run = s.run AND f.period = s.period)
+$$;
+COMMENT ON FUNCTION mixmodel._period_spend(pg_catalog.text, pg_catalog.int4) IS
+'Internal: spend per paid channel and period of a run: its training data''s spend over the run''s periods, the scored spend (mixmodel.scores.spend) after them.';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.scores', '');
 
 CREATE FUNCTION mixmodel.score(model pg_catalog.text, from_date pg_catalog.date, to_date pg_catalog.date,
@@ -553,6 +576,7 @@ DECLARE
     t int; c int;
     g float8[]; f float8[]; pc float8[]; pf float8[];
     per date[];
+    sp float8[];
 BEGIN
     PERFORM mixmodel._check_date_range(from_date, to_date);
     k := mixmodel._score_run(model, run);
@@ -636,10 +660,12 @@ BEGIN
 
     DELETE FROM mixmodel.scores s WHERE s.model = score.model AND s.run = k
        AND s.period >= from_date AND s.period <= to_date;
-    INSERT INTO mixmodel.scores (model, run, period, term, kind, contribution)
-    SELECT score.model, k, per[a + gt.j], '(intercept)', 'intercept', icpt FROM generate_series(1, len) gt(j)
+    sp := mixmodel._jf(i->'spend');   -- channels x n, the window's periods; 0 for organic channels
+    INSERT INTO mixmodel.scores (model, run, period, term, kind, contribution, spend)
+    SELECT score.model, k, per[a + gt.j], '(intercept)', 'intercept', icpt, NULL FROM generate_series(1, len) gt(j)
     UNION ALL
-    SELECT score.model, k, per[a + gt.j], names[gc.q], kinds[gc.q], vals[(gc.q - 1) * len + gt.j]
+    SELECT score.model, k, per[a + gt.j], names[gc.q], kinds[gc.q], vals[(gc.q - 1) * len + gt.j],
+           CASE WHEN kinds[gc.q] = 'channel' THEN sp[(gc.q - 1) * n + a + gt.j] END
       FROM generate_series(1, nc + nf) gc(q), generate_series(1, len) gt(j);
     PERFORM mixmodel._aggregate_score(score.model, k, from_date, to_date, i);
 
@@ -680,17 +706,11 @@ DECLARE
     d0 date := from_date;
     d1 date := to_date;
     k int;
-    i jsonb;
-    xs float8[];
-    te int;
     rpk float8;
     cpk float8;
 BEGIN
     PERFORM mixmodel._check_date_range(d0, d1);
     k := mixmodel._score_run(m_name);
-    SELECT r.inputs INTO i FROM mixmodel.runs r WHERE r.model = m_name AND r.run = k;
-    xs := mixmodel._jf(i->'x');
-    te := (i->>'t0')::int + jsonb_array_length(i->'periods');
     SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rpk, cpk
       FROM mixmodel._model_kpi_units(m_name) u, mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
     IF NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d WHERE d.model = m_name AND d.run = k AND d.period BETWEEN d0 AND d1)
@@ -710,10 +730,8 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
                             WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
     ), sp AS (
-        -- paid channels' spend per period of the run's data
-        SELECT c.channel, p.d::date AS period, xs[(c.position - 1) * te + (i->>'t0')::int + p.j::int] AS spend
-          FROM mixmodel.run_channels c, jsonb_array_elements_text(i->'periods') WITH ORDINALITY p(d, j)
-         WHERE c.model = m_name AND c.run = k AND c.paid AND p.d::date BETWEEN d0 AND d1
+        SELECT ps.channel, ps.period, ps.spend FROM mixmodel._period_spend(m_name, k) ps
+         WHERE ps.period BETWEEN d0 AND d1
     ), g AS (
         SELECT w.term, w.kind, count(*)::int AS n, sum(w.contribution) AS contribution,
                CASE WHEN count(sp.spend) = count(*) THEN sum(sp.spend) END AS spend,
@@ -758,12 +776,12 @@ COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the b
 
 CREATE VIEW mixmodel.touchpoint_breakdown AS
 WITH cur AS (
-    SELECT r.model, r.run, r.inputs AS i, (r.inputs->>'t0')::int AS t0,
-           (r.inputs->>'t0')::int + pg_catalog.jsonb_array_length(r.inputs->'periods') AS te,
-           mixmodel._jf(r.inputs->'x') AS x, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
+    SELECT r.model, r.run, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
       FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
      CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
      CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
+), sp AS (
+    SELECT cur.model, ps.channel, ps.period, ps.spend FROM cur CROSS JOIN LATERAL mixmodel._period_spend(cur.model, cur.run) ps
 ), rows AS (
     SELECT d.model, d.run, d.period, d.term, d.contribution FROM cur JOIN mixmodel.run_decomposition d USING (model, run)
     UNION ALL
@@ -781,11 +799,8 @@ SELECT w.model, w.period, w.term AS channel, sp.spend,
   JOIN cur ON cur.model = w.model
   JOIN mixmodel.run_channels c ON c.model = w.model AND c.run = w.run AND c.channel = w.term AND c.paid
   LEFT JOIN mixmodel.run_fit f ON f.model = w.model AND f.run = w.run AND f.period = w.period
-  LEFT JOIN LATERAL (
-      SELECT cur.x[(c.position - 1) * cur.te + cur.t0 + p.j] AS spend
-        FROM pg_catalog.jsonb_array_elements_text(cur.i->'periods') WITH ORDINALITY p(d, j)
-       WHERE p.d::date = w.period) sp ON true;
-COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend from the run''s inputs, conversions, revenue, ROI and CPA. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
+  LEFT JOIN sp ON sp.model = w.model AND sp.channel = w.term AND sp.period = w.period;
+COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend (_period_spend: the run''s training data, then the scored spend), conversions, revenue, ROI and CPA. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.model IS 'model name';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.period IS 'first day of the period (week)';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.channel IS 'paid channel (model input column or touchpoint)';
