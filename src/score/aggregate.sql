@@ -156,18 +156,19 @@ BEGIN
               FROM cv, generate_series(1, cv.tc) g(s)
              WHERE x[g.s] <> 0 AND w[cv.tc - g.s + 1] <> 0
         ), credit AS (
-            -- credit of each lag (older lags gathered) = contribution x its part of a_t
-            SELECT cv.period, cv.kind, b.s_lo, b.s_hi, b.lag, b.lag_weight, b.spend,
-                   cv.contribution * (b.part / sum(b.part) OVER (PARTITION BY cv.tc)) AS contribution
-              FROM cv JOIN (
+            -- credit of each lag (older lags gathered) = contribution x its part of a_t;
+            -- nothing in reach (a_t = 0, no parts): the contribution (0) stays in its own period
+            SELECT cv.period, cv.kind, coalesce(b.s_lo, cv.tc) AS s_lo, coalesce(b.s_hi, cv.tc) AS s_hi,
+                   coalesce(b.lag, 0) AS lag,
+                   CASE WHEN b.tc IS NULL THEN w[1] / nullif(wsum, 0) ELSE b.lag_weight END AS lag_weight,
+                   coalesce(b.spend, 0) AS spend,
+                   CASE WHEN b.tc IS NULL THEN cv.contribution
+                        ELSE cv.contribution * (b.part / sum(b.part) OVER (PARTITION BY cv.tc)) END AS contribution
+              FROM cv LEFT JOIN (
                   SELECT p.tc, min(p.s) AS s_lo, max(p.s) AS s_hi, min(p.l) AS lag,
                          CASE WHEN count(*) = 1 THEN min(w[p.l + 1]) / wsum END AS lag_weight,
                          sum(x[p.s] * w[p.l + 1] / wsum) AS spend, sum(p.part) AS part
                     FROM parts p GROUP BY p.tc, least(p.l, lcut + 1)) b ON b.tc = cv.tc
-            UNION ALL
-            -- nothing in reach (a_t = 0): the contribution (0) stays in its own period
-            SELECT cv.period, cv.kind, cv.tc, cv.tc, 0, w[1] / nullif(wsum, 0), 0, cv.contribution
-              FROM cv WHERE NOT EXISTS (SELECT 1 FROM parts p WHERE p.tc = cv.tc)
         ), sl AS MATERIALIZED (
             SELECT * FROM mixmodel._touchpoint_slices(ch.channel) WHERE m.source_kind = 'harmonized'
         )
