@@ -1,107 +1,88 @@
--- bench/score.sql: mixmodel.score of a wide model over its whole data range: 208 weekly
--- periods, 8 paid + 1 organic channel, 3 factors, trend, seasonality (training with few
--- candidates is set-up, not measured).  Figure: wall time of mixmodel.score (best of 3),
--- and of mixmodel._aggregate_score alone on the same scored rows (its share of score).
--- Baseline in the same run: plain SQL doing the comparable row work: reading the same
--- source rows, inserting the same (period x term) rows (coefficient x input) into a copy
--- of mixmodel.scores, and aggregate rows split over lags 0..L_c by fixed weights (a join
--- on generate_series, L_c = the channel's last lag kept by score) into a copy of
--- mixmodel.aggregate_scores; both copies are logged tables keeping the keys, indexes and
--- foreign key.
--- Target: ratio <= 3 (our overhead over the I/O floor).
+-- bench/score.sql: mixmodel.score over a model's whole data range, 208 weekly periods, 8 paid
+-- + 1 organic channels (training with few candidates is set-up, not measured), for
+--   a wide model (3 factors, trend, seasonality: 18 terms), and
+--   a harmonized model of the same channels, whose aggregate scores are also split over the
+--   sub-channel/campaign/geo slices of each touchpoint window (3 geos x 2 campaigns of the
+--   daily channels).
+-- Figure: wall time of mixmodel.score (best of 3), and of mixmodel._aggregate_score alone on
+-- the same scored rows (its share of score).  Baseline in the same run: plain SQL doing the
+-- comparable row work (include/score_measure.sql): reading the same source rows, inserting
+-- the same (period x term) rows (coefficient x input) into a copy of mixmodel.scores, and
+-- aggregate rows split over lags 0..L_c by fixed weights (a join on generate_series, L_c =
+-- the channel's last lag kept by score), then over the source period's slices, into a copy
+-- of mixmodel.aggregate_scores; both copies are logged tables keeping the keys, indexes and
+-- foreign key.  Target: ratio <= 3 (our overhead over the I/O floor).
 -- Timing: clock_timestamp() around each run, best of 3, runs alternating.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 SET jit = off;
 SET max_parallel_workers_per_gather = 0;
 SET work_mem = '256MB';
+\ir include/bench_best.sql
 
+-- the wide model
 SELECT count(*) FROM mixmodel.generate_raw_data('bench_score', seed => 42, weeks => 208, events => 1000,
        channels => ARRAY['tv', 'radio', 'ooh', 'search', 'social', 'display', 'video', 'affiliate', 'email']) \g /dev/null
 VACUUM ANALYZE bench_score.weekly_wide;
+\set media '{tv_spend,radio_spend,ooh_spend,search_spend,social_spend,display_spend,video_spend,affiliate_spend}'
+\set organic '{email_sends}'
+\set factors '{price_index,competitor_spend,consumer_confidence}'
 SELECT mixmodel.create_model('bench_score', source => 'bench_score.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'radio_spend', 'ooh_spend', 'search_spend', 'social_spend', 'display_spend',
-                      'video_spend', 'affiliate_spend'],
-       organic => ARRAY['email_sends'],
-       factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence'],
+       media => :'media', organic => :'organic', factors => :'factors',
        options => '{"training_window": {"years": 4}, "seasonality": 2, "candidates": 100}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('bench_score', seed => 42) \g /dev/null
-SELECT min(week) AS d_from, max(week) AS d_to, count(*) AS weeks FROM bench_score.weekly_wide \gset
-SELECT run FROM mixmodel.runs WHERE model = 'bench_score' \gset
--- a first scoring: the rows every timed run replaces, and the lags the baseline splits over
-SELECT count(*) FROM mixmodel.score('bench_score', :'d_from', :'d_to') \g /dev/null
-CREATE TEMP TABLE bench_inputs AS
-SELECT mixmodel._model_inputs('bench_score', :'d_from', :'d_to', scoring => true) AS i;
+SELECT min(week) AS d_from, max(week) AS d_to FROM bench_score.weekly_wide \gset
+\set model bench_score
+\set label 'wide model'
+-- the wide table's columns by term (the terms without a column: 1)
+SELECT format('SELECT w.week AS period, t.term, CASE t.term %s ELSE 1 END AS x
+                 FROM bench_score.weekly_wide w CROSS JOIN bench_terms t WHERE w.week BETWEEN %L AND %L',
+              string_agg(format('WHEN %L THEN w.%I::float8', c, c), ' '), :'d_from', :'d_to') AS src_sql
+  FROM unnest(:'media'::text[] || :'organic'::text[] || :'factors'::text[]) c \gset
+\set sl_sql 'SELECT NULL::date AS period, NULL::text AS term, NULL::text AS sub_channel, NULL::text AS campaign, NULL::text AS geo, NULL::float8 AS amount WHERE false'
+\ir include/score_measure.sql
 
--- the baseline's parameters: every scored term with its coefficient and source column
--- (NULL: a constant input), the lags each channel is split over, the KPI units
-CREATE TEMP TABLE bench_terms AS
-SELECT s.term, s.kind, coalesce(c.coef, k.coef, 1) AS coef,
-       CASE WHEN s.term IN (SELECT attname FROM pg_attribute
-                             WHERE attrelid = 'bench_score.weekly_wide'::regclass AND attnum > 0) THEN s.term END AS col,
-       (SELECT max(a.lag) FROM mixmodel.aggregate_scores a
-         WHERE a.model = s.model AND a.run = s.run AND a.channel = s.term AND a.lag_weight IS NOT NULL) AS lags
-  FROM (SELECT DISTINCT model, run, term, kind FROM mixmodel.scores WHERE model = 'bench_score') s
-  LEFT JOIN mixmodel.run_channels c ON c.model = s.model AND c.run = s.run AND c.channel = s.term
-  LEFT JOIN mixmodel.run_coefficients k ON k.model = s.model AND k.run = s.run AND k.term = s.term AND c.channel IS NULL;
-SELECT f.conversions_per_kpi AS conv_k, f.revenue_per_kpi AS rev_k
-  FROM mixmodel._model_kpi_units('bench_score') u, mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f \gset
-CREATE TABLE base_scores (LIKE mixmodel.scores INCLUDING ALL,
-                               FOREIGN KEY (model, run) REFERENCES mixmodel.runs);
-CREATE TABLE base_aggregate (LIKE mixmodel.aggregate_scores INCLUDING ALL,
-                                  FOREIGN KEY (model, run) REFERENCES mixmodel.runs);
-
--- the baseline: one function whose body reads the wide table's columns by name
-SELECT format($f$
-CREATE FUNCTION pg_temp.bench_baseline() RETURNS void LANGUAGE plpgsql AS $b$
-BEGIN
-    DELETE FROM base_scores;
-    DELETE FROM base_aggregate;
-    -- source rows in long form: every term's input per period
-    CREATE TEMP TABLE base_src ON COMMIT DROP AS
-    SELECT w.week AS period, t.term, t.kind, t.coef, t.lags, CASE t.col %s ELSE 1 END::float8 AS x
-      FROM bench_score.weekly_wide w CROSS JOIN bench_terms t
-     WHERE w.week BETWEEN %L AND %L;
-    ANALYZE base_src;
-    INSERT INTO base_scores (model, run, period, term, kind, contribution, spend)
-    SELECT 'bench_score', %s, s.period, s.term, s.kind, s.coef * s.x, CASE WHEN s.kind = 'channel' THEN s.x END
-      FROM base_src s;
-    -- each channel's contribution split over lags 0..L by fixed weights 2^-l / sum
-    INSERT INTO base_aggregate (model, run, conversion, conversion_from, conversion_to, touchpoint_from,
-           touchpoint_to, lag, lag_weight, channel, kind, spend, contribution, conversions, revenue)
-    SELECT 'bench_score', %s, 'revenue', c.period, c.period + 6, s.period, s.period + 6, l.l,
-           0.5 ^ l.l / (2 - 0.5 ^ c.lags), c.term, c.kind,
-           CASE WHEN c.kind = 'channel' THEN s.x * 0.5 ^ l.l / (2 - 0.5 ^ c.lags) END, v.part, v.part * %s, v.part * %s
-      FROM base_src c
-     CROSS JOIN LATERAL generate_series(0, c.lags) l(l)
-      JOIN base_src s ON s.term = c.term AND s.period = c.period - 7 * l.l
-     CROSS JOIN LATERAL (SELECT c.coef * s.x * 0.5 ^ l.l / (2 - 0.5 ^ c.lags) AS part) v
-     WHERE c.kind IN ('channel', 'organic');
-    DROP TABLE base_src;
-END
-$b$
-$f$, (SELECT string_agg(format('WHEN %L THEN w.%I', col, col), ' ') FROM bench_terms WHERE col IS NOT NULL),
-   :'d_from', :'d_to', :run, :run, :conv_k, :rev_k) AS ddl \gset
-:ddl;
-
-\ir include/bench_best.sql
-
-SELECT t[1] * 1000 AS score_ms, t[2] * 1000 AS aggregate_ms, t[3] * 1000 AS base_ms
-  FROM pg_temp.bench_best(ARRAY[
-           format('SELECT count(*) FROM mixmodel.score(%L, %L, %L)', 'bench_score', :'d_from', :'d_to'),
-           format('SELECT mixmodel._aggregate_score(%L, %s, %L, %L, (SELECT i FROM bench_inputs))',
-                  'bench_score', :run, :'d_from', :'d_to'),
-           'SELECT pg_temp.bench_baseline()'], 3) t \gset
-
-SELECT format('score: wide model, %s weekly periods, %s paid + %s organic channels, %s terms, whole range: %s ms, of which _aggregate_score %s ms (%s%%); %s score rows + %s aggregate rows; baseline plain SQL (coefficient x input, fixed-weight lag split, %s + %s rows): %s ms; ratio %s (target <= 3) %s',
-              :weeks,
-              (SELECT count(*) FROM bench_terms WHERE kind = 'channel'),
-              (SELECT count(*) FROM bench_terms WHERE kind = 'organic'),
-              (SELECT count(DISTINCT term) FROM mixmodel.scores WHERE model = 'bench_score'),
-              round(:score_ms::numeric, 1), round(:aggregate_ms::numeric, 1),
-              round((100 * :aggregate_ms / :score_ms)::numeric),
-              (SELECT count(*) FROM mixmodel.scores WHERE model = 'bench_score'),
-              (SELECT count(*) FROM mixmodel.aggregate_scores WHERE model = 'bench_score'),
-              (SELECT count(*) FROM base_scores), (SELECT count(*) FROM base_aggregate),
-              round(:base_ms::numeric, 1), round((:score_ms / :base_ms)::numeric, 2),
-              CASE WHEN :score_ms <= 3 * :base_ms THEN 'met' ELSE 'NOT met' END);
+-- the harmonized model: touchpoints named as their harmonized channel
+SELECT count(*) FROM mixmodel.generate_raw_data('bench_score_h', seed => 42, weeks => 208, events => 1000,
+       channels => ARRAY['tv', 'radio', 'ooh', 'search', 'social', 'display', 'video', 'affiliate', 'email']) \g /dev/null
+SELECT mixmodel.add_dataset_rule('bs_daily', 'bench_score_h.daily_media', granularity => 'day', date_column => 'day',
+         restatement => 'replace', loaded_at_column => 'loaded_at', key_columns => ARRAY['day', 'channel', 'campaign', 'geo'],
+         mappings => '{"dimensions": {"channel": "channel", "campaign": "campaign", "geo": "geo"},
+                       "metrics": {"spend": {"column": "spend"}, "clicks": {"column": "clicks"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('bs_weekly', 'bench_score_h.weekly_media', granularity => 'week', date_column => 'week',
+         mappings => '{"dimensions": {"channel": "channel"},
+                       "metrics": {"spend": {"column": "spend"}, "grps": {"column": "grps"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('bs_sends', 'bench_score_h.sends', granularity => 'day', date_column => 'send_date',
+         mappings => '{"dimensions": {"channel": "channel", "channel_type_at_source": "journey", "campaign": "campaign"},
+                       "metrics": {"sends": {"column": "sends"}}}') \g /dev/null
+SELECT mixmodel.add_dataset_rule('bs_conversions', 'bench_score_h.conversions_daily', granularity => 'day', date_column => 'day',
+         mappings => '{"dimensions": {"conversiontype": "conversion_type"},
+                       "metrics": {"orders": {"column": "orders"}, "revenue": {"column": "revenue"}}}') \g /dev/null
+SELECT count(*) FROM mixmodel.sync() \g /dev/null
+VACUUM ANALYZE mixmodel.harmonized;
+SELECT count(mixmodel.add_touchpoint(c, rule => 'channel = ' || c, volume_metric => v, spend_metric => 'spend'))
+  FROM unnest(ARRAY['tv', 'radio', 'ooh'], ARRAY['grps', 'grps', 'grps']) u(c, v) \g /dev/null
+SELECT count(mixmodel.add_touchpoint(c, rule => 'channel = ' || c, volume_metric => 'clicks', spend_metric => 'spend'))
+  FROM unnest(ARRAY['search', 'social', 'display', 'video', 'affiliate']) c \g /dev/null
+SELECT mixmodel.add_touchpoint('email', rule => 'channel = email', volume_metric => 'sends') \g /dev/null
+SELECT mixmodel.add_conversion('bs_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue') \g /dev/null
+SELECT mixmodel.create_model('bench_score_h', conversion => 'bs_online',
+       touchpoints => ARRAY['tv', 'radio', 'ooh', 'search', 'social', 'display', 'video', 'affiliate', 'email'],
+       options => '{"training_window": {"years": 4}, "candidates": 100}') \g /dev/null
+SELECT count(*) FROM mixmodel.train('bench_score_h', seed => 42) \g /dev/null
+SELECT from_date AS d_from, to_date AS d_to FROM mixmodel.runs WHERE model = 'bench_score_h' \gset
+\set model bench_score_h
+\set label 'harmonized model'
+-- a touchpoint's input: spend when paid, sends for email (as the touchpoints above)
+\set h_input 'CASE WHEN h.channel = ''email'' THEN h.sends ELSE h.spend END'
+SELECT format('SELECT p.period, t.term, coalesce(q.x, 1) AS x
+                 FROM (SELECT DISTINCT h.period FROM mixmodel.harmonized h WHERE h.period BETWEEN %2$L AND %3$L) p
+                CROSS JOIN bench_terms t
+                 LEFT JOIN (SELECT h.period, h.channel AS term, sum(%1$s) AS x FROM mixmodel.harmonized h
+                             WHERE h.channel IS NOT NULL AND h.period BETWEEN %2$L AND %3$L GROUP BY 1, 2) q
+                   ON q.period = p.period AND q.term = t.term', :'h_input', :'d_from', :'d_to') AS src_sql,
+       format('SELECT h.period, h.channel AS term, h.channel_type_at_source::text AS sub_channel, h.campaign::text AS campaign,
+                      h.geo::text AS geo, sum(%1$s) AS amount
+                 FROM mixmodel.harmonized h WHERE h.channel IS NOT NULL AND h.period BETWEEN %2$L AND %3$L
+                GROUP BY 1, 2, 3, 4, 5 HAVING sum(%1$s) <> 0', :'h_input', :'d_from', :'d_to') AS sl_sql \gset
+\ir include/score_measure.sql
