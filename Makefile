@@ -28,6 +28,7 @@ OBJS = \
 	src/math/plan_flight.o \
 	src/math/plan_coupled.o \
 	src/plan/plan_glue.o \
+	src/plan/plan_args.o \
 	src/plan/optimize.o \
 	src/math/plan_model.o \
 	src/plan/plan_core.o \

@@ -49,7 +49,7 @@ mm_float8_array_values(ArrayType *arr, const char *argname, int flags, int *n)
 	values = (float8 *) ARR_DATA_PTR(arr);
 	for (int i = 0; i < nelems; i++)
 	{
-		if (!isfinite(values[i]))
+		if (!isfinite(values[i]) && !((flags & MM_ARR_POS_INF) && values[i] > 0))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("array \"%s\" must contain only finite values", argname),

@@ -12,10 +12,11 @@ extern int	mm_max_array_length;
 
 #define MM_ARR_NONNEG		0x01	/* reject negative elements (spend, exposure) */
 #define MM_ARR_ALLOW_EMPTY	0x02	/* an empty array is acceptable */
+#define MM_ARR_POS_INF		0x04	/* +Infinity is acceptable (no upper bound) */
 
 /*
  * Return the elements of a one-dimensional float8[] as a C array, after
- * checking: no NULL element (22004), all finite (22023), non-negative if asked
+ * checking: no NULL element (22004), all finite (22023; +Infinity allowed if asked), non-negative if asked
  * (22023), non-empty unless allowed (2202E), at most mm_max_array_length
  * elements (54000).  argname names the argument in messages.
  */

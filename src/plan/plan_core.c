@@ -26,73 +26,12 @@
 #include "common/kinds.h"
 #include "math/plan_flight.h"
 #include "math/plan_model.h"
+#include "plan/plan_args.h"
 #include "plan/plan_glue.h"
 
 PG_FUNCTION_INFO_V1(plan_core);
 
 #define MAX_CELLS	10000000L	/* terms (>= channels) x horizon periods */
-
-/* Elements of a one-dimensional array argument (no NULL element). */
-static Datum *
-ArrayElements(FunctionCallInfo fcinfo, int i, const char *name, Oid type, int *n)
-{
-	ArrayType  *a;
-	Datum	   *d;
-	bool	   *nulls;
-	int16		len;
-	bool		byval;
-	char		align;
-
-	if (PG_ARGISNULL(i))
-		mm_null_argument(name);
-	a = PG_GETARG_ARRAYTYPE_P(i);
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" must be one-dimensional", name)));
-	get_typlenbyvalalign(type, &len, &byval, &align);
-	deconstruct_array(a, type, len, byval, align, &d, &nulls, n);
-	for (int k = 0; k < *n; k++)
-		if (nulls[k])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("array \"%s\" must not contain NULL elements", name)));
-	return d;
-}
-
-/* float8[] argument of exactly want elements; +Infinity allowed when inf_ok. */
-static double *
-Float8Arg(FunctionCallInfo fcinfo, int i, const char *name, long want, bool inf_ok)
-{
-	int			n;
-	Datum	   *d = ArrayElements(fcinfo, i, name, FLOAT8OID, &n);
-	double	   *v = palloc(sizeof(double) * Max(n, 1));
-
-	if (want >= 0 && n != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" has the wrong length", name),
-				 errdetail("Expected %ld elements, got %d.", want, n)));
-	for (int k = 0; k < n; k++)
-	{
-		v[k] = DatumGetFloat8(d[k]);
-		if (isnan(v[k]) || (!isfinite(v[k]) && !(inf_ok && v[k] > 0)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("array \"%s\" must hold finite values", name)));
-	}
-	return v;
-}
-
-static ArrayType *
-BoolArray(const bool *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int k = 0; k < n; k++)
-		d[k] = BoolGetDatum(v[k]);
-	return construct_array(d, n, BOOLOID, 1, true, TYPALIGN_CHAR);
-}
 
 /*
  * With S-curves the weekly exchange of the automatic pattern is a local
@@ -104,17 +43,13 @@ static double *
 KeepFlatIfBetter(MMPlanHorizon *h, MMPlanWorkspace *ws, int C, int K, const int *from,
 				 const int *to, double *x, double *s, double *lambda, MMPlanHorizonResult *res)
 {
-	double	   *flat = palloc0(sizeof(double) * C * h->H);
+	double	   *flat = mm_plan_flat_pattern(C, h->H, K, from, to);
 	double	   *fx = palloc(sizeof(double) * C * h->H);
 	double	   *fs = palloc(sizeof(double) * C * K);
 	double	   *fl = palloc(sizeof(double) * K);
 	MMPlanHorizonResult fres;
 	MMStatus	st;
 
-	for (int c = 0; c < C; c++)
-		for (int k = 0; k < K; k++)
-			for (int t = from[k]; t < to[k]; t++)
-				flat[(long) c * h->H + t] = 1.0 / (to[k] - from[k]);
 	h->pattern = flat;
 	st = mm_plan_horizon_budget(h, ws, palloc(sizeof(double) * mm_plan_horizon_doubles(h)),
 								palloc(sizeof(MMPlanCurve) * C),
@@ -160,20 +95,8 @@ plan_core(PG_FUNCTION_ARGS)
 				P,
 				H,
 				n_hist,
-				maxL = 1;
-	Datum	   *adstock,
-			   *sat,
-			   *maxlag,
-			   *norm,
-			   *ffrom,
-			   *fto;
-	double	   *ap1,
-			   *ap2,
-			   *sp1,
-			   *sp2,
-			   *scale,
-			   *coef,
-			   *hist,
+				maxL;
+	double	   *hist,
 			   *budget,
 			   *lower,
 			   *upper,
@@ -207,24 +130,7 @@ plan_core(PG_FUNCTION_ARGS)
 	bool		is_goal;
 	bool		all_concave = true;
 
-	adstock = ArrayElements(fcinfo, 0, "adstock", TEXTOID, &T);
-	if (T < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
-				 errmsg("a plan needs at least one paid channel")));
-	ap1 = Float8Arg(fcinfo, 1, "adstock_p1", T, false);
-	ap2 = Float8Arg(fcinfo, 2, "adstock_p2", T, false);
-	maxlag = ArrayElements(fcinfo, 3, "max_lag", INT4OID, &n);
-	norm = ArrayElements(fcinfo, 4, "normalize", BOOLOID, &K);
-	sat = ArrayElements(fcinfo, 5, "saturation", TEXTOID, &H);
-	if (n != T || K != T || H != T)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("channel arrays must have one element per channel")));
-	sp1 = Float8Arg(fcinfo, 6, "sat_p1", T, false);
-	sp2 = Float8Arg(fcinfo, 7, "sat_p2", T, false);
-	scale = Float8Arg(fcinfo, 8, "input_scale", T, false);
-	coef = Float8Arg(fcinfo, 9, "coef", T, false);
+	specs = mm_plan_arg_specs(fcinfo, &T, &maxL);
 
 	/* terms of several conversion models: channel and weight of each */
 	tchan = palloc(sizeof(int) * T);
@@ -244,8 +150,8 @@ plan_core(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		Datum	   *tc = ArrayElements(fcinfo, 21, "term_channel", INT4OID, &n);
-		double	   *tw = Float8Arg(fcinfo, 22, "term_weight", T, false);
+		Datum	   *tc = mm_plan_arg_elements(fcinfo, 21, "term_channel", INT4OID, &n);
+		double	   *tw = mm_plan_arg_float8(fcinfo, 22, "term_weight", T, 0);
 
 		if (n != T)
 			ereport(ERROR,
@@ -269,19 +175,11 @@ plan_core(PG_FUNCTION_ARGS)
 		}
 		C = tchan[T - 1] + 1;
 	}
-	hist = Float8Arg(fcinfo, 10, "history", -1, false);
-	if (PG_ARGISNULL(11))
-		mm_null_argument("periods");
-	P = PG_GETARG_INT32(11);
-	ffrom = ArrayElements(fcinfo, 12, "flight_from", INT4OID, &K);
-	fto = ArrayElements(fcinfo, 13, "flight_to", INT4OID, &n);
-	if (K < 1 || n != K)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("flight arrays must be non-empty and of equal length")));
-	budget = Float8Arg(fcinfo, 14, "budget", K, false);
-	lower = Float8Arg(fcinfo, 15, "lower", (long) C * K, false);
-	upper = Float8Arg(fcinfo, 16, "upper", (long) C * K, true);
+	hist = mm_plan_arg_history(fcinfo, T, &n_hist);
+	P = mm_plan_arg_flights(fcinfo, &K, &from, &to);
+	budget = mm_plan_arg_float8(fcinfo, 14, "budget", K, MM_ARR_NONNEG);
+	lower = mm_plan_arg_float8(fcinfo, 15, "lower", (long) C * K, MM_ARR_NONNEG);
+	upper = mm_plan_arg_float8(fcinfo, 16, "upper", (long) C * K, MM_ARR_NONNEG | MM_ARR_POS_INF);
 	if (PG_ARGISNULL(18))
 		mm_null_argument("goal");
 	goal_name = text_to_cstring(PG_GETARG_TEXT_PP(18));
@@ -294,38 +192,8 @@ plan_core(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown plan goal \"%s\"", goal_name)));
 	if (is_goal)
-		target = Float8Arg(fcinfo, 19, "target", K, false);
+		target = mm_plan_arg_float8(fcinfo, 19, "target", K, 0);
 
-	if (hist == NULL || (n = ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(10)),
-											ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)))) % T != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"history\" must hold the same number of periods per channel")));
-	n_hist = n / T;
-	if (P < 1 || P > 10000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a plan must span 1 to 10000 weeks"),
-				 errdetail("It spans %d.", P)));
-
-	/* channel specs as training stored them */
-	specs = palloc(sizeof(MMChannelSpec) * T);
-	for (int c = 0; c < T; c++)
-	{
-		MMChannelSpec *sp = &specs[c];
-
-		sp->adstock = mm_adstock_kind_arg(TextDatumGetCString(adstock[c]));
-		sp->adstock_p1 = ap1[c];
-		sp->adstock_p2 = ap2[c];
-		sp->max_lag = DatumGetInt32(maxlag[c]);
-		sp->adstock_normalize = DatumGetBool(norm[c]);
-		sp->saturation = mm_saturation_kind_arg(TextDatumGetCString(sat[c]), MM_SATURATION_KINDS);
-		sp->sat_p1 = sp1[c];
-		sp->sat_p2 = sp2[c];
-		sp->input_scale = scale[c];
-		sp->coef = coef[c];
-		maxL = Max(maxL, mm_plan_spec_lags(sp));
-	}
 	H = P + maxL - 1;			/* the lag tail after the plan counts */
 	if ((long) T * H > MAX_CELLS)
 		ereport(ERROR,
@@ -333,42 +201,17 @@ plan_core(PG_FUNCTION_ARGS)
 				 errmsg("plan too large"),
 				 errdetail("%d response terms (channels, or model-channel pairs) over %d weeks with the lag tail; the limit is %ld term-weeks.",
 						   T, H, MAX_CELLS)));
-	terms = palloc(sizeof(MMPlanTerm) * T);
+	terms = mm_plan_terms(specs, tweight, T, hist, n_hist, H);
 	term_start = palloc(sizeof(int) * (C + 1));
 	for (int j = 0; j < T; j++)
-	{
 		if (j == 0 || tchan[j] != tchan[j - 1])
 			term_start[tchan[j]] = j;
-		st = mm_plan_term_from_spec(&specs[j], tweight[j], hist + (long) j * n_hist, n_hist, H,
-									palloc(sizeof(double) * mm_plan_spec_lags(&specs[j])),
-									palloc(sizeof(double) * H), &terms[j]);
-		mixmodel_check_core(st, "a fitted channel's planning term");
-	}
 	term_start[C] = T;
 	for (int j = 0; j < T; j++)
 		all_concave = all_concave && terms[j].concave;
 
-	from = palloc(sizeof(int) * K);
-	to = palloc(sizeof(int) * K);
-	for (int k = 0; k < K; k++)
-	{
-		from[k] = DatumGetInt32(ffrom[k]);
-		to[k] = DatumGetInt32(fto[k]);
-		if (from[k] < (k ? to[k - 1] : 0) || to[k] <= from[k] || to[k] > P)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("flights must be in time order, not overlapping, inside the plan")));
-	}
-
 	/* within-flight weights, zero on the lag tail */
-	if (!PG_ARGISNULL(17))
-	{
-		double	   *pp = Float8Arg(fcinfo, 17, "pattern", (long) C * P, false);
-
-		pattern = palloc0(sizeof(double) * C * H);
-		for (int c = 0; c < C; c++)
-			memcpy(pattern + (long) c * H, pp + (long) c * P, sizeof(double) * P);
-	}
+	pattern = mm_plan_arg_pattern(fcinfo, C, P, H);
 
 	h.H = H;
 	h.C = C;
@@ -406,11 +249,7 @@ plan_core(PG_FUNCTION_ARGS)
 		/* goal mode does not optimise single weeks: automatic means flat */
 		if (pattern == NULL)
 		{
-			pattern = palloc0(sizeof(double) * C * H);
-			for (int c = 0; c < C; c++)
-				for (int k = 0; k < K; k++)
-					for (int t = from[k]; t < to[k]; t++)
-						pattern[(long) c * H + t] = 1.0 / (to[k] - from[k]);
+			pattern = mm_plan_flat_pattern(C, H, K, from, to);
 			h.pattern = pattern;
 		}
 		goal.goal = strcmp(goal_name, "volume") == 0 ? MM_GOAL_VOLUME : MM_GOAL_RATIO;
@@ -471,29 +310,12 @@ plan_core(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("function returning record called in context that cannot accept type record")));
 	tupdesc = BlessTupleDesc(tupdesc);
-	values[0] = Int32GetDatum(H);
-	values[1] = PointerGetDatum(mm_float8_array_build(x, C * H));
-	values[2] = PointerGetDatum(mm_float8_array_build(incr, C * H));
-	values[3] = PointerGetDatum(mm_float8_array_build(total, C * H));
-	values[4] = PointerGetDatum(mm_float8_array_build(margs, C * H));
-	values[5] = PointerGetDatum(mm_float8_array_build(fmarg, C * K));
-	for (int k = 0; k < K; k++)
-		if (!isfinite(lambda[k]))
-			lambda[k] = 0;		/* undefined (budget at the bounds): reported as 0 */
-	values[6] = PointerGetDatum(mm_float8_array_build(lambda, K));
-	values[7] = Float8GetDatum(res.kkt_residual);
-	nulls[7] = isnan(res.kkt_residual);
 	if (is_goal)
-	{
 		for (int k = 0; k < K; k++)
 			if (!isfinite(goal.best[k]))
 				goal.best[k] = goal.achieved[k];
-		values[8] = PointerGetDatum(mm_float8_array_build(goal.budget, K));
-		values[9] = PointerGetDatum(BoolArray(goal.achievable, K));
-		values[10] = PointerGetDatum(mm_float8_array_build(goal.best, K));
-	}
-	else
-		nulls[8] = nulls[9] = nulls[10] = true;
+	mm_plan_result_values(values, nulls, C, H, K, x, incr, total, margs, fmarg, lambda,
+						  res.kkt_residual, is_goal ? goal.budget : NULL, goal.achievable, goal.best);
 	values[11] = PointerGetDatum(mm_float8_array_build(tincr, T * H));
 	values[12] = PointerGetDatum(mm_float8_array_build(ttotal, T * H));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

@@ -28,6 +28,7 @@
 #include "common/rng.h"
 #include "math/plan_coupled.h"
 #include "math/plan_model.h"
+#include "plan/plan_args.h"
 #include "plan/plan_glue.h"
 
 PG_FUNCTION_INFO_V1(plan_core_mult);
@@ -36,69 +37,12 @@ PG_FUNCTION_INFO_V1(plan_core_mult);
 #define MULT_RANDOM_STARTS 8
 #define MULT_SEED		20261206UL
 
-/* Datums of a one-dimensional array argument of want elements (-1: any), no NULL */
-static Datum *
-Elements(FunctionCallInfo fcinfo, int i, const char *name, Oid type, int want, int *n)
-{
-	ArrayType  *a;
-	Datum	   *d;
-	bool	   *nulls;
-	int16		len;
-	bool		byval;
-	char		align;
-
-	if (PG_ARGISNULL(i))
-		mm_null_argument(name);
-	a = PG_GETARG_ARRAYTYPE_P(i);
-	get_typlenbyvalalign(type, &len, &byval, &align);
-	deconstruct_array(a, type, len, byval, align, &d, &nulls, n);
-	for (int k = 0; k < *n; k++)
-		if (nulls[k])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("array \"%s\" must not contain NULL elements", name)));
-	if (ARR_NDIM(a) > 1 || (want >= 0 && *n != want))
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" must be one-dimensional with %d elements", name, want),
-				 errdetail("It has %d.", *n)));
-	return d;
-}
-
-/* float8[] argument: finite, non-negative when asked, of want elements (-1: any) */
-static double *
-Values(FunctionCallInfo fcinfo, int i, const char *name, int flags, int want)
-{
-	int			n;
-	double	   *v;
-
-	if (PG_ARGISNULL(i))
-		mm_null_argument(name);
-	v = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(i), name, flags, &n);
-	if (want >= 0 && n != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" has the wrong length", name),
-				 errdetail("Expected %d elements, got %d.", want, n)));
-	return v;
-}
-
 static int
 IntArg(FunctionCallInfo fcinfo, int i, const char *name)
 {
 	if (PG_ARGISNULL(i))
 		mm_null_argument(name);
 	return PG_GETARG_INT32(i);
-}
-
-static ArrayType *
-Bools(const bool *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * n);
-
-	for (int k = 0; k < n; k++)
-		d[k] = BoolGetDatum(v[k]);
-	return construct_array(d, n, BOOLOID, 1, true, TYPALIGN_CHAR);
 }
 
 static Datum
@@ -132,29 +76,19 @@ Datum
 plan_core_mult(PG_FUNCTION_ARGS)
 {
 	int			C,
-				n,
 				K,
 				P,
 				H,
 				R,
 				gap,
 				n_hist,
-				maxL = 1;
-	Datum	   *adstock = Elements(fcinfo, 0, "adstock", TEXTOID, -1, &C);
-	Datum	   *maxlag = Elements(fcinfo, 3, "max_lag", INT4OID, C, &n);
-	Datum	   *norm = Elements(fcinfo, 4, "adstock_normalize", BOOLOID, C, &n);
-	Datum	   *sat = Elements(fcinfo, 5, "saturation", TEXTOID, C, &n);
-	double	   *ap1 = Values(fcinfo, 1, "adstock_p1", 0, C),
-			   *ap2 = Values(fcinfo, 2, "adstock_p2", 0, C),
-			   *sp1 = Values(fcinfo, 6, "sat_p1", 0, C),
-			   *sp2 = Values(fcinfo, 7, "sat_p2", 0, C),
-			   *scale = Values(fcinfo, 8, "input_scale", 0, C),
-			   *coef = Values(fcinfo, 9, "coef", 0, C),
-			   *hist = Values(fcinfo, 10, "history", MM_ARR_NONNEG, -1),
+				maxL;
+	MMChannelSpec *specs = mm_plan_arg_specs(fcinfo, &C, &maxL);
+	double	   *hist = mm_plan_arg_history(fcinfo, C, &n_hist),
 			   *budget,
 			   *lower,
 			   *upper,
-			   *pattern = NULL,
+			   *pattern,
 			   *fitted,
 			   *share,
 			   *ref,
@@ -170,12 +104,9 @@ plan_core_mult(PG_FUNCTION_ARGS)
 			   *goal_budget = NULL,
 			   *best = NULL;
 	bool	   *achievable = NULL;
-	Datum	   *ffrom,
-			   *fto;
 	int		   *from,
 			   *to,
 			   *term_start;
-	MMChannelSpec *specs;
 	MMPlanTerm *terms;
 	MMPlanHorizon h;
 	MMPlanWorkspace ws;
@@ -185,58 +116,30 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	Datum		values[15];
 	bool		nulls[15] = {false};
 
-	if (C < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_ELEMENT_ERROR),
-				 errmsg("a plan needs at least one paid channel")));
-	P = IntArg(fcinfo, 11, "periods");
-	if (P < 1 || P > 10000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a plan must span 1 to 10000 weeks"),
-				 errdetail("It spans %d.", P)));
-	ffrom = Elements(fcinfo, 12, "flight_from", INT4OID, -1, &K);
-	fto = Elements(fcinfo, 13, "flight_to", INT4OID, K, &n);
-	if (K < 1)
+	P = mm_plan_arg_flights(fcinfo, &K, &from, &to);
+	budget = mm_plan_arg_float8(fcinfo, 14, "budget", K, MM_ARR_NONNEG);
+	lower = mm_plan_arg_float8(fcinfo, 15, "lower", (long) C * K, MM_ARR_NONNEG);
+	upper = mm_plan_arg_float8(fcinfo, 16, "upper", (long) C * K, MM_ARR_NONNEG);
+	fitted = mm_plan_arg_float8(fcinfo, 18, "fitted", -1, 0);
+	R = (int) ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(18)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(18)));
+	if (R < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("a plan needs at least one flight")));
-	budget = Values(fcinfo, 14, "budget", MM_ARR_NONNEG, K);
-	lower = Values(fcinfo, 15, "lower", MM_ARR_NONNEG, C * K);
-	upper = Values(fcinfo, 16, "upper", MM_ARR_NONNEG, C * K);
-	fitted = Values(fcinfo, 18, "fitted", 0, -1);
-	R = (int) ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(18)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(18)));
+				 errmsg("array \"fitted\" must not be empty")));
 	gap = IntArg(fcinfo, 19, "gap");
-	share = Values(fcinfo, 20, "start_share", MM_ARR_NONNEG, C);
+	share = mm_plan_arg_float8(fcinfo, 20, "start_share", C, MM_ARR_NONNEG);
 	if (!PG_ARGISNULL(21))
 	{
-		target = Values(fcinfo, 21, "target", MM_ARR_NONNEG, K);
+		target = mm_plan_arg_float8(fcinfo, 21, "target", K, MM_ARR_NONNEG);
 		if (PG_ARGISNULL(22))
 			mm_null_argument("max_total");
 	}
-	n = (int) ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(10)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(10)));
-	if (n % C != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"history\" must hold the same number of periods per channel")));
-	n_hist = n / C;
 	if (gap < 0 || R > n_hist - gap)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the fitted weeks must lie in the history before the gap"),
 				 errdetail("%d fitted weeks, %d history weeks, gap %d.", R, n_hist, gap)));
 
-	specs = palloc(sizeof(MMChannelSpec) * C);
-	for (int c = 0; c < C; c++)
-	{
-		specs[c] = (MMChannelSpec) {
-			mm_adstock_kind_arg(TextDatumGetCString(adstock[c])), ap1[c], ap2[c],
-			DatumGetInt32(maxlag[c]), DatumGetBool(norm[c]),
-			mm_saturation_kind_arg(TextDatumGetCString(sat[c]), MM_SATURATION_KINDS),
-			sp1[c], sp2[c], scale[c], coef[c]
-		};
-		maxL = Max(maxL, mm_plan_spec_lags(&specs[c]));
-	}
 	H = P + maxL - 1;			/* the lag tail after the plan counts */
 	if ((long) C * H > MULT_MAX_CELLS)
 		ereport(ERROR,
@@ -244,35 +147,11 @@ plan_core_mult(PG_FUNCTION_ARGS)
 				 errmsg("plan too large"),
 				 errdetail("%d channels over %d weeks with the lag tail; the limit is %ld channel-weeks.",
 						   C, H, MULT_MAX_CELLS)));
-	terms = palloc(sizeof(MMPlanTerm) * C);
+	terms = mm_plan_terms(specs, NULL, C, hist, n_hist, H);
 	term_start = palloc(sizeof(int) * (C + 1));
 	for (int c = 0; c <= C; c++)
 		term_start[c] = c;
-	for (int c = 0; c < C; c++)
-		mixmodel_check_core(mm_plan_term_from_spec(&specs[c], 1.0, hist + (long) c * n_hist, n_hist, H,
-												   palloc(sizeof(double) * mm_plan_spec_lags(&specs[c])),
-												   palloc(sizeof(double) * H), &terms[c]),
-							"a fitted channel's planning term");
-
-	from = palloc(sizeof(int) * K);
-	to = palloc(sizeof(int) * K);
-	for (int k = 0; k < K; k++)
-	{
-		from[k] = DatumGetInt32(ffrom[k]);
-		to[k] = DatumGetInt32(fto[k]);
-		if (from[k] < (k ? to[k - 1] : 0) || to[k] <= from[k] || to[k] > P)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("flights must be in time order, not overlapping, inside the plan")));
-	}
-	if (!PG_ARGISNULL(17))
-	{
-		double	   *pp = Values(fcinfo, 17, "pattern", MM_ARR_NONNEG, C * P);
-
-		pattern = palloc0(sizeof(double) * C * H);
-		for (int c = 0; c < C; c++)
-			memcpy(pattern + (long) c * H, pp + (long) c * P, sizeof(double) * P);
-	}
+	pattern = mm_plan_arg_pattern(fcinfo, C, P, H);
 	h = (MMPlanHorizon) {H, C, term_start, terms, K, from, to, budget, lower, upper, pattern};
 
 	ref = palloc(sizeof(double) * R);
@@ -327,25 +206,8 @@ plan_core_mult(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("function returning record called in context that cannot accept type record")));
 	tupdesc = BlessTupleDesc(tupdesc);
-	for (int k = 0; k < K; k++)
-		if (!isfinite(lambda[k]))
-			lambda[k] = 0;		/* undefined (every channel at a bound): reported as 0 */
-	values[0] = Int32GetDatum(H);
-	values[1] = PointerGetDatum(mm_float8_array_build(x, C * H));
-	values[2] = PointerGetDatum(mm_float8_array_build(incr, C * H));
-	values[3] = PointerGetDatum(mm_float8_array_build(total, C * H));
-	values[4] = PointerGetDatum(mm_float8_array_build(margs, C * H));
-	values[5] = PointerGetDatum(mm_float8_array_build(fmarg, C * K));
-	values[6] = PointerGetDatum(mm_float8_array_build(lambda, K));
-	values[7] = Float8GetDatum(res.kkt_residual);
-	if (target)
-	{
-		values[8] = PointerGetDatum(mm_float8_array_build(goal_budget, K));
-		values[9] = PointerGetDatum(Bools(achievable, K));
-		values[10] = PointerGetDatum(mm_float8_array_build(best, K));
-	}
-	else
-		nulls[8] = nulls[9] = nulls[10] = true;	/* goal outputs */
+	mm_plan_result_values(values, nulls, C, H, K, x, incr, total, margs, fmarg, lambda,
+						  res.kkt_residual, target ? goal_budget : NULL, achievable, best);
 	values[11] = PointerGetDatum(mm_float8_array_build(base, H));
 	values[12] = Certificate(&res);
 	values[13] = values[2];		/* one term per channel: the terms' forecast is the channels' */
