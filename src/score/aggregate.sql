@@ -169,21 +169,25 @@ BEGIN
                          CASE WHEN count(*) = 1 THEN min(w[p.l + 1]) / wsum END AS lag_weight,
                          sum(x[p.s] * w[p.l + 1] / wsum) AS spend, sum(p.part) AS part
                     FROM parts p GROUP BY p.tc, least(p.l, lcut + 1)) b ON b.tc = cv.tc
+        ), cw AS (
+            -- tf .. tl: the first and last period of the touchpoint window
+            SELECT c.*, per[1] + step * (c.s_lo - 1 - t0) AS tf, per[1] + step * (c.s_hi - 1 - t0) AS tl FROM credit c
         ), sl AS MATERIALIZED (
             SELECT * FROM mixmodel._touchpoint_slices(ch.channel) WHERE m.source_kind = 'harmonized'
+        ), d AS (
+            -- the slices' share of the channel's input over each distinct touchpoint window
+            SELECT win.tf, win.tl, q.sub_channel, q.campaign, q.geo,
+                   sum(q.amount) / nullif(sum(sum(q.amount)) OVER (PARTITION BY win.tf, win.tl), 0) AS share
+              FROM (SELECT DISTINCT cw.tf, cw.tl FROM cw) win
+              JOIN sl q ON q.period >= win.tf AND q.period <= win.tl
+             GROUP BY win.tf, win.tl, q.sub_channel, q.campaign, q.geo
         )
         SELECT _aggregate_score.model, _aggregate_score.run, conv, c.period, c.period + step - 1,
-               per[1] + step * (c.s_lo - 1 - t0), per[1] + step * (c.s_hi - t0) - 1,
-               c.lag, c.lag_weight, ch.channel, c.kind, d.sub_channel, d.campaign, d.geo,
+               c.tf, c.tl + step - 1, c.lag, c.lag_weight, ch.channel, c.kind, d.sub_channel, d.campaign, d.geo,
                CASE WHEN ch.paid THEN c.spend * coalesce(d.share, 1) END, v.contribution,
                v.contribution * conv_k, v.contribution * rev_k
-          FROM credit c
-          LEFT JOIN LATERAL (
-              -- the slices' share of the channel's input over the touchpoint window
-              SELECT q.sub_channel, q.campaign, q.geo, sum(q.amount) / nullif(sum(sum(q.amount)) OVER (), 0) AS share
-                FROM sl q
-               WHERE q.period >= per[1] + step * (c.s_lo - 1 - t0) AND q.period <= per[1] + step * (c.s_hi - 1 - t0)
-               GROUP BY q.sub_channel, q.campaign, q.geo) d ON true
+          FROM cw c
+          LEFT JOIN d ON d.tf = c.tf AND d.tl = c.tl
          CROSS JOIN LATERAL (SELECT c.contribution * coalesce(d.share, 1) AS contribution) v;
         GET DIAGNOSTICS cnt = ROW_COUNT;
         total := total + cnt;
