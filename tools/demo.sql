@@ -110,7 +110,7 @@ SELECT mixmodel.create_model('demo', source => 'raw.weekly_wide', date_column =>
          factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
          options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
 \echo
-\echo 'Model: fit metrics of the trained run (train = in sample, test = held-out last quarter)'
+\echo 'Model: fit metrics of the trained run (train = in sample, test = held-out last 26 weeks)'
 SELECT split, n, round(r2::numeric, 3) AS r2, round(mape::numeric, 3) AS mape, round(nrmse::numeric, 3) AS nrmse,
        round(decomp_rssd::numeric, 3) AS decomp_rssd
   FROM mixmodel.train('demo', seed => 42);
@@ -146,6 +146,27 @@ SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(res
             WHEN is_diminishing_returns THEN 'diminishing returns' WHEN is_peak THEN 'peak' END AS point
   FROM mixmodel.response_curve('demo', 'tv_spend', grid_points => 7)
  ORDER BY spend;
+
+-- Scoring new data: the last 26 weeks were held out of training, so score it as
+-- weeks that arrived after the model was trained (mixmodel.score writes
+-- mixmodel.scores and the Adobe-style mixmodel.aggregate_scores, where a
+-- week's credit is traced back to the weeks whose spend earned it).
+SELECT holdout_from::text AS s_from, to_date::text AS s_to
+  FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run
+ WHERE r.model = 'demo' \gset
+\echo
+\echo 'Score: the held-out last 26 weeks scored as new weeks, revenue per paid channel and its ROI'
+SELECT split_part(c.term, '_spend', 1) AS channel, c.periods AS weeks, round(c.spend) AS spend,
+       round(c.revenue) AS revenue, round(c.roi::numeric, 2) AS roi
+  FROM (SELECT count(*) FROM mixmodel.score('demo', :'s_from', :'s_to')) s,
+       mixmodel.contribution('demo', :'s_from', :'s_to') c
+ WHERE c.kind = 'channel' ORDER BY c.revenue DESC;
+\echo 'Score: where TV''s revenue in the first scored week came from: the weeks whose spend earned it'
+SELECT a.touchpoint_from AS spend_week, a.lag AS weeks_before, round(a.spend) AS spend_working,
+       round(a.revenue) AS revenue
+  FROM mixmodel.aggregate_scores a
+ WHERE a.model = 'demo' AND a.channel = 'tv_spend' AND a.conversion_from = :'s_from' AND a.lag < 5
+ ORDER BY a.lag;
 
 -- plan
 -- Next quarter for the demo model with mixmodel.create_plan: each paid channel
