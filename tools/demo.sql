@@ -147,7 +147,7 @@ SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(res
   FROM mixmodel.response_curve('demo', 'tv_spend', grid_points => 7)
  ORDER BY spend;
 
--- Scoring new data: the last 26 weeks were held out of training, so score it as
+-- Scoring new data: the last 26 weeks were held out of training, so score them as
 -- weeks that arrived after the model was trained (mixmodel.score writes
 -- mixmodel.scores and the Adobe-style mixmodel.aggregate_scores, where a
 -- week's credit is traced back to the weeks whose spend earned it).
