@@ -28,8 +28,15 @@ typedef struct Problem
 	int			NT,
 				n;				/* C * K unknowns */
 	double	   *gk;				/* NT * K * H: adstocked unit pattern of flight k, per term */
-	double	   *u;				/* NT * H: adstocked input of the current point, carry included */
+	double	   *u;				/* NT * H: adstocked input at totals held, carry included */
+	double	   *val;			/* NT * H: coef s(u / scale) */
+	double	   *slope;			/* NT * H: s'(u / scale) from the first flight on */
+	double	   *slope_ok;		/* NT: 1 when slope is valid for u */
+	double	   *held;			/* n: the totals u and val are valid for */
+	double	   *held_ok;		/* C: 1 when channel c's terms are valid for held */
 	double	   *y;				/* H: yhat of the current point */
+	double	   *line_y;			/* H: y at a line-search sample (line_mark) */
+	double	   *line_g;			/* H: dG_t/ddelta there */
 	double	   *grad;			/* n */
 	double	   *cur;			/* n */
 	double	   *best;			/* n */
@@ -47,7 +54,7 @@ mm_plan_coupled_doubles(const MMPlanHorizon *h)
 	long		NT = h->term_start[h->C],
 				n = (long) h->C * h->K;
 
-	return NT * h->K * h->H + NT * h->H + h->H + 8 * n + 2 * n * n;
+	return NT * h->K * h->H + 3 * NT * h->H + NT + h->C + 3 * h->H + 9 * n + 2 * n * n;
 }
 
 static double
@@ -69,31 +76,133 @@ lower_of(const MMPlanHorizon *h, int c, int k)
 	return h->lower[c * h->K + k];
 }
 
-/* V(s) = sum_t yhat_t, filling P->u and P->y; grad (may be NULL) dV/ds */
+/*
+ * The objective is evaluated incrementally: a pair exchange moves two
+ * channels, so each term keeps its adstocked input u, its log-KPI value
+ * coef s(u / scale) and its slope s'(u / scale) per week, valid for the
+ * flight totals in P->held.  An evaluation recomputes only the channels whose
+ * totals differ from those, and slopes only where a gradient needs them; a
+ * week whose input repeats the previous week's reuses its value and slope.
+ * Every quantity is computed by the same expression, and G_t summed over the
+ * terms in the same order, as a whole re-evaluation would: the results are
+ * bit-identical to it.
+ */
+
+/*
+ * Whether week t's input equals week t - 1's bit for bit: then so do its
+ * value and slope (the steady weeks of a flat flight past the carry-in).
+ */
+static bool
+same_input(const double *u, int t)
+{
+	return t > 0 && memcmp(&u[t], &u[t - 1], sizeof(double)) == 0;
+}
+
+/* channel c's terms at totals s: u and values (slopes marked stale) */
+static void
+refresh_channel(Problem *P, const double *s, int c)
+{
+	const MMPlanHorizon *h = P->h;
+	int			H = h->H,
+				K = h->K;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+		double	   *u = P->u + (long) j * H,
+				   *val = P->val + (long) j * H;
+
+		for (int t = 0; t < H; t++)
+		{
+			u[t] = carry_of(tm, t);
+			for (int k = 0; k < K; k++)
+				u[t] += s[c * K + k] * P->gk[((long) j * K + k) * H + t];
+			if (tm->coef == 0.0)
+				continue;
+			if (same_input(u, t))
+				val[t] = val[t - 1];
+			else
+				val[t] = tm->coef * tm->sat(tm->sat_arg, fmax(0.0, u[t]) / tm->scale, NULL);
+		}
+		P->slope_ok[j] = 0.0;
+	}
+	memcpy(P->held + c * K, s + c * K, sizeof(double) * K);
+	P->held_ok[c] = 1.0;
+}
+
+/* dV/ds_ck for every flight k of channel c, from P->y */
+static void
+channel_gradient(Problem *P, int c, double *grad)
+{
+	const MMPlanHorizon *h = P->h;
+	int			H = h->H,
+				K = h->K;
+
+	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+	{
+		const MMPlanTerm *tm = &h->terms[j];
+		double	   *ds = P->slope + (long) j * H;
+
+		if (P->slope_ok[j] != 0.0 || tm->coef == 0.0)
+			continue;
+		for (int t = h->flight_from[0]; t < H; t++)
+			ds[t] = t > h->flight_from[0] && same_input(P->u + (long) j * H, t) ? ds[t - 1] :
+				mm_plan_term_sat_deriv(tm, fmax(0.0, P->u[(long) j * H + t]) / tm->scale);
+		P->slope_ok[j] = 1.0;
+	}
+	for (int k = 0; k < K; k++)
+	{
+		double		d = 0.0;
+
+		for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
+		{
+			const MMPlanTerm *tm = &h->terms[j];
+			const double *g = P->gk + ((long) j * K + k) * H;
+
+			if (tm->coef == 0.0)
+				continue;	/* no response, and no 0 * inf at a = 0 */
+			for (int t = h->flight_from[k]; t < H; t++)
+				if (g[t] != 0.0)
+					d += P->y[t] * tm->coef * g[t] * P->slope[(long) j * H + t] / tm->scale;
+		}
+		grad[c * K + k] = d;
+	}
+}
+
+/* y[t] = sum of the terms' values in week t, added in term order */
+static void
+sum_terms(Problem *P)
+{
+	const MMPlanHorizon *h = P->h;
+	int			H = h->H;
+
+	memset(P->y, 0, sizeof(double) * H);
+	for (int j = 0; j < P->NT; j++)
+		if (h->terms[j].coef != 0.0)
+		{
+			const double *val = P->val + (long) j * H;
+
+			for (int t = 0; t < H; t++)
+				P->y[t] += val[t];
+		}
+}
+
+/*
+ * V(s) = sum_t yhat_t, filling P->u and P->y; grad (may be NULL) dV/ds, of
+ * every channel when only_c < 0, else of channels only_c and only_d alone.
+ */
 static double
-evaluate(Problem *P, const double *s, double *grad)
+evaluate_some(Problem *P, const double *s, double *grad, int only_c, int only_d)
 {
 	const MMPlanHorizon *h = P->h;
 	int			H = h->H,
 				K = h->K;
 	double		V = 0.0;
 
-	memset(P->y, 0, sizeof(double) * H);
 	for (int c = 0; c < h->C; c++)
-		for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
-		{
-			const MMPlanTerm *tm = &h->terms[j];
-			double	   *u = P->u + (long) j * H;
-
-			for (int t = 0; t < H; t++)
-			{
-				u[t] = carry_of(tm, t);
-				for (int k = 0; k < K; k++)
-					u[t] += s[c * K + k] * P->gk[((long) j * K + k) * H + t];
-				if (tm->coef != 0.0)
-					P->y[t] += tm->coef * tm->sat(tm->sat_arg, fmax(0.0, u[t]) / tm->scale, NULL);
-			}
-		}
+		if (P->held_ok[c] == 0.0 || memcmp(P->held + c * K, s + c * K, sizeof(double) * K) != 0)
+			refresh_channel(P, s, c);
+	sum_terms(P);
 	for (int t = 0; t < H; t++)
 	{
 		P->y[t] = P->base[t] * exp(P->y[t]);
@@ -101,26 +210,22 @@ evaluate(Problem *P, const double *s, double *grad)
 	}
 	if (grad == NULL)
 		return V;
-	for (int c = 0; c < h->C; c++)
-		for (int k = 0; k < K; k++)
-		{
-			double		d = 0.0;
-
-			for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
-			{
-				const MMPlanTerm *tm = &h->terms[j];
-				const double *g = P->gk + ((long) j * K + k) * H;
-
-				if (tm->coef == 0.0)
-					continue;	/* no response, and no 0 * inf at a = 0 */
-				for (int t = h->flight_from[k]; t < H; t++)
-					if (g[t] != 0.0)
-						d += P->y[t] * tm->coef * g[t] *
-							mm_plan_term_sat_deriv(tm, fmax(0.0, P->u[(long) j * H + t]) / tm->scale) / tm->scale;
-			}
-			grad[c * K + k] = d;
-		}
+	if (only_c >= 0)
+	{
+		channel_gradient(P, only_c, grad);
+		channel_gradient(P, only_d, grad);
+	}
+	else
+		for (int c = 0; c < h->C; c++)
+			channel_gradient(P, c, grad);
 	return V;
+}
+
+/* V(s), filling P->u and P->y; grad (may be NULL) dV/ds */
+static double
+evaluate(Problem *P, const double *s, double *grad)
+{
+	return evaluate_some(P, s, grad, -1, -1);
 }
 
 /* ---------------------------------------------------------------------
@@ -241,7 +346,7 @@ pair_slope(double delta, void *p)
 	memcpy(P->trial, P->cur, sizeof(double) * P->n);
 	P->trial[pc->i] += delta;
 	P->trial[pc->j] -= delta;
-	(void) evaluate(P, P->trial, P->grad);
+	(void) evaluate_some(P, P->trial, P->grad, pc->i / P->h->K, pc->j / P->h->K);
 	return P->grad[pc->i] - P->grad[pc->j];
 }
 
@@ -277,11 +382,87 @@ pair_value(PairCtx *pc, double delta)
 }
 
 /*
+ * Proof that no sample beyond a point b of negative slope can change the
+ * step.  Along the pair's line week t's log forecast G_t(delta) is concave
+ * when every term of the two channels is concave with coef >= 0; then on
+ * [b, dmax], with g_t = G_t'(b):
+ *   a week with g_t > 0 adds at most  y_t(b) g_t exp(g_t (dmax - b))
+ *     (G_t' <= g_t, and G_t lies below its tangent at b);
+ *   a week with g_t < 0 adds at most  -y_t(dmax) |g_t|
+ *     (G_t' <= g_t < 0, so G_t falls to its value at dmax).
+ * When the first sum is below the second the slope is negative on the whole
+ * rest of the line: the later samples hold no sign change and dmax is no
+ * candidate.  line_mark records y(b) and g at b (after pair_slope(b), whose
+ * slopes P->slope holds); line_done evaluates y(dmax) and compares.
+ */
+#define LINE_PROOF_MARGIN 1e-6	/* relative: the sums' rounding is far below */
+
+static bool
+line_mark(PairCtx *pc)
+{
+	Problem    *P = pc->P;
+	const MMPlanHorizon *h = P->h;
+	int			H = h->H,
+				K = h->K,
+				k = pc->i % K,
+				ch[2] = {pc->i / K, pc->j / K};
+
+	for (int side = 0; side < 2; side++)
+		for (int j = h->term_start[ch[side]]; j < h->term_start[ch[side] + 1]; j++)
+			if (h->terms[j].coef < 0.0 || (h->terms[j].coef > 0.0 && !h->terms[j].concave))
+				return false;
+	for (int t = 0; t < H; t++)
+	{
+		double		d = 0.0;
+
+		P->line_y[t] = P->y[t];
+		P->line_g[t] = 0.0;
+		if (t < h->flight_from[k])
+			continue;			/* the pair's flight does not reach week t */
+		for (int side = 0; side < 2; side++)
+			for (int j = h->term_start[ch[side]]; j < h->term_start[ch[side] + 1]; j++)
+			{
+				const MMPlanTerm *tm = &h->terms[j];
+				double		g = P->gk[((long) j * K + k) * H + t];
+
+				if (tm->coef != 0.0 && g != 0.0)
+					d += (side ? -1.0 : 1.0) * tm->coef * g * P->slope[(long) j * H + t] / tm->scale;
+			}
+		if (!isfinite(d))
+			return false;
+		P->line_g[t] = d;
+	}
+	return true;
+}
+
+static bool
+line_done(PairCtx *pc, double b, double dmax)
+{
+	Problem    *P = pc->P;
+	int			H = P->h->H;
+	double		rise = 0.0,
+				fall = 0.0;
+
+	(void) pair_value(pc, dmax);	/* fills P->y with y(dmax) */
+	for (int t = 0; t < H; t++)
+	{
+		double		g = P->line_g[t];
+
+		if (g > 0.0)
+			rise += P->line_y[t] * g * exp(g * (dmax - b));
+		else if (g < 0.0)
+			fall -= P->y[t] * g;
+	}
+	return isfinite(rise) && rise < (1.0 - LINE_PROOF_MARGIN) * fall;
+}
+
+/*
  * Line search on [0, dmax] (slope at 0 > 0).  Along a line the objective
  * need not be unimodal (S-curves, several weeks), so the slope is sampled at
  * LINE_SAMPLES points; every sign change from + to - is refined by Brent and
  * the best of these local maxima (and of dmax when still ascending there)
- * is the step.
+ * is the step.  Sampling stops at a negative slope when line_done proves
+ * that the samples beyond could not change the step.
  */
 #define LINE_SAMPLES 16
 
@@ -312,6 +493,7 @@ line_search(PairCtx *pc, double dmax, double *delta)
 					fb = pair_slope(b, pc),
 					cand = -1.0,
 					v;
+		bool		marked = i < LINE_SAMPLES && fb < 0.0 && line_mark(pc);
 
 		if (fa > 0.0 && fb < 0.0)
 		{
@@ -331,6 +513,8 @@ line_search(PairCtx *pc, double dmax, double *delta)
 				*delta = cand;
 			}
 		}
+		if (marked && line_done(pc, b, dmax))
+			break;
 		a = b;
 		fa = fb;
 	}
@@ -699,8 +883,15 @@ problem(const MMPlanHorizon *h, const double *base, MMPlanWorkspace *ws, double 
 	P.n = (int) n;
 	P.gk = d;
 	P.u = P.gk + NT * h->K * h->H;
-	P.y = P.u + NT * h->H;
-	P.grad = P.y + h->H;
+	P.val = P.u + NT * h->H;
+	P.slope = P.val + NT * h->H;
+	P.slope_ok = P.slope + NT * h->H;
+	P.held = P.slope_ok + NT;
+	P.held_ok = P.held + n;
+	P.y = P.held_ok + h->C;
+	P.line_y = P.y + h->H;
+	P.line_g = P.line_y + h->H;
+	P.grad = P.line_g + h->H;
 	P.cur = P.grad + n;
 	P.best = P.cur + n;
 	P.trial = P.best + n;
@@ -808,6 +999,7 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 	if (st != MM_OK)
 		return st;
 	unit_patterns(&P);
+	memset(P.held_ok, 0, sizeof(double) * C);	/* nothing evaluated yet */
 	memset(P.trial, 0, sizeof(double) * P.n);
 	v0 = evaluate(&P, P.trial, NULL);
 
