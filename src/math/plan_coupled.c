@@ -30,8 +30,7 @@ typedef struct Problem
 	double	   *gk;				/* NT * K * H: adstocked unit pattern of flight k, per term */
 	double	   *u;				/* NT * H: adstocked input at totals held, carry included */
 	double	   *val;			/* NT * H: coef s(u / scale) */
-	double	   *slope;			/* NT * H: s'(u / scale) from the first flight on */
-	double	   *slope_ok;		/* NT: 1 when slope is valid for u */
+	double	   *slope;			/* NT * H: s'(u / scale) from the first flight on, NaN when stale */
 	double	   *held;			/* n: the totals u and val are valid for */
 	double	   *held_ok;		/* C: 1 when channel c's terms are valid for held */
 	double	   *y;				/* H: yhat of the current point */
@@ -54,7 +53,7 @@ mm_plan_coupled_doubles(const MMPlanHorizon *h)
 	long		NT = h->term_start[h->C],
 				n = (long) h->C * h->K;
 
-	return NT * h->K * h->H + 3 * NT * h->H + NT + h->C + 3 * h->H + 9 * n + 2 * n * n;
+	return NT * h->K * h->H + 3 * NT * h->H + h->C + 3 * h->H + 9 * n + 2 * n * n;
 }
 
 static double
@@ -81,8 +80,10 @@ lower_of(const MMPlanHorizon *h, int c, int k)
  * channels, so each term keeps its adstocked input u, its log-KPI value
  * coef s(u / scale) and its slope s'(u / scale) per week, valid for the
  * flight totals in P->held.  An evaluation recomputes only the channels whose
- * totals differ from those, and slopes only where a gradient needs them; a
- * week whose input repeats the previous week's reuses its value and slope.
+ * totals differ from those, there only the weeks whose input changed (the
+ * weeks the moved flights reach), and slopes only where a gradient needs
+ * them; a week whose input repeats the previous week's reuses its value and
+ * slope.
  * Every quantity is computed by the same expression, and G_t summed over the
  * terms in the same order, as a whole re-evaluation would: the results are
  * bit-identical to it.
@@ -98,13 +99,14 @@ same_input(const double *u, int t)
 	return t > 0 && memcmp(&u[t], &u[t - 1], sizeof(double)) == 0;
 }
 
-/* channel c's terms at totals s: u and values (slopes marked stale) */
+/* channel c's terms at totals s: u and values of the weeks whose input changed (their slopes NaN: stale) */
 static void
 refresh_channel(Problem *P, const double *s, int c)
 {
 	const MMPlanHorizon *h = P->h;
 	int			H = h->H,
 				K = h->K;
+	bool		held = P->held_ok[c] != 0.0;
 
 	for (int j = h->term_start[c]; j < h->term_start[c + 1]; j++)
 	{
@@ -114,9 +116,14 @@ refresh_channel(Problem *P, const double *s, int c)
 
 		for (int t = 0; t < H; t++)
 		{
-			u[t] = carry_of(tm, t);
+			double		ut = carry_of(tm, t);
+
 			for (int k = 0; k < K; k++)
-				u[t] += s[c * K + k] * P->gk[((long) j * K + k) * H + t];
+				ut += s[c * K + k] * P->gk[((long) j * K + k) * H + t];
+			if (held && memcmp(&ut, &u[t], sizeof(double)) == 0)
+				continue;		/* a week the move does not reach */
+			u[t] = ut;
+			P->slope[(long) j * H + t] = NAN;
 			if (tm->coef == 0.0)
 				continue;
 			if (same_input(u, t))
@@ -124,7 +131,6 @@ refresh_channel(Problem *P, const double *s, int c)
 			else
 				val[t] = tm->coef * tm->sat(tm->sat_arg, fmax(0.0, u[t]) / tm->scale, NULL);
 		}
-		P->slope_ok[j] = 0.0;
 	}
 	memcpy(P->held + c * K, s + c * K, sizeof(double) * K);
 	P->held_ok[c] = 1.0;
@@ -143,12 +149,12 @@ channel_gradient(Problem *P, int c, double *grad)
 		const MMPlanTerm *tm = &h->terms[j];
 		double	   *ds = P->slope + (long) j * H;
 
-		if (P->slope_ok[j] != 0.0 || tm->coef == 0.0)
+		if (tm->coef == 0.0)
 			continue;
 		for (int t = h->flight_from[0]; t < H; t++)
-			ds[t] = t > h->flight_from[0] && same_input(P->u + (long) j * H, t) ? ds[t - 1] :
-				mm_plan_term_sat_deriv(tm, fmax(0.0, P->u[(long) j * H + t]) / tm->scale);
-		P->slope_ok[j] = 1.0;
+			if (isnan(ds[t]))
+				ds[t] = t > h->flight_from[0] && same_input(P->u + (long) j * H, t) ? ds[t - 1] :
+					mm_plan_term_sat_deriv(tm, fmax(0.0, P->u[(long) j * H + t]) / tm->scale);
 	}
 	for (int k = 0; k < K; k++)
 	{
@@ -885,8 +891,7 @@ problem(const MMPlanHorizon *h, const double *base, MMPlanWorkspace *ws, double 
 	P.u = P.gk + NT * h->K * h->H;
 	P.val = P.u + NT * h->H;
 	P.slope = P.val + NT * h->H;
-	P.slope_ok = P.slope + NT * h->H;
-	P.held = P.slope_ok + NT;
+	P.held = P.slope + NT * h->H;
 	P.held_ok = P.held + n;
 	P.y = P.held_ok + h->C;
 	P.line_y = P.y + h->H;

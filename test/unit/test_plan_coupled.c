@@ -53,7 +53,7 @@ static const SatParam HILL = {1, 2.5};
 static const SatParam SQRT = {2, 0};
 
 static MMPlanWorkspace ws;
-static double dwork[XC * XK * XH + 3 * XC * XH + 2 * XC + 3 * XH + 9 * XC * XK + 2 * XC * XK * XC * XK];
+static double dwork[XC * XK * XH + 3 * XC * XH + XC + 3 * XH + 9 * XC * XK + 2 * XC * XK * XC * XK];
 
 static void
 term(MMPlanTerm *tm, const SatParam *sp, const double *w, int L, const double *carry,
