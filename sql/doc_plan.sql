@@ -35,7 +35,7 @@ SELECT channel, round(spend_a) = 1000 AS a_is_the_budget, spend_b < spend_a AS b
        roi_a IS NOT NULL AS has_roi
   FROM mixmodel.compare_plans('q3', 'q3_goal') WHERE channel IN ('paid', 'total');
 
--- doc/plan.md:172
+-- doc/plan.md:187
 SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_plan_multi', seed => 5, weeks => 130,
        events => 100000, channels => ARRAY['tv', 'search', 'social', 'email']);
 SELECT mixmodel.create_model('doc_plan_revenue', source => 'doc_plan_multi.weekly_wide', date_column => 'week',
@@ -57,16 +57,26 @@ SELECT bool_and(abs(s.marginal - f.lambda) <= 1e-6 * f.lambda) AS kkt, p.kkt_res
  WHERE s.plan = 'q3_both' AND s.channel LIKE '%spend' AND s.spend > s.min_spend + 1e-9 AND s.spend < s.max_spend - 1e-9
  GROUP BY p.kkt_residual;
 
--- doc/plan.md:220
+-- doc/plan.md:213
+SELECT count(*) FROM mixmodel.create_plan('q3_both_flat', 'doc_plan_revenue', models => '{"doc_plan_orders": 40}',
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 50000}]', spend_pattern => 'flat');
+SELECT sum(weight * incremental) AS objective FROM mixmodel.plan_model_summary
+ WHERE plan = 'q3_both_flat' AND channel = 'paid' \gset
+SELECT count(*) FROM mixmodel.create_plan('q3_both_goal', 'doc_plan_revenue', goal => 'target',
+         models => '{"doc_plan_orders": 40}', max_budget => 200000,
+         flights => jsonb_build_array(jsonb_build_object('from', '2025-06-30', 'to', '2025-09-28', 'target', :objective)));
+SELECT achievable, round(spend) AS spend FROM mixmodel.plan_flights WHERE plan = 'q3_both_goal';
+
+-- doc/plan.md:249
 SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'q3';
 
--- doc/plan.md:295
+-- doc/plan.md:324
 SELECT channel, round(spend::numeric, 6) AS spend, round(response::numeric, 4) AS response,
        round(marginal::numeric, 6) AS marginal, round(lambda::numeric, 6) AS lambda,
        kkt_residual < 1e-9 AS certified
   FROM mixmodel.optimize_budget(70, ARRAY[100, 400], ARRAY[1, 1], ARRAY[10, 10]);
 
--- doc/plan.md:307
+-- doc/plan.md:336
 SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) AS response,
        (SELECT array_agg(round(v::numeric, 1)) FROM unnest(weekly) v) AS weekly
   FROM mixmodel.optimize_budget(1000, ARRAY[100, 120, 80], ARRAY[0.8, 0.6, 1.0],
@@ -74,7 +84,7 @@ SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) A
                                 theta => ARRAY[0.5, 0.3, 0.0], max_lag => 2,
                                 spend_pattern => 'automatic');
 
--- doc/plan.md:347
+-- doc/plan.md:376
 SELECT channel, round(spend::numeric, 6) AS spend, round(budget::numeric, 6) AS budget,
        achievable, round(achieved::numeric, 4) AS achieved
   FROM mixmodel.optimize_target(400, 'volume', NULL, ARRAY[100, 400], ARRAY[1, 1],

@@ -290,10 +290,67 @@ SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', 
 SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '["pm_ord"]')$$);
 SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_early": 1}')$$);
 SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', flights => f, models => '{"pm_fortnight": 1}')$$);
-SELECT pm_err($$SELECT count(*) FROM mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}',
-       flights => '[{"from": "2030-01-01", "to": "2030-02-01", "target": 10}]', max_budget => 1000)$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}',
+       flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', -1)), max_budget => 1000)$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', target_metric => 'cpa', models => '{"pm_ord": 1}',
+       flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', 0)), max_budget => 1000)$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}',
+       flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'budget', 10)), max_budget => 1000)$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}', monthly => true,
+       flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', 10)), max_budget => 1000)$$);
+SELECT pm_err($$SELECT count(*) FROM fl, mixmodel.create_plan('pm_e', 'pm_rev', goal => 'target', models => '{"pm_ord": 1}', max_budget => 0,
+       flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', 10)))$$);
 -- a single model named in models is an ordinary plan: target allowed
 SELECT count(*) > 0 AS target_one_model FROM mixmodel.create_plan('pm_t', 'pm_rev', goal => 'target', models => '{"pm_rev": 2}',
        flights => (SELECT jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', 50)) FROM fl),
        max_budget => 1000);
 SELECT model, weight FROM mixmodel.plan_model_summary WHERE plan = 'pm_t' AND channel = 'paid';
+
+-- target plans over several models: the target is on the weighted objective
+-- sum_m w_m KPI_m in the primary model's units (pm_rev counts revenue: revenue + 0.5 x orders),
+-- converted to target_metric by the primary model's revenue per conversion.
+-- A budget plan of one flight (budget B, flat) and its weighted objective, in revenue and conversions
+CREATE TEMP TABLE fl1 AS SELECT jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'budget', 8 * :wk)) AS f,
+       8 * :wk AS b FROM fl;
+SELECT count(*) FROM fl1, mixmodel.create_plan('pm_tb', 'pm_rev', flights => f, models => '{"pm_ord": 0.5}', spend_pattern => 'flat');
+CREATE TEMP TABLE tgt AS
+SELECT o.obj AS revenue, o.obj / p.revenue_per_conversion AS conversions, o.obj / fl1.b - 1 AS roi,
+       fl1.b / (o.obj / p.revenue_per_conversion) AS cpa
+  FROM fl1, mixmodel.plans p,
+       (SELECT sum(weight * incremental) AS obj FROM mixmodel.plan_model_summary WHERE plan = 'pm_tb' AND channel = 'paid') o
+ WHERE p.name = 'pm_tb';
+CREATE FUNCTION pm_target(nm text, metric text, v float8, cap float8, mods jsonb DEFAULT '{"pm_ord": 0.5}') RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT count(*) FROM fl1, mixmodel.create_plan(nm, 'pm_rev', goal => 'target', target_metric => metric, models => mods,
+         flights => jsonb_build_array(jsonb_build_object('from', f->0->'from', 'to', f->0->'to', 'target', v)), max_budget => cap) $$;
+SELECT pm_target('pm_t_' || m, m, v, 3 * b) AS rows
+  FROM fl1, tgt, LATERAL (VALUES ('revenue', tgt.revenue), ('conversions', tgt.conversions), ('roi', tgt.roi), ('cpa', tgt.cpa)) x(m, v)
+ ORDER BY m;
+-- each target gives back the budget B (1e-6 relative) and the budget plan's split and is achievable;
+-- a volume target is what the plan reaches (best), a ratio target is met by the best reachable
+-- ratio (best: at the least spend); the weighted objective of its own forecasts is the budget plan's
+SELECT p.target_metric, f.achievable, abs(f.spend - fl1.b) <= 1e-6 * fl1.b AS budget_back,
+       (SELECT max(abs(s.spend - t.spend)) FROM mixmodel.plan_summary s JOIN mixmodel.plan_summary t USING (flight, channel)
+         WHERE s.plan = p.name AND t.plan = 'pm_tb' AND s.channel NOT IN ('base', 'total')) <= 1e-6 * fl1.b AS same_split,
+       CASE p.target_metric WHEN 'roi' THEN f.best >= f.target - 1e-9 WHEN 'cpa' THEN f.best <= f.target * (1 + 1e-9)
+            ELSE abs(f.best - f.target) <= 1e-6 * f.target END AS target_met,
+       abs((SELECT sum(weight * incremental) FROM mixmodel.plan_model_summary x WHERE x.plan = p.name AND x.channel = 'paid')
+           - tgt.revenue) <= 1e-6 * tgt.revenue AS weighted_objective
+  FROM fl1, tgt, mixmodel.plans p JOIN mixmodel.plan_flights f ON f.plan = p.name
+ WHERE p.name LIKE 'pm\_t\_%' ORDER BY 1;
+-- out of reach under max_budget = B: not achievable, all of B spent, best = the budget plan's objective
+SELECT pm_target('pm_t_far', 'revenue', 100 * revenue, b) AS rows FROM fl1, tgt;
+SELECT f.achievable, abs(f.spend - fl1.b) <= 1e-9 * fl1.b AS spends_cap, abs(f.best - tgt.revenue) <= 1e-6 * tgt.revenue AS best_reachable,
+       (SELECT max(abs(s.spend - t.spend)) FROM mixmodel.plan_summary s JOIN mixmodel.plan_summary t USING (flight, channel)
+         WHERE s.plan = 'pm_t_far' AND t.plan = 'pm_tb' AND s.channel NOT IN ('base', 'total')) <= 1e-6 * fl1.b AS budget_plan_split
+  FROM fl1, tgt, mixmodel.plan_flights f WHERE f.plan = 'pm_t_far';
+-- weights (1, 0) are the revenue model's own target plan (social_spend, the orders model's only, unfunded)
+SELECT pm_target('pm_t_rev', 'revenue', revenue, 3 * b, NULL) AS alone, pm_target('pm_t_1_0', 'revenue', revenue, 3 * b, '{"pm_ord": 0}') AS weighted
+  FROM fl1, tgt;
+SELECT (SELECT abs(a.spend - b.spend) <= 1e-9 * a.spend FROM mixmodel.plan_flights a, mixmodel.plan_flights b
+         WHERE a.plan = 'pm_t_rev' AND b.plan = 'pm_t_1_0') AS same_spend,
+       (SELECT bool_and(abs(s.spend - coalesce(t.spend, 0)) <= 1e-6 * fl1.b) FROM mixmodel.plan_summary s
+          LEFT JOIN mixmodel.plan_summary t ON t.plan = 'pm_t_rev' AND t.flight = s.flight AND t.channel = s.channel
+         WHERE s.plan = 'pm_t_1_0' AND s.channel NOT IN ('base', 'total')) AS same_split,
+       (SELECT spend FROM mixmodel.plan_summary WHERE plan = 'pm_t_1_0' AND channel = 'social_spend') AS social_spend
+  FROM fl1;

@@ -289,11 +289,6 @@ BEGIN
         ins := ins || (SELECT x.inputs FROM mixmodel.runs x WHERE x.model = mrow.name AND x.run = mrow.current_run);
         mopts := mopts || mrow.options;
     END LOOP;
-    IF cardinality(mods) > 1 AND goal = 'target' THEN
-        RAISE EXCEPTION 'target plans over several models are not supported' USING ERRCODE = '0A000',
-            DETAIL = 'A target is in one model''s units; several models are weighed in budget plans only.',
-            HINT = 'Use goal => ''budget'', or a target plan of one model.';
-    END IF;
     mult := coalesce(m.options->>'form', 'additive') = 'multiplicative';
     IF mult AND goal = 'target' AND target_metric IN ('cpa', 'roi') THEN
         RAISE EXCEPTION 'create_plan has no CPA or ROI targets for multiplicative models' USING ERRCODE = '0A000',
@@ -680,7 +675,9 @@ BEGIN
         cost := cost || v;
     END LOOP;
 
-    -- solve
+    -- solve. A target (several models too) is on the objective sum_m w_m KPI_m in the primary
+    -- model's KPI units (the weights convert the others' KPIs into them: _plan_core's curves are
+    -- the weighted terms), converted to target_metric by the primary model's factors.
     IF goal = 'target' THEN
         core_goal := CASE WHEN target_metric IN ('conversions', 'revenue') THEN 'volume' ELSE 'ratio' END;
         core_target := (SELECT array_agg(CASE target_metric
@@ -846,7 +843,7 @@ BEGIN
                   ORDER BY x.flight, x.channel = 'total', x.channel = 'base', x.channel;
 END $$;
 COMMENT ON FUNCTION mixmodel.create_plan(text, text, text, jsonb, text, float8, jsonb, text, float8, jsonb, boolean, jsonb) IS
-'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. monthly splits each flight into calendar months budgeted like the same weeks last year. models ({"model": weight, ...}, budget plans) maximises the weighted sum of several models'' forecasts over the union of their channels; forecasts in plan_allocations and plan_summary are then the primary model''s, each model''s in plan_model_summary. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary, plan_model_summary; returns the summary.';
+'Builds (or replaces) a budget plan over a trained additive model: goal budget maximises the forecast KPI of each flight''s budget; goal target finds the least spend reaching a conversions or revenue target (or the largest reaching a CPA or ROI target) and flags it achievable. Per-channel min/max in currency or % of the budget, per flight; spend pattern automatic (weekly), flat or copied from a reference period. monthly splits each flight into calendar months budgeted like the same weeks last year. models ({"model": weight, ...}) plans the weighted sum of several models'' forecasts over the union of their channels (a target applies to it, in the primary model''s units); forecasts in plan_allocations and plan_summary are then the primary model''s, each model''s in plan_model_summary. Writes plans, plan_flights, plan_constraints, plan_allocations, plan_summary, plan_model_summary; returns the summary.';
 
 CREATE FUNCTION mixmodel.compare_plans(a text, b text)
     RETURNS TABLE (channel text, spend_a float8, spend_b float8, revenue_a float8, revenue_b float8,
