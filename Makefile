@@ -72,7 +72,8 @@ STAGE_SQL = \
 	src/score/score.sql \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
-	src/plan/create.sql
+	src/plan/create.sql \
+	src/plan/compare.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

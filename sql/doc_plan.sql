@@ -67,16 +67,20 @@ SELECT count(*) FROM mixmodel.create_plan('q3_both_goal', 'doc_plan_revenue', go
          flights => jsonb_build_array(jsonb_build_object('from', '2025-06-30', 'to', '2025-09-28', 'target', :objective)));
 SELECT achievable, round(spend) AS spend FROM mixmodel.plan_flights WHERE plan = 'q3_both_goal';
 
--- doc/plan.md:249
+-- doc/plan.md:263
+SELECT model, weight_a, channel, spend_a > 0 AS funded, incremental_a > 0 AS adds, spend_b IS NULL AS not_in_b
+  FROM mixmodel.compare_plan_models('q3_both', 'q3') ORDER BY model, channel = 'paid', channel;
+
+-- doc/plan.md:276
 SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'q3';
 
--- doc/plan.md:324
+-- doc/plan.md:351
 SELECT channel, round(spend::numeric, 6) AS spend, round(response::numeric, 4) AS response,
        round(marginal::numeric, 6) AS marginal, round(lambda::numeric, 6) AS lambda,
        kkt_residual < 1e-9 AS certified
   FROM mixmodel.optimize_budget(70, ARRAY[100, 400], ARRAY[1, 1], ARRAY[10, 10]);
 
--- doc/plan.md:336
+-- doc/plan.md:363
 SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) AS response,
        (SELECT array_agg(round(v::numeric, 1)) FROM unnest(weekly) v) AS weekly
   FROM mixmodel.optimize_budget(1000, ARRAY[100, 120, 80], ARRAY[0.8, 0.6, 1.0],
@@ -84,7 +88,7 @@ SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) A
                                 theta => ARRAY[0.5, 0.3, 0.0], max_lag => 2,
                                 spend_pattern => 'automatic');
 
--- doc/plan.md:376
+-- doc/plan.md:403
 SELECT channel, round(spend::numeric, 6) AS spend, round(budget::numeric, 6) AS budget,
        achievable, round(achieved::numeric, 4) AS achieved
   FROM mixmodel.optimize_target(400, 'volume', NULL, ARRAY[100, 400], ARRAY[1, 1],

@@ -354,3 +354,42 @@ SELECT (SELECT abs(a.spend - b.spend) <= 1e-9 * a.spend FROM mixmodel.plan_fligh
          WHERE s.plan = 'pm_t_1_0' AND s.channel NOT IN ('base', 'total')) AS same_split,
        (SELECT spend FROM mixmodel.plan_summary WHERE plan = 'pm_t_1_0' AND channel = 'social_spend') AS social_spend
   FROM fl1;
+
+-- compare_plan_models: each model's own forecast in two plans, summed over the flights
+SELECT model, weight_a, weight_b, channel, spend_a > 0 AS funded_a, spend_b > 0 AS funded_b,
+       incremental_a > 0 AS adds_a, roi_a IS NOT NULL AS roi_a, cpa_b IS NOT NULL AS cpa_b
+  FROM mixmodel.compare_plan_models('pm_both', 'pm_rev_only');
+-- the rows are plan_model_summary's sums over flights
+SELECT bool_and(abs(c.spend_a - s.spend) <= 1e-9 * greatest(s.spend, 1) AND abs(c.kpi_a - s.kpi) <= 1e-9 * abs(s.kpi)
+                AND abs(c.incremental_a - s.inc) <= 1e-9 * abs(s.inc) AND abs(c.revenue_a - s.revenue) <= 1e-9 * abs(s.revenue)
+                AND abs(c.conversions_a - s.conversions) <= 1e-9 * abs(s.conversions) AND c.weight_a = s.weight) AS sums,
+       count(*) AS rows
+  FROM mixmodel.compare_plan_models('pm_both', 'pm_rev_only') c
+  JOIN (SELECT model, channel, max(weight) AS weight, sum(spend) AS spend, sum(kpi) AS kpi, sum(incremental) AS inc,
+               sum(revenue) AS revenue, sum(conversions) AS conversions
+          FROM mixmodel.plan_model_summary WHERE plan = 'pm_both' GROUP BY model, channel) s USING (model, channel);
+-- ROI and CPA of the orders model in its own units: incremental orders x its revenue per order over the spend
+SELECT abs(c.roi_a - (c.incremental_a * u.revenue_per_conversion / c.spend_a - 1)) <= 1e-9 AS roi,
+       abs(c.cpa_a - c.spend_a / c.incremental_a) <= 1e-9 * c.cpa_a AS cpa
+  FROM mixmodel.compare_plan_models('pm_both', 'pm_rev_only') c, mixmodel._model_kpi_units('pm_ord') u
+ WHERE c.model = 'pm_ord' AND c.channel = 'paid';
+-- single-model plans: each model's rows are compare_plans' paid channels and "paid"
+SELECT c.model, count(*) AS rows,
+       bool_and(CASE WHEN c.model = 'pm_rev'
+                     THEN abs(c.spend_a - p.spend_a) <= 1e-9 * p.spend_a AND abs(c.revenue_a - p.revenue_a) <= 1e-9 * abs(p.revenue_a)
+                          AND abs(c.conversions_a - p.conversions_a) <= 1e-9 * abs(p.conversions_a)
+                          AND abs(c.roi_a - p.roi_a) <= 1e-9 AND abs(c.cpa_a - p.cpa_a) <= 1e-9 * p.cpa_a AND c.spend_b IS NULL
+                     ELSE abs(c.spend_b - p.spend_b) <= 1e-9 * p.spend_b AND abs(c.revenue_b - p.revenue_b) <= 1e-9 * abs(p.revenue_b)
+                          AND abs(c.conversions_b - p.conversions_b) <= 1e-9 * abs(p.conversions_b)
+                          AND abs(c.roi_b - p.roi_b) <= 1e-9 AND abs(c.cpa_b - p.cpa_b) <= 1e-9 * p.cpa_b AND c.spend_a IS NULL END)
+         AS as_compare_plans
+  FROM mixmodel.compare_plan_models('pm_rev_only', 'pm_ord_only') c
+  JOIN mixmodel.compare_plans('pm_rev_only', 'pm_ord_only') p USING (channel)
+ GROUP BY c.model ORDER BY 1;
+-- the weighted target plan forecasts what the budget plan it gives back does, model by model
+SELECT count(*) AS rows, bool_and(abs(spend_a - spend_b) <= 1e-6 * greatest(spend_b, 1)
+                                  AND abs(incremental_a - incremental_b) <= 1e-6 * abs(incremental_b)) AS same_forecast
+  FROM mixmodel.compare_plan_models('pm_t_revenue', 'pm_tb');
+SELECT pm_err($$SELECT * FROM mixmodel.compare_plan_models('pm_both', NULL)$$);
+SELECT pm_err($$SELECT * FROM mixmodel.compare_plan_models('pm_nope', 'pm_both')$$);
+SELECT pm_err($$SELECT * FROM mixmodel.compare_plan_models('pm_both', 'pm_nope')$$);

@@ -852,17 +852,8 @@ CREATE FUNCTION mixmodel.compare_plans(a text, b text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 12
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    p text;
 BEGIN
-    FOREACH p IN ARRAY ARRAY[a, b] LOOP
-        IF p IS NULL THEN
-            RAISE EXCEPTION 'plan names must not be NULL' USING ERRCODE = '22004';
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM mixmodel.plans x WHERE x.name = p) THEN
-            RAISE EXCEPTION 'plan "%" does not exist', p USING ERRCODE = '42704';
-        END IF;
-    END LOOP;
+    PERFORM mixmodel._check_plans(ARRAY[a, b]);
     -- rows: each paid channel, "base", "paid" (paid channels: excludes base and non-spend channels),
     -- "total" (paid plus base: ROI and CPA of the whole forecast over the paid spend)
     RETURN QUERY
@@ -897,7 +888,7 @@ BEGIN
               coalesce(x.channel, y.channel) = 'paid', coalesce(x.channel, y.channel);
 END $$;
 COMMENT ON FUNCTION mixmodel.compare_plans(text, text) IS
-'Compares two plans over all their flights: per paid channel, "base", "paid" (paid channels only: ROI and CPA excluding base and non-spend channels) and "total" (ROI and CPA of the whole forecast, base included, over the paid spend): spend, forecast revenue and conversions, ROI, CPA of plan a and plan b.';
+'Compares two plans over all their flights (several models: the primary model''s forecast; compare_plan_models for each model): per paid channel, "base", "paid" (paid channels only: ROI and CPA excluding base and non-spend channels) and "total" (ROI and CPA of the whole forecast, base included, over the paid spend): spend, forecast revenue and conversions, ROI, CPA of plan a and plan b.';
 
 CREATE FUNCTION mixmodel.duplicate_plan(source text, new_name text, model text DEFAULT NULL)
     RETURNS TABLE (flight integer, channel text, spend float8, share float8, historical_share float8,
