@@ -196,6 +196,48 @@ SELECT model, count(*) AS pairs, bool_and(synergy = 0 AND score_0_10 = 0) AS zer
                                  AND y.channel_a = s.channel_b AND y.channel_b = s.channel_a)) <= 1e-12 * abs(synergy)) AS symmetric,
        abs(max(score_0_10) - 10) < 1e-12 AS top_is_10
   FROM mixmodel.synergy s WHERE model IN ('sc_m', 'sc_x') GROUP BY model ORDER BY model;
+-- and, for the multiplicative model, equal to the second difference of predictions over W+
+-- computed here with _channel_term: one currency unit of each channel spread over the training
+-- rows by its pattern changes its term by delta_t, so yhat_t becomes yhat_t exp(delta_t) and
+-- S_cd = sum_t yhat_t (exp(dc + dd) - exp(dc) - exp(dd) + 1) (formulas §4.7: the training rows'
+-- spend and its carry-in, no spend after them; yhat held at its last value past the data)
+WITH r AS (
+    SELECT r.model, r.run, (r.inputs->>'t0')::int AS t0, (r.inputs->>'n_train')::int AS nw,
+           (r.inputs->>'t0')::int + jsonb_array_length(r.inputs->'periods') AS te, mixmodel._jf(r.inputs->'x') AS x,
+           (SELECT array_agg(f.predicted ORDER BY f.period) FROM mixmodel.run_fit f
+             WHERE f.model = r.model AND f.run = r.run) AS yh
+      FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run
+     WHERE r.model = 'sc_x'
+), ch AS (
+    SELECT c.*, r.t0, r.nw, r.x[(c.position - 1) * r.te + 1 : c.position * r.te] AS xc,
+           CASE WHEN c.max_lag >= 0 THEN c.max_lag WHEN c.adstock_p1 <= 0 THEN 0
+                ELSE least(5000, ceil(ln(1e-12) / ln(c.adstock_p1))::int) END AS tail
+      FROM mixmodel.run_channels c JOIN r USING (model, run) WHERE c.paid
+), d AS (
+    SELECT ch.channel, k.t, g.g1[ch.t0 + k.t + 1] - g.g0[ch.t0 + k.t + 1] AS delta
+      FROM ch
+     CROSS JOIN (SELECT max(nw + tail) AS m FROM ch) mm
+     CROSS JOIN LATERAL (SELECT sum(ch.xc[j]) AS tot FROM generate_series(ch.t0 + 1, ch.t0 + ch.nw) j) w
+     CROSS JOIN LATERAL (
+         SELECT array_agg(CASE WHEN j <= ch.t0 + ch.nw THEN ch.xc[j] ELSE 0 END ORDER BY j) AS xp,
+                array_agg(CASE WHEN j <= ch.t0 + ch.nw THEN ch.xc[j] ELSE 0 END
+                          + CASE WHEN j > ch.t0 AND j <= ch.t0 + ch.nw THEN ch.xc[j] / w.tot ELSE 0 END ORDER BY j) AS xq
+           FROM generate_series(1, ch.t0 + mm.m) j) p
+     CROSS JOIN LATERAL (
+         SELECT mixmodel._channel_term(ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag, ch.adstock_normalize,
+                    ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale, ch.coef, p.xp) AS g0,
+                mixmodel._channel_term(ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag, ch.adstock_normalize,
+                    ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale, ch.coef, p.xq) AS g1) g
+     CROSS JOIN generate_series(0, mm.m - 1) k(t)
+), sd AS (
+    SELECT a.channel AS channel_a, b.channel AS channel_b,
+           sum(r.yh[least(a.t + 1, cardinality(r.yh))]
+               * (exp(a.delta + b.delta) - exp(a.delta) - exp(b.delta) + 1)) AS second_difference
+      FROM d a JOIN d b ON b.t = a.t AND b.channel <> a.channel CROSS JOIN r
+     GROUP BY a.channel, b.channel
+)
+SELECT count(*) AS pairs, bool_and(abs(s.synergy - sd.second_difference) <= 1e-6 * s.synergy) AS equals_second_difference
+  FROM mixmodel.synergy s JOIN sd USING (channel_a, channel_b) WHERE s.model = 'sc_x';
 
 -- base breakdown: the base terms over the training rows; the base and the channels make the prediction
 SELECT kind, count(*) AS terms FROM mixmodel.base_breakdown WHERE model = 'sc_m' GROUP BY kind ORDER BY kind;
