@@ -115,10 +115,46 @@ SELECT count(*) FROM mixmodel.create_plan('pm_t_far', 'pmult', goal => 'target',
 SELECT f.achievable, abs(f.spend - 2000) < 1e-9 * 2000 AS spends_the_cap, f.best < :inc3000 AS best_below_target
   FROM mixmodel.plan_flights f WHERE f.plan = 'pm_t_far';
 
+-- ROI and CPA targets: the largest budget whose optimal plan meets the ratio, by a grid of
+-- budgets refined by Brent (the ratio need not be monotone). Where the ratio falls with the
+-- budget, the ROI (CPA) of the budget-3000 plan as target gives back 3000 ...
+-- (the budget solve also holds at budgets far below the history's, where a channel shrinking
+-- to 0 meets an infinite power-curve marginal)
+SELECT bool_and(roi < prev) AS roi_falls_with_budget, count(*) AS budgets FROM (
+  SELECT b, q.roi, lag(q.roi, 1, 'Infinity') OVER (ORDER BY b) AS prev
+    FROM (VALUES (0.6), (30), (1000), (2900), (3000), (3100), (6000)) v(b),
+         LATERAL (SELECT x.roi FROM mixmodel.create_plan('pm_scan', 'pmult', spend_pattern => 'flat',
+                    flights => format('[{"from": "2025-06-30", "to": "2025-09-28", "budget": %s}]', b)::jsonb) x
+                   WHERE x.channel = 'total') q) z;
+SELECT roi AS roi3000 FROM mixmodel.plan_summary WHERE plan = 'pm_b3000' AND channel = 'total' \gset
+SELECT count(*) FROM mixmodel.create_plan('pm_roi', 'pmult', goal => 'target', target_metric => 'roi', spend_pattern => 'flat',
+         max_budget => 6000, flights => format('[{"from": "2025-06-30", "to": "2025-09-28", "target": %s}]', :roi3000)::jsonb);
+SELECT f.achievable, abs(f.spend - 3000) < 1e-6 * 3000 AS budget_3000, abs(f.best - :roi3000) < 1e-6 * (1 + :roi3000) AS roi_met
+  FROM mixmodel.plan_flights f WHERE f.plan = 'pm_roi';
+SELECT optimality->>'target_search' AS target_search FROM mixmodel.plans WHERE name = 'pm_roi';
+SELECT count(*) FROM mixmodel.create_plan('pm_b3000c', 'pmult', spend_pattern => 'flat', revenue_per_conversion => 50,
+         flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 3000}]');
+SELECT cpa AS cpa3000 FROM mixmodel.plan_summary WHERE plan = 'pm_b3000c' AND channel = 'total' \gset
+SELECT count(*) FROM mixmodel.create_plan('pm_cpa', 'pmult', goal => 'target', target_metric => 'cpa', spend_pattern => 'flat',
+         max_budget => 6000, revenue_per_conversion => 50,
+         flights => format('[{"from": "2025-06-30", "to": "2025-09-28", "target": %s}]', :cpa3000)::jsonb);
+SELECT f.achievable, abs(f.spend - 3000) < 1e-6 * 3000 AS budget_3000, abs(f.best - :cpa3000) < 1e-6 * :cpa3000 AS cpa_met
+  FROM mixmodel.plan_flights f WHERE f.plan = 'pm_cpa';
+-- ... and an ROI out of reach is flagged, with the best ROI of the budgets scanned
+SELECT count(*) FROM mixmodel.create_plan('pm_roi_far', 'pmult', goal => 'target', target_metric => 'roi', spend_pattern => 'flat',
+         max_budget => 6000, flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 1000}]');
+SELECT f.achievable, f.best < 1000 AS best_below_target, abs(f.spend - 6000e-4) < 1e-9 AS smallest_budget_scanned,
+       abs(f.best - s.roi) < 1e-9 * s.roi AS best_is_its_roi
+  FROM mixmodel.plan_flights f JOIN mixmodel.plan_summary s USING (plan, flight) WHERE f.plan = 'pm_roi_far' AND s.channel = 'total';
+
 -- bad input
 \set SHOW_CONTEXT never
 SELECT * FROM mixmodel.create_plan('e', 'pmult', goal => 'target', target_metric => 'roi',
-       flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 0.5}]');
+       flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": -1.5}]');
+SELECT * FROM mixmodel._plan_core_mult(ARRAY['geometric'], '{0.5}', '{0}', '{3}', '{false}', ARRAY['power'], '{0.5}', '{0}',
+       '{10}', '{0.1}', '{1, 2, 3}', 4, '{0}', '{4}', '{0}', '{0}', '{10}', NULL, '{5}', 0, '{1}', '{0}', 10, 'ratio');
+SELECT * FROM mixmodel._plan_core_mult(ARRAY['geometric'], '{0.5}', '{0}', '{3}', '{false}', ARRAY['power'], '{0.5}', '{0}',
+       '{10}', '{0.1}', '{1, 2, 3}', 4, '{0}', '{4}', '{0}', '{0}', '{10}', NULL, '{5}', 0, '{1}', '{1}', 10, 'cpa');
 SELECT * FROM mixmodel.create_plan('e', 'pmult',
        flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 100}]',
        constraints => '{"tv_spend": {"min": 80}, "search_spend": {"min": 80}}');

@@ -503,7 +503,23 @@ line_search(PairCtx *pc, double dmax, double *delta)
 
 		if (fa > 0.0 && fb < 0.0)
 		{
-			MMStatus	st = slope_root(pc, a, b, dmax, &cand);
+			double		bb = b;
+			MMStatus	st;
+
+			/*
+			 * slope -inf at b (power curves: the shrinking channel's input
+			 * reaches 0): step back towards a until finite, for Brent
+			 */
+			for (int r = 0; r < 60 && !isfinite(fb); r++)
+			{
+				bb = b - (b - a) * ldexp(1.0, r - 60);
+				fb = pair_slope(bb, pc);
+			}
+			if (!isfinite(fb))
+				return MM_EOVRFLW;
+			st = fb < 0.0 ? slope_root(pc, a, bb, dmax, &cand) : MM_OK;
+			if (fb >= 0.0)
+				cand = bb;		/* ascending up to the pole: take the last finite point */
 
 			if (st != MM_OK)
 				return st;
@@ -1077,7 +1093,7 @@ mm_plan_coupled_budget(const MMPlanHorizon *h, const double *base, const double 
 }
 
 /* ---------------------------------------------------------------------
- * Volume goal
+ * Goals: volume and ratio targets
  * ------------------------------------------------------------------- */
 
 long
@@ -1105,6 +1121,7 @@ typedef struct GoalCtx
 	int			k;
 	double		v_prev;			/* increment of the earlier flights alone */
 	double		target;
+	double		b_ok;			/* ratio: the largest budget evaluated meeting the target */
 	MMStatus	status;
 } GoalCtx;
 
@@ -1143,10 +1160,121 @@ goal_excess(double B, void *p)
 	return g->res->value - g->v_prev - g->target;
 }
 
+/* flight g->k's ratio (increment / B) minus the target; records the largest B meeting it */
+static double
+ratio_excess(double B, void *p)
+{
+	GoalCtx    *g = p;
+	double		incr = goal_excess(B, g) + g->target,
+				f = incr / B - g->target;
+
+	if (f >= 0.0 && B > g->b_ok)
+		g->b_ok = B;
+	return f;
+}
+
+/* volume: the least budget in [b_lo, b_hi] whose optimum adds g->target (Brent) */
+static MMStatus
+flight_volume(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
+{
+	double		f_hi = goal_excess(b_hi, g),
+				f_lo = b_hi > b_lo ? goal_excess(b_lo, g) : f_hi;
+	gsl_function F = {goal_excess, g};
+
+	if (g->status != MM_OK)
+		return g->status;
+	*achievable = f_hi >= 0.0;
+	if (f_hi < 0.0)
+	{
+		*B = b_hi;
+		return MM_OK;
+	}
+	if (f_lo >= 0.0)
+	{
+		*B = b_lo;
+		return MM_OK;
+	}
+	if (gsl_root_fsolver_set(g->ws->goal, &F, b_lo, b_hi))
+		return g->status != MM_OK ? g->status : MM_ENOCONV;
+	for (int it = 0; it < 100; it++)
+	{
+		if (gsl_root_fsolver_iterate(g->ws->goal))
+			return g->status != MM_OK ? g->status : MM_ENOCONV;
+		/* the upper end meets the target: stop when the bracket is tight */
+		if (gsl_root_fsolver_x_upper(g->ws->goal) - gsl_root_fsolver_x_lower(g->ws->goal) <=
+			1e-10 * gsl_root_fsolver_x_upper(g->ws->goal))
+			break;
+	}
+	*B = gsl_root_fsolver_x_upper(g->ws->goal);
+	return MM_OK;
+}
+
+/*
+ * ratio: the largest budget in [b_lo, b_hi] whose optimum has increment / B
+ * >= g->target.  The ratio need not be monotone: scan MM_COUPLED_RATIO_GRID
+ * geometric budgets from the top down, stop at the first meeting the target,
+ * then refine between it and the next grid budget up by Brent on the ratio,
+ * keeping the largest budget evaluated that meets it.  None meeting: the
+ * grid budget of the best ratio, not achievable.
+ */
+static MMStatus
+flight_ratio(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
+{
+	int			n = MM_COUPLED_RATIO_GRID;
+	double		b_min = b_lo > 0 ? b_lo : b_hi * MM_COUPLED_RATIO_LOW,
+				step,
+				best_f = -INFINITY,
+				b_up;
+	gsl_function F = {ratio_excess, g};
+
+	*achievable = false;
+	*B = b_lo;
+	if (!(b_hi > 0))
+		return MM_OK;			/* nothing to spend: no ratio */
+	if (b_hi <= b_min)
+		n = 1;
+	step = n > 1 ? log(b_hi / b_min) / (n - 1) : 0.0;
+	g->b_ok = -INFINITY;
+	for (int i = n - 1; i >= 0; i--)
+	{
+		double		b = i == n - 1 ? b_hi : (i == 0 ? b_min : b_min * exp(step * i)),
+					f = ratio_excess(b, g);
+
+		if (g->status != MM_OK)
+			return g->status;
+		if (f >= 0.0)
+		{
+			*achievable = true;
+			*B = b;
+			if (i == n - 1)
+				return MM_OK;
+			b_up = i + 1 == n - 1 ? b_hi : b_min * exp(step * (i + 1));
+			if (gsl_root_fsolver_set(g->ws->goal, &F, b, b_up))
+				return g->status != MM_OK ? g->status : MM_ENOCONV;
+			for (int it = 0; it < 100; it++)
+			{
+				if (gsl_root_fsolver_iterate(g->ws->goal))
+					return g->status != MM_OK ? g->status : MM_ENOCONV;
+				if (gsl_root_fsolver_x_upper(g->ws->goal) - gsl_root_fsolver_x_lower(g->ws->goal) <=
+					1e-10 * gsl_root_fsolver_x_upper(g->ws->goal))
+					break;
+			}
+			*B = g->b_ok;
+			return MM_OK;
+		}
+		if (f > best_f)
+		{
+			best_f = f;
+			*B = b;
+		}
+	}
+	return MM_OK;
+}
+
 MMStatus
 mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base, const double *start_share,
 					 gsl_rng *rng, int n_random, MMPlanWorkspace *ws, double *dwork,
-					 double *hwork, const double *target, double max_total,
+					 double *hwork, MMPlanGoal goal, const double *target, double max_total,
 					 double *budget_out, bool *achievable, double *best, double *x,
 					 double *s, double *lambda, MMPlanCoupledResult *res)
 {
@@ -1158,7 +1286,7 @@ mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base, const double *s
 	int			fewest_agreed = INT_MAX;
 	double	   *fl_lambda = hwork + 2L * C * K;	/* K: each flight's own lambda */
 	GoalCtx		g = {&hk, hwork, hwork + (long) C * K, budget_out, base, start_share, rng, n_random,
-		ws, dwork, x, s, lambda, res, 0, 0.0, 0.0, MM_OK};
+		ws, dwork, x, s, lambda, res, 0, 0.0, 0.0, -INFINITY, MM_OK};
 
 	if (isnan(max_total) || max_total < 0)
 		return MM_EDOM;
@@ -1171,12 +1299,11 @@ mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base, const double *s
 	{
 		double		b_lo = 0.0,
 					b_hi = 0.0,
-					f_lo,
-					f_hi,
+					f0,
 					B;
 		MMStatus	st;
 
-		if (!isfinite(target[k]))
+		if (!isfinite(target[k]) || (goal == MM_GOAL_RATIO && !(target[k] > 0)))
 			return MM_EDOM;
 		for (int c = 0; c < C; c++)
 		{
@@ -1197,52 +1324,26 @@ mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base, const double *s
 		g.k = k;
 		g.target = target[k];
 		g.v_prev = 0.0;
-		f_lo = goal_excess(0.0, &g);
+		f0 = goal_excess(0.0, &g);
 		if (g.status != MM_OK)
 			return g.status;
-		g.v_prev = f_lo + target[k];
+		g.v_prev = f0 + target[k];
 		for (int c = 0; c < C; c++)
 		{
 			g.lo[c * K + k] = h->lower[c * K + k];
 			g.hi[c * K + k] = h->upper[c * K + k];
 		}
-		f_hi = goal_excess(b_hi, &g);
-		f_lo = b_hi > b_lo ? goal_excess(b_lo, &g) : f_hi;
-		if (g.status != MM_OK)
-			return g.status;
-		if (f_hi < 0.0)
-		{
-			B = b_hi;
-			achievable[k] = false;
-		}
-		else if (f_lo >= 0.0)
-		{
-			B = b_lo;
-			achievable[k] = true;
-		}
-		else
-		{
-			gsl_function F = {goal_excess, &g};
-
-			if (gsl_root_fsolver_set(ws->goal, &F, b_lo, b_hi))
-				return g.status != MM_OK ? g.status : MM_ENOCONV;
-			for (int it = 0; it < 100; it++)
-			{
-				if (gsl_root_fsolver_iterate(ws->goal))
-					return g.status != MM_OK ? g.status : MM_ENOCONV;
-				/* the upper end meets the target: stop when the bracket is tight */
-				if (gsl_root_fsolver_x_upper(ws->goal) - gsl_root_fsolver_x_lower(ws->goal) <=
-					1e-10 * gsl_root_fsolver_x_upper(ws->goal))
-					break;
-			}
-			B = gsl_root_fsolver_x_upper(ws->goal);
-			achievable[k] = true;
-		}
+		st = goal == MM_GOAL_RATIO ? flight_ratio(&g, b_lo, b_hi, &B, &achievable[k])
+			: flight_volume(&g, b_lo, b_hi, &B, &achievable[k]);
+		if (st != MM_OK)
+			return st;
 		(void) goal_excess(B, &g);
 		st = g.status;
 		if (st != MM_OK)
 			return st;
 		best[k] = res->value - g.v_prev;
+		if (goal == MM_GOAL_RATIO)
+			best[k] = B > 0 ? best[k] / B : 0.0;
 		achievable[k] = achievable[k] && best[k] >= target[k] * (1 - 1e-9);
 		fl_lambda[k] = lambda[k];
 		worst_kkt = fmax(worst_kkt, res->kkt_residual);

@@ -56,6 +56,8 @@
 
 #define MM_COUPLED_BOX_GRID	65
 #define MM_COUPLED_MAX_EXCHANGES 20000	/* per start */
+#define MM_COUPLED_RATIO_GRID 48	/* ratio goals: budgets scanned per flight */
+#define MM_COUPLED_RATIO_LOW 1e-4	/* ... geometric from this share of the cap */
 
 typedef struct MMPlanCoupledResult
 {
@@ -89,23 +91,35 @@ extern MMStatus mm_plan_coupled_budget(const MMPlanHorizon *h, const double *bas
 									   double *s, double *lambda, MMPlanCoupledResult *res);
 
 /*
- * Volume goal (formulas §5.2 per flight): flights in time order, each the
- * least budget whose optimal plan adds at least target[k] to the forecast
- * over what the earlier flights' spend gives (later flights empty), found by
- * Brent (ws->goal) on the budget over the budget solve of that flight with
- * the earlier flights pinned.  Budgets lie in [sum_c l_ck, min(sum_c u_ck,
- * max_total - spent)] (max_total may be +inf).  h->budget is not used;
- * hwork holds mm_plan_coupled_goal_doubles(h) doubles.  Outputs per flight:
- * budget_out, achievable, best (the increment at the budget), lambda; x and
- * s the whole plan; res the certificate of the last solve, with the worst
- * KKT residual over the flights and the fewest agreeing starts.
+ * Goals (formulas §5.2 per flight), flights in time order, each flight's
+ * increment counted over what the earlier flights' spend gives (later
+ * flights empty), each budget solved by the budget mode with the earlier
+ * flights pinned.  Budgets lie in [sum_c l_ck, min(sum_c u_ck, max_total -
+ * spent)] (max_total may be +inf, but the range must be finite).
+ *   MM_GOAL_VOLUME: the least budget whose optimal plan adds at least
+ *     target[k], found by Brent (ws->goal) on the budget.
+ *   MM_GOAL_RATIO: the largest budget B whose optimal plan has increment / B
+ *     >= target[k] > 0 (ROI r is (1 + r) per revenue unit, CPA c is 1 / c).
+ *     The ratio need not be monotone in B for these models: MM_COUPLED_RATIO_GRID
+ *     budgets, geometric from the lower bound sum (or MM_COUPLED_RATIO_LOW
+ *     times the cap when that is 0) to the cap, are scanned from the top;
+ *     the first meeting the target is refined towards the next grid budget
+ *     up by Brent on the ratio (the largest budget evaluated that meets it).
+ *     None meeting: the grid budget of the best ratio, not achievable.
+ *     Limit: a feasible budget between grid points above the largest
+ *     feasible grid budget can be missed.
+ * h->budget is not used; hwork holds mm_plan_coupled_goal_doubles(h)
+ * doubles.  Outputs per flight: budget_out, achievable, best (the increment
+ * at the budget, or for a ratio increment / budget), lambda; x and s the
+ * whole plan; res the certificate of the last solve, with the worst KKT
+ * residual over the flights and the fewest agreeing starts.
  */
 extern long mm_plan_coupled_goal_doubles(const MMPlanHorizon *h);
 
 extern MMStatus mm_plan_coupled_goal(const MMPlanHorizon *h, const double *base,
 									 const double *start_share, gsl_rng *rng, int n_random,
 									 MMPlanWorkspace *ws, double *dwork, double *hwork,
-									 const double *target, double max_total,
+									 MMPlanGoal goal, const double *target, double max_total,
 									 double *budget_out, bool *achievable, double *best,
 									 double *x, double *s, double *lambda,
 									 MMPlanCoupledResult *res);

@@ -27,7 +27,7 @@ COMMENT ON COLUMN mixmodel.plans.kpi_unit IS 'What the model''s KPI counts: reve
 COMMENT ON COLUMN mixmodel.plans.revenue_per_conversion IS 'Average revenue per conversion used to convert between revenue and conversions (NULL when unknown).';
 COMMENT ON COLUMN mixmodel.plans.arguments IS 'The create_plan arguments as given.';
 COMMENT ON COLUMN mixmodel.plans.kkt_residual IS 'Largest relative violation of the optimality (KKT) conditions over the flights.';
-COMMENT ON COLUMN mixmodel.plans.optimality IS 'Multiplicative models: the coupled solver''s certificate: optimum "global" (objective concave on the feasible box) or "multi-start local", concave_at_solution, hessian_max, starts, starts_agreed (NULL for additive models, whose KKT point is global for concave curves).';
+COMMENT ON COLUMN mixmodel.plans.optimality IS 'Multiplicative models: the coupled solver''s certificate: optimum "global" (objective concave on the feasible box) or "multi-start local", concave_at_solution, hessian_max, starts, starts_agreed; for CPA and ROI targets target_search, the grid scan of budgets and its limit (NULL for additive models, whose KKT point is global for concave curves).';
 COMMENT ON COLUMN mixmodel.plans.created_at IS 'When the plan was (re)built.';
 
 CREATE TABLE mixmodel.plan_flights (
@@ -290,11 +290,6 @@ BEGIN
         mopts := mopts || mrow.options;
     END LOOP;
     mult := coalesce(m.options->>'form', 'additive') = 'multiplicative';
-    IF mult AND goal = 'target' AND target_metric IN ('cpa', 'roi') THEN
-        RAISE EXCEPTION 'create_plan has no CPA or ROI targets for multiplicative models' USING ERRCODE = '0A000',
-            DETAIL = 'A multiplicative model''s ratio of forecast to budget need not fall with the budget (formulas.md §5.2).',
-            HINT = 'Use a conversions or revenue target, or plan an additive model of the same data.';
-    END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     i := r.inputs;
     def := m.definition;
@@ -698,7 +693,8 @@ BEGIN
                              ELSE (SELECT array_agg(least(hi[u.j], budget[(u.j - 1) % nk + 1]) ORDER BY u.j) FROM generate_series(1, nch * nk) u(j)) END,
                     pat, (SELECT array_agg(y.predicted ORDER BY y.period) FROM (SELECT x.period, x.predicted FROM mixmodel.run_fit x
                            WHERE x.model = m.name AND x.run = r.run ORDER BY x.period DESC LIMIT 52) y),
-                    ngap, hspend, CASE WHEN goal = 'target' THEN core_target END, coalesce(max_budget, 'Infinity'));
+                    ngap, hspend, CASE WHEN goal = 'target' THEN core_target END, coalesce(max_budget, 'Infinity'),
+                    CASE WHEN goal = 'target' THEN core_goal ELSE 'volume' END);
         cert := core.certificate;
     ELSE
     core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, thist, np, ffrom, fto, budget,

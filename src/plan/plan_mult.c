@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -46,18 +47,22 @@ IntArg(FunctionCallInfo fcinfo, int i, const char *name)
 }
 
 static Datum
-Certificate(const MMPlanCoupledResult *res)
+Certificate(const MMPlanCoupledResult *res, bool ratio)
 {
+	char	   *search = ratio ?
+		psprintf(", \"target_search\": \"ratio: %d geometric budgets per flight scanned from the cap, "
+				 "the largest meeting the target refined by Brent; a feasible budget between grid "
+				 "points above it can be missed\"", MM_COUPLED_RATIO_GRID) : "";
 	char	   *s = psprintf("{\"method\": \"coupled multi-start exchange\", \"optimum\": \"%s\", "
 							 "\"concave_on_box\": %s, \"concave_at_solution\": %s, "
 							 "\"hessian_max\": %s, \"starts\": %d, \"starts_agreed\": %d, "
-							 "\"starts_capped\": %d, \"start_spread\": %.6g, \"exchanges\": %ld}",
+							 "\"starts_capped\": %d, \"start_spread\": %.6g, \"exchanges\": %ld%s}",
 							 res->concave_box ? "global" : "multi-start local",
 							 res->concave_box ? "true" : "false",
 							 res->concave_at_solution ? "true" : "false",
 							 isfinite(res->hessian_max) ? psprintf("%.6g", res->hessian_max) : "null",
 							 res->starts, res->starts_agreed, res->starts_capped,
-							 res->start_spread, res->exchanges);
+							 res->start_spread, res->exchanges, search);
 
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(s));
 }
@@ -70,7 +75,8 @@ Certificate(const MMPlanCoupledResult *res)
  *   upper float8[] (C x K), pattern float8[] (C x periods, NULL: flat),
  *   fitted float8[] (predictions of the last data weeks), gap int4 (weeks
  *   between the data and the plan, the last of history), start_share float8[] (C),
- *   target float8[] (K, volume goal in KPI units; NULL: budget goal), max_total float8)
+ *   target float8[] (K; NULL: budget goal), max_total float8, goal text (volume:
+ *   target in KPI units; ratio: increment per unit budget, the largest budget meeting it))
  */
 Datum
 plan_core_mult(PG_FUNCTION_ARGS)
@@ -104,6 +110,8 @@ plan_core_mult(PG_FUNCTION_ARGS)
 			   *goal_budget = NULL,
 			   *best = NULL;
 	bool	   *achievable = NULL;
+	MMPlanGoal	goal = MM_GOAL_VOLUME;
+	char	   *goal_name;
 	int		   *from,
 			   *to,
 			   *term_start;
@@ -133,6 +141,22 @@ plan_core_mult(PG_FUNCTION_ARGS)
 		target = mm_plan_arg_float8(fcinfo, 21, "target", K, MM_ARR_NONNEG);
 		if (PG_ARGISNULL(22))
 			mm_null_argument("max_total");
+		if (PG_ARGISNULL(23))
+			mm_null_argument("goal");
+		goal_name = text_to_cstring(PG_GETARG_TEXT_PP(23));
+		if (strcmp(goal_name, "ratio") == 0)
+			goal = MM_GOAL_RATIO;
+		else if (strcmp(goal_name, "volume") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown plan goal \"%s\"", goal_name),
+					 errhint("A target plan's goal is volume or ratio.")));
+		for (int k = 0; goal == MM_GOAL_RATIO && k < K; k++)
+			if (!(target[k] > 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("a ratio target must be positive"),
+						 errdetail("Flight %d has target %g.", k + 1, target[k])));
 	}
 	if (gap < 0 || R > n_hist - gap)
 		ereport(ERROR,
@@ -175,7 +199,7 @@ plan_core_mult(PG_FUNCTION_ARGS)
 		st = mm_plan_coupled_goal(&h, base, share, mm_rng_create(MULT_SEED), MULT_RANDOM_STARTS, &ws,
 								  palloc(sizeof(double) * mm_plan_coupled_doubles(&h)),
 								  palloc(sizeof(double) * mm_plan_coupled_goal_doubles(&h)),
-								  target, PG_GETARG_FLOAT8(22), goal_budget, achievable, best,
+								  goal, target, PG_GETARG_FLOAT8(22), goal_budget, achievable, best,
 								  x, s, lambda, &res);
 		mm_plan_check(st, &res.plan, PG_GETARG_FLOAT8(22), NULL,
 					  res.flight >= 0 ? psprintf("%d", res.flight + 1) : NULL);
@@ -209,7 +233,7 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	mm_plan_result_values(values, nulls, C, H, K, x, incr, total, margs, fmarg, lambda,
 						  res.kkt_residual, target ? goal_budget : NULL, achievable, best);
 	values[11] = PointerGetDatum(mm_float8_array_build(base, H));
-	values[12] = Certificate(&res);
+	values[12] = Certificate(&res, goal == MM_GOAL_RATIO);
 	values[13] = values[2];		/* one term per channel: the terms' forecast is the channels' */
 	values[14] = values[3];
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

@@ -209,18 +209,99 @@ test_goal(void)
 	two(&t, &LOG1P, 0.3, 0.5, 10.0, 100.0);
 	target[0] = yhat_two(&t, 35.0) - 1.0;	/* the optimum of budget 100 */
 	t.upper[0] = t.upper[1] = 1000.0;
-	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, target, INFINITY,
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_VOLUME, target, INFINITY,
 							  bud, ok, best, x, s, lambda, &res);
 	UNIT_OK(st == MM_OK && ok[0], "coupled goal: target of the budget-100 optimum is achievable");
 	UNIT_NEAR(bud[0], 100.0, 1e-6, "coupled goal: least budget 100");
 	UNIT_NEAR(s[0], 35.0, 1e-5, "coupled goal: at the budget optimum s_1 = 35");
 	UNIT_NEAR(best[0], target[0], 1e-9 * target[0] + 1e-12, "coupled goal: reaches the target");
-	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, target, 50.0,
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_VOLUME, target, 50.0,
 							  bud, ok, best, x, s, lambda, &res);
 	UNIT_OK(st == MM_OK && !ok[0] && bud[0] == 50.0, "coupled goal: capped at 50, not achievable");
 	t.budget[0] = 50.0;			/* yhat_two splits budget[0]: s_1 = (0.3 * 60 - 0.5 * 10) / 0.8 */
 	UNIT_NEAR(best[0], yhat_two(&t, (0.3 * 60 - 0.5 * 10) / 0.8) - 1.0, 1e-9,
 			  "coupled goal: best reachable is the budget-50 optimum");
+}
+
+/* increment / S of the optimal plan of budget S (one flight) */
+static double
+ratio_at(Two *t, double S)
+{
+	double		x[2],
+				s[2],
+				lambda[1];
+	MMPlanCoupledResult res;
+
+	t->budget[0] = S;
+	if (mm_plan_coupled_budget(&t->h, t->base, NULL, NULL, 0, &ws, dwork, x, s, lambda, &res) != MM_OK)
+		return NAN;
+	return res.value / S;
+}
+
+/*
+ * ratio goal on S-curves (Hill 2.5, coefficients 2 and 1.5, scale 10, cap
+ * 200): the ratio rises to a peak near S = 45 and falls, so {S: ratio >= r}
+ * is an interval and the answer its upper end; checked against a scan of
+ * every budget 0.5, 1, ..., 200
+ */
+static void
+test_ratio_goal(void)
+{
+	Two			t;
+	double		x[2],
+				s[2],
+				lambda[1],
+				bud[1],
+				best[1],
+				hw[5],
+				target[1],
+				peak = 0.0,
+				b_fine,
+				again;
+	bool		ok[1];
+	MMPlanCoupledResult res;
+	MMStatus	st;
+	const double targets[2] = {0.0, 0.2};	/* 0: the ratio of budget 80 */
+
+	two(&t, &HILL, 2.0, 1.5, 10.0, 80.0);
+	t.upper[0] = t.upper[1] = 1000.0;
+	for (int i = 1; i <= 400; i++)
+		peak = fmax(peak, ratio_at(&t, 0.5 * i));
+	for (int j = 0; j < 2; j++)
+	{
+		target[0] = j == 0 ? ratio_at(&t, 80.0) : targets[j];
+		b_fine = 0.0;
+		for (int i = 1; i <= 400; i++)
+			if (ratio_at(&t, 0.5 * i) >= target[0])
+				b_fine = 0.5 * i;
+		st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_RATIO, target, 200.0,
+								  bud, ok, best, x, s, lambda, &res);
+		UNIT_OK(st == MM_OK && ok[0], "coupled ratio: target %.4g achievable", target[0]);
+		UNIT_OK(bud[0] >= b_fine * (1 - 1e-8) && bud[0] < b_fine + 0.5,
+				"coupled ratio: largest budget %.8g in the fine scan's [%.1f, %.1f)", bud[0], b_fine, b_fine + 0.5);
+		UNIT_OK(best[0] >= target[0] * (1 - 1e-9) && best[0] <= target[0] * (1 + 1e-6),
+				"coupled ratio: ratio %.10g at the boundary of target %.10g", best[0], target[0]);
+		if (j == 0)
+			UNIT_NEAR(bud[0], 80.0, 1e-6 * 80.0, "coupled ratio: the ratio of budget 80 gives back 80");
+		UNIT_NEAR(s[0] + s[1], bud[0], 1e-9 * bud[0], "coupled ratio: the plan spends the budget");
+	}
+	again = bud[0];
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_RATIO, target, 200.0,
+							  bud, ok, best, x, s, lambda, &res);
+	UNIT_OK(st == MM_OK && bud[0] == again, "coupled ratio: reruns are bit-identical");
+
+	/* above the peak: not achievable, the best grid ratio reported */
+	target[0] = 1.1 * peak;
+	st = mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_RATIO, target, 200.0,
+							  bud, ok, best, x, s, lambda, &res);
+	UNIT_OK(st == MM_OK && !ok[0], "coupled ratio: a target above the peak %.6g is not achievable", peak);
+	UNIT_OK(best[0] <= peak * (1 + 1e-6) && best[0] >= 0.9 * peak,
+			"coupled ratio: best reachable %.6g near the peak %.6g", best[0], peak);
+	UNIT_NEAR(best[0], ratio_at(&t, bud[0]), 1e-9, "coupled ratio: best is the ratio at the budget reported");
+	target[0] = -1.0;
+	UNIT_OK(mm_plan_coupled_goal(&t.h, t.base, NULL, NULL, 0, &ws, dwork, hw, MM_GOAL_RATIO, target, 200.0,
+								 bud, ok, best, x, s, lambda, &res) == MM_EDOM,
+			"coupled ratio: a non-positive target is refused");
 }
 
 /* S-curves: multi-start against a fine grid of the one free split */
@@ -390,6 +471,7 @@ test_plan_coupled(void)
 	ws.interrupt = NULL;
 	test_closed_form();
 	test_goal();
+	test_ratio_goal();
 	test_s_curves();
 	test_flights();
 	gsl_root_fsolver_free(ws.outer);
