@@ -265,7 +265,7 @@ END $$;
 SELECT c, pg_temp.sqlstate(q) FROM (VALUES
   ('unknown model', $q$SELECT mixmodel.create_plan('e', 'no_model', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1}]')$q$),
   ('untrained', $q$SELECT mixmodel.create_plan('e', 'plan_untrained', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 1}]')$q$),
-  ('multiplicative ROI target', $q$SELECT mixmodel.create_plan('e', 'plan_mult', goal => 'target', target_metric => 'roi', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 0.5}]')$q$),
+  ('multiplicative ROI target <= -1', $q$SELECT mixmodel.create_plan('e', 'plan_mult', goal => 'target', target_metric => 'roi', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": -1.5}]')$q$),
   ('mins above budget', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 100}]', constraints => '{"tv_spend": {"min_pct": 60}, "search_spend": {"min_pct": 60}}')$q$),
   ('max below min', $q$SELECT mixmodel.create_plan('e', 'plan_mm', flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 100}]', constraints => '{"tv_spend": [{"min": 60}, {"max": 50, "flight": 1}]}')$q$),
   ('target, no budget', $q$SELECT mixmodel.create_plan('e', 'plan_mm', goal => 'target', max_budget => 0, flights => '[{"from": "2025-06-30", "to": "2025-09-28", "target": 10}]')$q$),
