@@ -39,3 +39,14 @@ SELECT format('plan_mult: _plan_core_mult 20 channels x 52 weeks (multiplicative
               round((:mult_ms / :add_ms)::numeric, 1), round(:obj::numeric, 1), round(:hist_obj::numeric, 1),
               round((100 * (:obj / :hist_obj - 1))::numeric, 2), to_char(:kkt, '9.9EEEE'),
               (:'cert'::jsonb)->>'optimum', (:'cert'::jsonb)->>'starts_agreed', (:'cert'::jsonb)->>'starts');
+-- ratio target (ROI/CPA of doc/plan.md): the budget plan's own increment per unit budget as
+-- target gives back its budget; one timed run (48-budget scan + Brent), against one budget solve
+SELECT clock_timestamp() AS t0 \gset
+SELECT p.goal_budget[1] AS ratio_budget, p.achievable[1] AS ratio_ok
+  FROM ba, mixmodel._plan_core_mult(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, 52, '{0}', '{52}', '{0}', lo, hi, NULL,
+         fitted, 0, share, ARRAY[:obj / budget[1]], 'Infinity', 'ratio') p \gset
+SELECT format('plan_mult: ratio target (increment/budget of the budget plan) %s ms = %s budget solves; budget %s given back as %s (rel. error %s), achievable %s',
+              round((1000 * extract(epoch FROM clock_timestamp() - :'t0'::timestamptz))::numeric, 0),
+              round((1000 * extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) / :mult_ms)::numeric, 0),
+              budget[1], round(:ratio_budget::numeric, 3), to_char(abs(:ratio_budget / budget[1] - 1), '9.9EEEE'), :'ratio_ok')
+  FROM ba;
