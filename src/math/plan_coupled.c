@@ -1173,6 +1173,26 @@ ratio_excess(double B, void *p)
 	return f;
 }
 
+/*
+ * Brent on F over [lo, hi] (F changes sign there) until the bracket is
+ * tight (1e-10 relative); the upper end is the side that meets the target.
+ */
+static MMStatus
+tighten_bracket(GoalCtx *g, gsl_function *F, double lo, double hi)
+{
+	if (gsl_root_fsolver_set(g->ws->goal, F, lo, hi))
+		return g->status != MM_OK ? g->status : MM_ENOCONV;
+	for (int it = 0; it < 100; it++)
+	{
+		if (gsl_root_fsolver_iterate(g->ws->goal))
+			return g->status != MM_OK ? g->status : MM_ENOCONV;
+		if (gsl_root_fsolver_x_upper(g->ws->goal) - gsl_root_fsolver_x_lower(g->ws->goal) <=
+			1e-10 * gsl_root_fsolver_x_upper(g->ws->goal))
+			break;
+	}
+	return MM_OK;
+}
+
 /* volume: the least budget in [b_lo, b_hi] whose optimum adds g->target (Brent) */
 static MMStatus
 flight_volume(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
@@ -1180,6 +1200,7 @@ flight_volume(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
 	double		f_hi = goal_excess(b_hi, g),
 				f_lo = b_hi > b_lo ? goal_excess(b_lo, g) : f_hi;
 	gsl_function F = {goal_excess, g};
+	MMStatus	st;
 
 	if (g->status != MM_OK)
 		return g->status;
@@ -1194,17 +1215,8 @@ flight_volume(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
 		*B = b_lo;
 		return MM_OK;
 	}
-	if (gsl_root_fsolver_set(g->ws->goal, &F, b_lo, b_hi))
-		return g->status != MM_OK ? g->status : MM_ENOCONV;
-	for (int it = 0; it < 100; it++)
-	{
-		if (gsl_root_fsolver_iterate(g->ws->goal))
-			return g->status != MM_OK ? g->status : MM_ENOCONV;
-		/* the upper end meets the target: stop when the bracket is tight */
-		if (gsl_root_fsolver_x_upper(g->ws->goal) - gsl_root_fsolver_x_lower(g->ws->goal) <=
-			1e-10 * gsl_root_fsolver_x_upper(g->ws->goal))
-			break;
-	}
+	if ((st = tighten_bracket(g, &F, b_lo, b_hi)) != MM_OK)
+		return st;
 	*B = gsl_root_fsolver_x_upper(g->ws->goal);
 	return MM_OK;
 }
@@ -1226,6 +1238,7 @@ flight_ratio(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
 				best_f = -INFINITY,
 				b_up;
 	gsl_function F = {ratio_excess, g};
+	MMStatus	st;
 
 	*achievable = false;
 	*B = b_lo;
@@ -1249,16 +1262,8 @@ flight_ratio(GoalCtx *g, double b_lo, double b_hi, double *B, bool *achievable)
 			if (i == n - 1)
 				return MM_OK;
 			b_up = i + 1 == n - 1 ? b_hi : b_min * exp(step * (i + 1));
-			if (gsl_root_fsolver_set(g->ws->goal, &F, b, b_up))
-				return g->status != MM_OK ? g->status : MM_ENOCONV;
-			for (int it = 0; it < 100; it++)
-			{
-				if (gsl_root_fsolver_iterate(g->ws->goal))
-					return g->status != MM_OK ? g->status : MM_ENOCONV;
-				if (gsl_root_fsolver_x_upper(g->ws->goal) - gsl_root_fsolver_x_lower(g->ws->goal) <=
-					1e-10 * gsl_root_fsolver_x_upper(g->ws->goal))
-					break;
-			}
+			if ((st = tighten_bracket(g, &F, b, b_up)) != MM_OK)
+				return st;
 			*B = g->b_ok;
 			return MM_OK;
 		}
