@@ -162,6 +162,20 @@ mm_plan_arg_flights(FunctionCallInfo fcinfo, int *K, int **from, int **to)
 	return P;
 }
 
+int
+mm_plan_horizon_weeks(int P, int max_lags, int T, long max_cells)
+{
+	int			H = P + max_lags - 1;
+
+	if ((long) T * H > max_cells)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("plan too large"),
+				 errdetail("%d response terms (channels, or model-channel pairs) over %d weeks with the lag tail; the limit is %ld term-weeks.",
+						   T, H, max_cells)));
+	return H;
+}
+
 double *
 mm_plan_arg_pattern(FunctionCallInfo fcinfo, int C, int P, int H)
 {

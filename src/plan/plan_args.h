@@ -40,6 +40,12 @@ extern double *mm_plan_arg_history(FunctionCallInfo fcinfo, int T, int *n_hist);
  */
 extern int	mm_plan_arg_flights(FunctionCallInfo fcinfo, int *K, int **from, int **to);
 
+/*
+ * Weeks of the plan with the lag tail after it (P + max_lags - 1); error
+ * 54000 when T response terms over them pass max_cells term-weeks.
+ */
+extern int	mm_plan_horizon_weeks(int P, int max_lags, int T, long max_cells);
+
 /* Argument 17, the pattern (C x P), padded with zeros to C x H; NULL when NULL. */
 extern double *mm_plan_arg_pattern(FunctionCallInfo fcinfo, int C, int P, int H);
 

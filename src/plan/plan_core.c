@@ -194,13 +194,7 @@ plan_core(PG_FUNCTION_ARGS)
 	if (is_goal)
 		target = mm_plan_arg_float8(fcinfo, 19, "target", K, 0);
 
-	H = P + maxL - 1;			/* the lag tail after the plan counts */
-	if ((long) T * H > MAX_CELLS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("plan too large"),
-				 errdetail("%d response terms (channels, or model-channel pairs) over %d weeks with the lag tail; the limit is %ld term-weeks.",
-						   T, H, MAX_CELLS)));
+	H = mm_plan_horizon_weeks(P, maxL, T, MAX_CELLS);
 	terms = mm_plan_terms(specs, tweight, T, hist, n_hist, H);
 	term_start = palloc(sizeof(int) * (C + 1));
 	for (int j = 0; j < T; j++)

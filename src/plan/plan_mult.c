@@ -164,13 +164,7 @@ plan_core_mult(PG_FUNCTION_ARGS)
 				 errmsg("the fitted weeks must lie in the history before the gap"),
 				 errdetail("%d fitted weeks, %d history weeks, gap %d.", R, n_hist, gap)));
 
-	H = P + maxL - 1;			/* the lag tail after the plan counts */
-	if ((long) C * H > MULT_MAX_CELLS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("plan too large"),
-				 errdetail("%d channels over %d weeks with the lag tail; the limit is %ld channel-weeks.",
-						   C, H, MULT_MAX_CELLS)));
+	H = mm_plan_horizon_weeks(P, maxL, C, MULT_MAX_CELLS);
 	terms = mm_plan_terms(specs, NULL, C, hist, n_hist, H);
 	term_start = palloc(sizeof(int) * (C + 1));
 	for (int c = 0; c <= C; c++)
