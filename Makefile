@@ -66,6 +66,7 @@ STAGE_SQL = \
 	src/harmonize/definitions.sql \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
+	src/model/limits.sql \
 	src/model/train.sql \
 	src/model/calibration.sql \
 	src/model/views.sql \

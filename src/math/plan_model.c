@@ -31,7 +31,7 @@ mm_plan_spec_lags(const MMChannelSpec *spec)
 	int			L;
 
 	if (spec->max_lag >= 0)
-		return spec->max_lag + 1 > MM_PLAN_MAX_LAG + 1 ? MM_PLAN_MAX_LAG + 1 : spec->max_lag + 1;
+		return spec->max_lag > MM_PLAN_MAX_LAG ? MM_PLAN_MAX_LAG + 1 : spec->max_lag + 1;
 	/* recursive geometric: theta^l < tol for l >= L */
 	if (theta <= 0.0)
 		return 1;

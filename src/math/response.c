@@ -12,6 +12,8 @@
 
 #define ROOT_ITER 200
 #define PEAK_GRID 256
+/* periods of curve evaluation between two calls of the interrupt callback */
+#define CHECK_EVERY (1 << 16)
 
 int
 mm_response_tail(const MMChannelSpec *spec)
@@ -39,7 +41,7 @@ mm_response_prepare_work(const MMChannelSpec *spec, int n)
 
 MMStatus
 mm_response_adstock(const MMChannelSpec *spec, const double *x, int n,
-					double *a, double *w0, double *work)
+					double *a, double *w0, double *work, MMInterruptFn interrupt)
 {
 	MMStatus	st;
 
@@ -56,17 +58,13 @@ mm_response_adstock(const MMChannelSpec *spec, const double *x, int n,
 		return st;
 	if (w0)
 		*w0 = work[0];
-	mm_adstock_convolve(x, n, work, spec->max_lag + 1, a);
-	for (int t = 0; t < n; t++)
-		if (!isfinite(a[t]))
-			return MM_EOVRFLW;
-	return MM_OK;
+	return mm_adstock_convolve_interruptible(x, n, work, spec->max_lag + 1, a, interrupt);
 }
 
 MMStatus
 mm_response_prepare(const MMChannelSpec *spec, const double *x, int start,
 					const double *pattern, int len, int tail,
-					double *carry, double *unit, double *work)
+					double *carry, double *unit, double *work, MMInterruptFn interrupt)
 {
 	int			n = start + len + tail;
 	long		L = spec->max_lag >= 0 ? spec->max_lag + 1 : 1;
@@ -80,7 +78,7 @@ mm_response_prepare(const MMChannelSpec *spec, const double *x, int start,
 	/* carry-in: the actual input before W, nothing from W on */
 	memcpy(in, x, sizeof(double) * start);
 	memset(in + start, 0, sizeof(double) * (len + tail));
-	if ((st = mm_response_adstock(spec, in, n, out, NULL, work)) != MM_OK)
+	if ((st = mm_response_adstock(spec, in, n, out, NULL, work, interrupt)) != MM_OK)
 		return st;
 	for (int t = 0; t < len + tail; t++)
 		carry[t] = out[start + t] / spec->input_scale;
@@ -88,7 +86,7 @@ mm_response_prepare(const MMChannelSpec *spec, const double *x, int start,
 	/* one unit of window spend spread by the pattern */
 	memset(in, 0, sizeof(double) * n);
 	memcpy(in + start, pattern, sizeof(double) * len);
-	if ((st = mm_response_adstock(spec, in, n, out, NULL, work)) != MM_OK)
+	if ((st = mm_response_adstock(spec, in, n, out, NULL, work, interrupt)) != MM_OK)
 		return st;
 	for (int t = 0; t < len + tail; t++)
 		unit[t] = out[start + t] / spec->input_scale;
@@ -123,6 +121,8 @@ mm_response(const void *curve, double s, double *deriv)
 					g0,
 					g1;
 
+		if (rc->interrupt && (t & (CHECK_EVERY - 1)) == CHECK_EVERY - 1)
+			rc->interrupt();
 		if (d == 0.0)
 			continue;			/* the window's spend does not reach t */
 		g0 = term(ch, c);
@@ -157,7 +157,8 @@ mm_response_marginal(const void *curve, double s)
 
 double
 mm_response_vector(MMModelForm form, const MMResponseChannel *ch, int C, int m,
-				   const double *base, const double *s, double *grad)
+				   const double *base, const double *s, double *grad,
+				   MMInterruptFn interrupt)
 {
 	double		r = 0.0;
 
@@ -169,7 +170,7 @@ mm_response_vector(MMModelForm form, const MMResponseChannel *ch, int C, int m,
 	{
 		for (int c = 0; c < C; c++)
 		{
-			MMResponseCurve rc = {MM_FORM_ADDITIVE, m, ch[c], NULL, 1.0};
+			MMResponseCurve rc = {MM_FORM_ADDITIVE, m, ch[c], NULL, 1.0, interrupt};
 
 			r += mm_response(&rc, s[c], grad ? &grad[c] : NULL);
 		}
@@ -182,6 +183,8 @@ mm_response_vector(MMModelForm form, const MMResponseChannel *ch, int C, int m,
 					G1 = 0.0,
 					y1;
 
+		if (interrupt && (t & (CHECK_EVERY / 64 - 1)) == 0)
+			interrupt();
 		for (int c = 0; c < C; c++)
 		{
 			G0 += term(&ch[c], ch[c].carry[t]);
@@ -426,7 +429,7 @@ mm_synergy_lift(const MMResponseChannel *ch, const double *actual, int m, double
 
 void
 mm_synergy_matrix(MMModelForm form, int C, int m, const double *yhat,
-				  const double *lift, double *S, double *score)
+				  const double *lift, double *S, double *score, MMInterruptFn interrupt)
 {
 	double		top = 0.0;
 
@@ -434,6 +437,9 @@ mm_synergy_matrix(MMModelForm form, int C, int m, const double *yhat,
 		for (int d = 0; d < C; d++)
 		{
 			double		v = 0.0;
+
+			if (interrupt)
+				interrupt();
 
 			if (c == d)
 			{

@@ -47,6 +47,7 @@ typedef struct MMResponseCurve
 	MMResponseChannel ch;
 	const double *other;
 	double		value;
+	MMInterruptFn interrupt;	/* called every 2^16 periods of evaluation (may be NULL) */
 } MMResponseCurve;
 
 /*
@@ -64,10 +65,12 @@ extern long mm_response_prepare_work(const MMChannelSpec *spec, int n);
  * Adstock of one channel's input x[0..n-1] by its spec (windowed weights or
  * the recursive form), into a[0..n-1]; work holds
  * mm_response_prepare_work(spec, n) doubles.  *w0 (may be NULL) receives the
- * lag-0 weight, which the carry-over split needs.
+ * lag-0 weight, which the carry-over split needs.  interrupt (may be NULL)
+ * is called about once per million multiply-adds of a windowed adstock.
  */
 extern MMStatus mm_response_adstock(const MMChannelSpec *spec, const double *x, int n,
-									double *a, double *w0, double *work);
+									double *a, double *w0, double *work,
+									MMInterruptFn interrupt);
 
 /*
  * The lines of one channel over W+: x[0..start-1] is the actual input before
@@ -78,7 +81,7 @@ extern MMStatus mm_response_adstock(const MMChannelSpec *spec, const double *x, 
 extern MMStatus mm_response_prepare(const MMChannelSpec *spec, const double *x,
 									int start, const double *pattern, int len,
 									int tail, double *carry, double *unit,
-									double *work);
+									double *work, MMInterruptFn interrupt);
 
 /*
  * R(s), and R'(s) in *deriv when deriv is not NULL (analytic chain rule,
@@ -96,10 +99,11 @@ extern double mm_response_marginal(const void *curve, double s);
  *   multiplicative: sum_t base_t [exp(sum_c g_c(s_c)) - exp(sum_c g_c(0))]
  * base_t is the prediction with these C channels' factors removed (NULL for
  * additive).  grad[0..C-1] (may be NULL) receives the partial derivatives.
+ * interrupt (may be NULL) is called every 1024 periods.
  */
 extern double mm_response_vector(MMModelForm form, const MMResponseChannel *ch, int C,
 								 int m, const double *base, const double *s,
-								 double *grad);
+								 double *grad, MMInterruptFn interrupt);
 
 /*
  * First spend at which value R'(s) falls through "level" (from >= to <),
@@ -171,8 +175,10 @@ extern void mm_synergy_lift(const MMResponseChannel *ch, const double *actual, i
  * S[c*C + d] = sum_t yhat_t lift_c,t lift_d,t (multiplicative; 0 for
  * additive) and score = 10 S / max over pairs c != d (all 0 when that max is
  * not positive).  Diagonal entries are NaN.  lift is C x m, row-major.
+ * interrupt (may be NULL) is called once per pair.
  */
 extern void mm_synergy_matrix(MMModelForm form, int C, int m, const double *yhat,
-							  const double *lift, double *S, double *score);
+							  const double *lift, double *S, double *score,
+							  MMInterruptFn interrupt);
 
 #endif

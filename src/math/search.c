@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "math/adstock.h"
+#include "math/pareto.h"
 #include "math/ridge.h"
 #include "math/saturation.h"
 #include "math/search.h"
@@ -84,7 +85,7 @@ mm_search_init(MMSearch *s, const MMSearchData *d, double *work, int *iwork)
 
 	if (d->n < 2 || d->n_train < 2 || d->n_train > d->n || d->n_val < 0 ||
 		d->n_train + d->n_val > d->n || d->t0 < 0 ||
-		d->t0 + d->n > d->T || d->C < 0 || d->F < 0)
+		d->t0 > d->T - d->n || d->C < 0 || d->F < 0)
 		return MM_EDOM;
 	s->d = d;
 	s->work = work;
@@ -466,53 +467,56 @@ usable(const MMCandidate *c)
 	return !isnan(c->obj.v[0]) && isfinite(c->total);
 }
 
-/* a dominates b: no worse in every active objective, better in one */
-static bool
-dominates(const MMSearchData *d, const MMCandidate *a, const MMCandidate *b)
+size_t
+mm_pareto_select_work(int n)
 {
-	bool		better = false;
-
-	for (int i = 0; i < MM_NOBJ; i++)
-	{
-		double		x,
-					y;
-
-		if (!active_objective(d, i))
-			continue;
-		x = axis_value(d, a, i);
-		y = axis_value(d, b, i);
-		x = isnan(x) ? INFINITY : x;
-		y = isnan(y) ? INFINITY : y;
-		if (x > y)
-			return false;
-		if (x < y)
-			better = true;
-	}
-	return better;
+	return (size_t) (n > 0 ? n : 1) * sizeof(MMParetoPoint) + mm_pareto_work(n);
 }
 
+/*
+ * Front 1 under the active objectives (NaN counts as +infinity; exact
+ * duplicates keep the first), by mm_pareto_front in O(n log n) (O(n log^2 n)
+ * with all four objectives), then the least weighted distance to the utopia
+ * point in index order.
+ */
 int
-mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n)
+mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n, void *work,
+				 MMInterruptFn interrupt)
 {
+	MMParetoPoint *pts = work;
 	double		lo[MM_NOBJ],
 				hi[MM_NOBJ],
 				best = INFINITY;
-	int			chosen = -1;
+	int			axes[MM_NOBJ],
+				nk = 0,
+				m = 0,
+				chosen = -1;
 
+	for (int i = 0; i < MM_NOBJ; i++)
+		if (active_objective(d, i))
+			axes[nk++] = i;
 	for (int i = 0; i < n; i++)
 	{
 		cand[i].front = 0;
 		if (!usable(&cand[i]))
 			continue;
-		cand[i].front = 1;
-		for (int j = 0; j < n && cand[i].front; j++)
-			if (j != i && usable(&cand[j]) &&
-				(dominates(d, &cand[j], &cand[i]) ||
-				 /* exact duplicates: keep the first */
-				 (j < i && !dominates(d, &cand[i], &cand[j]) &&
-				  memcmp(&cand[i].obj, &cand[j].obj, sizeof(MMObjectives)) == 0)))
-				cand[i].front = 0;
+		for (int j = 0; j < nk; j++)
+		{
+			double		v = axis_value(d, &cand[i], axes[j]);
+
+			pts[m].key[j] = isnan(v) ? INFINITY : v;
+		}
+		pts[m].tie = &cand[i].obj;
+		pts[m].tie_len = sizeof(MMObjectives);
+		pts[m].index = i;
+		m++;
 	}
+	if (mm_pareto_front(pts, m, nk, (char *) work + (size_t) (n > 0 ? n : 1) * sizeof(MMParetoPoint),
+						interrupt) != MM_OK)
+		return -1;
+	for (int j = 0; j < m; j++)
+		cand[pts[j].index].front = pts[j].front;
+
 	for (int k = 0; k < MM_NOBJ; k++)
 		lo[k] = INFINITY, hi[k] = -INFINITY;
 	for (int i = 0; i < n; i++)
@@ -729,6 +733,8 @@ mm_search_run(MMSearch *s, const MMSearchOptions *opt, double *H, MMCandidate *c
 	}
 
 	*n_done = done;
-	*chosen = mm_pareto_select(d, cand, done);
+	if (opt->pareto_work == NULL)
+		return MM_ENOMEM;
+	*chosen = mm_pareto_select(d, cand, done, opt->pareto_work, opt->interrupt);
 	return *chosen < 0 ? MM_ESING : MM_OK;
 }

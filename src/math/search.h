@@ -11,6 +11,7 @@
 #define MM_SEARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gsl/gsl_qrng.h>
@@ -153,6 +154,7 @@ typedef struct MMSearchOptions
 	void		(*progress) (void *arg, int done, double best);
 	void	   *progress_arg;
 	int			progress_every;
+	void	   *pareto_work;	/* mm_pareto_select_work(budget) bytes */
 } MMSearchOptions;
 
 /*
@@ -166,7 +168,13 @@ typedef struct MMSearchOptions
 extern MMStatus mm_search_run(MMSearch *s, const MMSearchOptions *opt, double *H,
 							  MMCandidate *cand, int *n_done, int *chosen);
 
-/* Mark Pareto front 1 of cand[0..n-1] and return the selected index (-1 if none). */
-extern int	mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n);
+/*
+ * Mark Pareto front 1 of cand[0..n-1] and return the selected index (-1 if
+ * none), in O(n log n) time (O(n log^2 n) with four active objectives);
+ * work holds mm_pareto_select_work(n) bytes; interrupt may be NULL.
+ */
+extern size_t mm_pareto_select_work(int n);
+extern int	mm_pareto_select(const MMSearchData *d, MMCandidate *cand, int n, void *work,
+							 MMInterruptFn interrupt);
 
 #endif

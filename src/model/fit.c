@@ -33,6 +33,7 @@
 #include "math/diagnostics.h"
 #include "math/ridge.h"
 #include "math/search.h"
+#include "transform/adstock_spec.h"
 
 PG_FUNCTION_INFO_V1(train_core);
 
@@ -112,6 +113,33 @@ FloatsNaN(FunctionCallInfo fcinfo, int argno, const char *name, int *n)
 	for (int i = 0; i < *n; i++)
 		out[i] = nulls[i] ? NAN : DatumGetFloat8(d[i]);
 	return out;
+}
+
+/*
+ * max_lag of channel c: -1 (recursive geometric) or a window of fewer lags
+ * than the T periods of the input (the search keeps T lag weights); a
+ * Weibull adstock spans the whole series, which scoring takes up to
+ * MM_ADSTOCK_MAX_LAG lags.
+ */
+static void
+CheckChannelLags(const char *channel, MMAdstockKind kind, int max_lag, int T)
+{
+	AdstockCheckMaxLag(max_lag, true);
+	if (kind == MM_ADSTOCK_WEIBULL_CDF || kind == MM_ADSTOCK_WEIBULL_PDF)
+	{
+		if (T - 1 > MM_ADSTOCK_MAX_LAG)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the Weibull adstock of channel \"%s\" spans too many periods", channel),
+					 errdetail("It spans the whole series of %d periods; the limit is %d.",
+							   T, MM_ADSTOCK_MAX_LAG + 1),
+					 errhint("Use a geometric or delayed adstock with max_lookback.")));
+	}
+	else if (max_lag >= T)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_lag of channel \"%s\" must be less than the number of periods", channel),
+				 errdetail("max_lag %d, %d periods.", max_lag, T)));
 }
 
 static void
@@ -364,15 +392,16 @@ train_core(PG_FUNCTION_ARGS)
 						errmsg("candidates must be in the range [1, 1000000]"),
 						errdetail("Got %d.", budget)));
 	mm_check_range(local_share, "local_share", 0.0, true, 0.9, true);
-	if (t0 < 0 || t0 + n > T)
+	if (t0 < 0 || t0 > T - n)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("modelling window outside the media series"),
-						errdetail("Window rows %d..%d, media rows %d.", t0, t0 + n - 1, T)));
+						errdetail("Window rows %d..%lld, media rows %d.", t0, (long long) t0 + n - 1, T)));
 
 	box = palloc0(sizeof(MMChannelBox) * C);
 	for (int c = 0; c < C; c++)
 	{
 		box[c].adstock = mm_adstock_kind_arg(adstock[c]);
+		CheckChannelLags(channels[c], box[c].adstock, max_lag[c], T);
 		box[c].max_lag = max_lag[c];
 		box[c].normalize = norm[c] != 0;
 		box[c].saturation = mm_saturation_kind_arg(saturation[c], MM_SAT_TANH);
@@ -509,6 +538,7 @@ train_core(PG_FUNCTION_ARGS)
 		opt.progress = ReportProgress;
 		opt.progress_arg = &prog;
 		opt.progress_every = 100;
+		opt.pareto_work = palloc(mm_pareto_select_work(budget));
 		st = mm_search_run(&ms, &opt, H, cand, &done, &chosen);
 		if (st == MM_ESING)
 			ereport(ERROR,

@@ -15,6 +15,7 @@
 #include "common/kinds.h"
 #include "math/plan_model.h"
 #include "plan/plan_args.h"
+#include "transform/adstock_spec.h"
 
 #define MAX_PERIODS	10000
 
@@ -99,6 +100,7 @@ mm_plan_arg_specs(FunctionCallInfo fcinfo, int *T, int *max_lags)
 	*max_lags = 1;
 	for (int c = 0; c < *T; c++)
 	{
+		AdstockCheckMaxLag(DatumGetInt32(maxlag[c]), true);
 		specs[c] = (MMChannelSpec) {
 			mm_adstock_kind_arg(TextDatumGetCString(adstock[c])), ap1[c], ap2[c],
 			DatumGetInt32(maxlag[c]), DatumGetBool(norm[c]),

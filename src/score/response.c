@@ -20,12 +20,14 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "common/arrays.h"
 #include "common/errors.h"
 #include "common/kinds.h"
 #include "math/decompose.h"
 #include "math/response.h"
+#include "transform/adstock_spec.h"
 
 PG_FUNCTION_INFO_V1(response_core);
 
@@ -118,10 +120,11 @@ response_core(PG_FUNCTION_ARGS)
 	spec.coef = PG_GETARG_FLOAT8(10);
 	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
 	mm_check_finite(spec.coef, "coef");
+	AdstockCheckMaxLag(spec.max_lag, true);
 	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(11), "x", MM_ARR_NONNEG, &nx);
 	start = PG_GETARG_INT32(12);
 	len = PG_GETARG_INT32(13);
-	if (start < 0 || len < 1 || start + len > nx)
+	if (start < 0 || len < 1 || len > nx - start)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the window must lie inside the input series"),
@@ -148,7 +151,7 @@ response_core(PG_FUNCTION_ARGS)
 	unit = palloc(sizeof(double) * m);
 	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, start + m));
 	mixmodel_check_core(mm_response_prepare(&spec, x, start, pattern, len, tail,
-											carry, unit, work),
+											carry, unit, work, mixmodel_interrupt_check),
 						"the response curve");
 	if (mult)
 	{
@@ -159,7 +162,8 @@ response_core(PG_FUNCTION_ARGS)
 		double	   *w = palloc(sizeof(double) * mm_response_prepare_work(&spec, na));
 
 		memcpy(xa, x, sizeof(double) * nx);
-		mixmodel_check_core(mm_response_adstock(&spec, xa, na, a, NULL, w), "the channel's adstock");
+		mixmodel_check_core(mm_response_adstock(&spec, xa, na, a, NULL, w, mixmodel_interrupt_check),
+							"the channel's adstock");
 		oth = palloc(sizeof(double) * m);
 		for (int t = 0; t < m; t++)
 		{
@@ -181,10 +185,17 @@ response_core(PG_FUNCTION_ARGS)
 	rc.ch.carry = carry;
 	rc.ch.unit = unit;
 	rc.other = oth;
+	rc.interrupt = mixmodel_interrupt_check;
 
-	out = palloc(sizeof(double) * (2 * ns + 3));
+	if ((Size) ns > (MaxAllocSize / sizeof(double) - 3) / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many spends"),
+				 errdetail("Got %d; the limit is %zu.", ns, (MaxAllocSize / sizeof(double) - 3) / 2)));
+	out = palloc(sizeof(double) * (2 * (size_t) ns + 3));
 	for (int i = 0; i < ns; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		out[i] = mm_response(&rc, spends[i], &out[ns + i]);
 		if (!isfinite(out[i]))
 			ereport(ERROR,
@@ -239,17 +250,14 @@ adstock_impulse(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("lags must be in the range [0, 5000]"),
 				 errdetail("Got %d.", n)));
-	if (spec.max_lag < -1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_lag must be -1 (recursive) or at least 0"),
-				 errdetail("Got %d.", spec.max_lag)));
+	AdstockCheckMaxLag(spec.max_lag, true);
 	n++;
 	x = palloc0(sizeof(double) * n);
 	a = palloc(sizeof(double) * n);
 	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
 	x[0] = 1.0;
-	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work), "the adstock weights");
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work, mixmodel_interrupt_check),
+						"the adstock weights");
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(a, n));
 }
 
@@ -282,15 +290,12 @@ channel_term(PG_FUNCTION_ARGS)
 	spec.coef = PG_GETARG_FLOAT8(9);
 	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
 	mm_check_finite(spec.coef, "coef");
-	if (spec.max_lag < -1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_lag must be -1 (recursive) or at least 0"),
-				 errdetail("Got %d.", spec.max_lag)));
+	AdstockCheckMaxLag(spec.max_lag, true);
 	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(10), "x", MM_ARR_NONNEG, &n);
 	a = palloc(sizeof(double) * n);
 	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
-	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work), "the channel's adstock");
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, NULL, work, mixmodel_interrupt_check),
+						"the channel's adstock");
 	for (int t = 0; t < n; t++)
 	{
 		a[t] = spec.coef * mm_saturation(spec.saturation, spec.sat_p1, spec.sat_p2,
@@ -363,11 +368,7 @@ immediate_share(PG_FUNCTION_ARGS)
 	spec.input_scale = PG_GETARG_FLOAT8(8);
 	spec.coef = 1.0;
 	mm_check_range(spec.input_scale, "input_scale", 0.0, false, INFINITY, false);
-	if (spec.max_lag < -1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_lag must be -1 (recursive) or at least 0"),
-				 errdetail("Got %d.", spec.max_lag)));
+	AdstockCheckMaxLag(spec.max_lag, true);
 	x = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "x", MM_ARR_NONNEG, &n);
 	start = PG_GETARG_INT32(10);
 	len = PG_GETARG_INT32(11);
@@ -379,7 +380,8 @@ immediate_share(PG_FUNCTION_ARGS)
 	a = palloc(sizeof(double) * n);
 	share = palloc(sizeof(double) * n);
 	work = palloc(sizeof(double) * mm_response_prepare_work(&spec, n));
-	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, &w0, work), "the channel's adstock");
+	mixmodel_check_core(mm_response_adstock(&spec, x, n, a, &w0, work, mixmodel_interrupt_check),
+						"the channel's adstock");
 	mm_carryover_immediate_share(MM_CARRY_ROBYN, &spec, w0, x, a, n, share);
 	for (int t = start; t < start + len; t++)
 	{
@@ -525,10 +527,7 @@ run_channels_args(FunctionCallInfo fcinfo, RunChannels *rc)
 		sp->coef = coef[c];
 		mm_check_range(scale[c], "input_scale", 0.0, false, INFINITY, false);
 		mm_check_finite(coef[c], "coef");
-		if (sp->max_lag < -1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("max_lag must be -1 (recursive) or at least 0")));
+		AdstockCheckMaxLag(sp->max_lag, true);
 		rc->m = Max(rc->m, rc->len + mm_response_tail(sp));
 	}
 	rc->yhat = palloc(sizeof(double) * rc->m);
@@ -553,7 +552,8 @@ run_channel_lines(const RunChannels *rc, int c, double *carry, double *unit)
 	for (int t = 0; t < rc->len; t++)
 		pattern[t] = total > 0.0 ? xc[rc->start + t] / total : 1.0 / rc->len;
 	mixmodel_check_core(mm_response_prepare(&rc->spec[c], xc, rc->start, pattern, rc->len,
-											rc->m - rc->len, carry, unit, work),
+											rc->m - rc->len, carry, unit, work,
+											mixmodel_interrupt_check),
 						"the response lines");
 	pfree(pattern);
 	pfree(work);
@@ -611,7 +611,7 @@ synergy_core(PG_FUNCTION_ARGS)
 	}
 	out = palloc(sizeof(double) * 2 * (size_t) C * C);
 	mm_synergy_matrix(rc.mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, C, m, rc.yhat, lift,
-					  out, out + (size_t) C * C);
+					  out, out + (size_t) C * C, mixmodel_interrupt_check);
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 2 * C * C));
 }
 
@@ -670,7 +670,8 @@ response_vector_core(PG_FUNCTION_ARGS)
 			double	   *w = palloc(sizeof(double) * mm_response_prepare_work(sp, na));
 
 			memcpy(xa, rc.x + (size_t) c * rc.n, sizeof(double) * rc.n);
-			mixmodel_check_core(mm_response_adstock(sp, xa, na, a, NULL, w), "the channel's adstock");
+			mixmodel_check_core(mm_response_adstock(sp, xa, na, a, NULL, w, mixmodel_interrupt_check),
+								"the channel's adstock");
 			for (int t = 0; t < rc.m; t++)
 			{
 				int			ta = rc.start + (t < rc.n - rc.start ? t : rc.n - rc.start - 1);
@@ -682,7 +683,7 @@ response_vector_core(PG_FUNCTION_ARGS)
 	}
 	out = palloc(sizeof(double) * (rc.C + 1));
 	out[0] = mm_response_vector(rc.mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, ch, rc.C, rc.m,
-								base, s, out + 1);
+								base, s, out + 1, mixmodel_interrupt_check);
 	if (!isfinite(out[0]))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

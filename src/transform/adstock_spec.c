@@ -11,14 +11,18 @@
 #include "common/errors.h"
 #include "transform/adstock_spec.h"
 
-/* max_lag in 0 .. MM_ADSTOCK_MAX_LAG. */
-static void
-CheckMaxLag(int max_lag)
+/*
+ * max_lag in 0 .. MM_ADSTOCK_MAX_LAG, or -1 (the recursive geometric form of
+ * a stored channel spec) when recursive_ok.
+ */
+void
+AdstockCheckMaxLag(int max_lag, bool recursive_ok)
 {
-	if (max_lag < 0)
+	if (max_lag < (recursive_ok ? -1 : 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_lag must not be negative"),
+				 recursive_ok ? errmsg("max_lag must be -1 (recursive) or at least 0")
+				 : errmsg("max_lag must not be negative"),
 				 errdetail("Got %d.", max_lag)));
 	if (max_lag > MM_ADSTOCK_MAX_LAG)
 		ereport(ERROR,
@@ -49,7 +53,7 @@ AdstockGeometricSpec(AdstockSpec *spec, double theta, bool max_lag_null,
 	{
 		/* a finite window may be flat (theta = 1), as Meridian and PyMC allow */
 		mm_check_range(theta, "theta", 0.0, true, 1.0, true);
-		CheckMaxLag(max_lag);
+		AdstockCheckMaxLag(max_lag, false);
 		spec->max_lag = max_lag;
 	}
 }
@@ -91,7 +95,7 @@ AdstockWeibullSpec(AdstockSpec *spec, double shape, double scale,
 		spec->max_lag = -1;
 	else
 	{
-		CheckMaxLag(max_lag);
+		AdstockCheckMaxLag(max_lag, false);
 		spec->max_lag = max_lag;
 	}
 	spec->p1 = shape;
@@ -104,7 +108,7 @@ AdstockDelayedSpec(AdstockSpec *spec, double alpha, double peak,
 				   int max_lag, bool normalize)
 {
 	memset(spec, 0, sizeof(*spec));
-	CheckMaxLag(max_lag);
+	AdstockCheckMaxLag(max_lag, false);
 	mm_check_range(alpha, "alpha", 0.0, false, 1.0, true);
 	mm_check_range(peak, "peak", 0.0, true, (double) max_lag, true);
 	spec->kind = MM_ADSTOCK_DELAYED;
@@ -118,7 +122,7 @@ void
 AdstockBinomialSpec(AdstockSpec *spec, double alpha, int max_lag)
 {
 	memset(spec, 0, sizeof(*spec));
-	CheckMaxLag(max_lag);
+	AdstockCheckMaxLag(max_lag, false);
 	mm_check_range(alpha, "alpha", 0.0, true, 1.0, true);
 	spec->kind = MM_ADSTOCK_BINOMIAL;
 	spec->p1 = alpha;

@@ -32,6 +32,13 @@ typedef struct AdstockSpec
 	bool		normalize;
 } AdstockSpec;
 
+/*
+ * Error unless max_lag is in 0 .. MM_ADSTOCK_MAX_LAG (22023 below, 54000
+ * above), or -1 (recursive geometric, as stored channel specs say it) when
+ * recursive_ok.  Every function taking a max_lag checks it here.
+ */
+extern void AdstockCheckMaxLag(int max_lag, bool recursive_ok);
+
 /* Each checks its arguments (ereport on error) and fills *spec. */
 extern void AdstockGeometricSpec(AdstockSpec *spec, double theta, bool max_lag_null,
 								 int max_lag, bool normalize);

@@ -26,6 +26,7 @@ main(void)
 	test_generate();
 	test_ridge();
 	test_search();
+	test_pareto();
 	test_decompose();
 	test_response();
 

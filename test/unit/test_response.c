@@ -23,7 +23,7 @@ static const double one1[1] = {1.0};
 static MMResponseCurve
 single(MMSaturationKind kind, double p1, double p2, double coef, double value)
 {
-	MMResponseCurve rc = {MM_FORM_ADDITIVE, 1, {kind, p1, p2, coef, zero1, one1}, NULL, value};
+	MMResponseCurve rc = {MM_FORM_ADDITIVE, 1, {kind, p1, p2, coef, zero1, one1}, NULL, value, NULL};
 
 	return rc;
 }
@@ -100,7 +100,7 @@ adstock_scaled(const MMChannelSpec *spec, const double *x, int n, double *a)
 {
 	double		work[256];
 
-	mm_response_adstock(spec, x, n, a, NULL, work);
+	mm_response_adstock(spec, x, n, a, NULL, work, NULL);
 	for (int t = 0; t < n; t++)
 		a[t] /= spec->input_scale;
 }
@@ -157,9 +157,9 @@ test_window(void)
 		pat[t] = x[W0 + t] / S;
 		pat2[t] = x2[W0 + t] / S2;
 	}
-	UNIT_OK(mm_response_prepare(&spec, x, W0, pat, WL, tail, carry, unit, work) == MM_OK,
+	UNIT_OK(mm_response_prepare(&spec, x, W0, pat, WL, tail, carry, unit, work, NULL) == MM_OK,
 			"prepare runs");
-	mm_response_prepare(&spec2, x2, W0, pat2, WL, tail, carry2, unit2, work);
+	mm_response_prepare(&spec2, x2, W0, pat2, WL, tail, carry2, unit2, work, NULL);
 
 	/* a_t(S) = carry + S unit is the adstock of (history, window, zeros) */
 	{
@@ -179,7 +179,7 @@ test_window(void)
 			want += spec.coef * (mm_saturation(MM_SAT_HILL, 2, 1.5, a[W0 + t])
 								 - mm_saturation(MM_SAT_HILL, 2, 1.5, a0[W0 + t]));
 	}
-	rc = (MMResponseCurve) {MM_FORM_ADDITIVE, m, {MM_SAT_HILL, 2, 1.5, 7.0, carry, unit}, NULL, 1.0};
+	rc = (MMResponseCurve) {MM_FORM_ADDITIVE, m, {MM_SAT_HILL, 2, 1.5, 7.0, carry, unit}, NULL, 1.0, NULL};
 	UNIT_NEAR(mm_response(&rc, S, NULL), want, 1e-12, "additive R(S) = direct counterfactual");
 	UNIT_NEAR(mm_response(&rc, 0, NULL), 0, 0, "R(0) = 0");
 
@@ -209,7 +209,7 @@ test_window(void)
 		}
 		(void) b0;
 	}
-	rc = (MMResponseCurve) {MM_FORM_MULTIPLICATIVE, m, {MM_SAT_HILL, 2, 1.5, 0.25, carry, unit}, other, 1.0};
+	rc = (MMResponseCurve) {MM_FORM_MULTIPLICATIVE, m, {MM_SAT_HILL, 2, 1.5, 0.25, carry, unit}, other, 1.0, NULL};
 	want = 0.0;
 	for (int t = 0; t < m; t++)
 		want += other[t] * (exp(0.25 * mm_saturation(MM_SAT_HILL, 2, 1.5, a[W0 + t]))
@@ -236,7 +236,7 @@ test_window(void)
 					only[2] = {S, 0},
 					fd,
 					h;
-		double		v = mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, sv, g);
+		double		v = mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, sv, g, NULL);
 		double		direct = 0.0;
 
 		(void) v;
@@ -244,7 +244,7 @@ test_window(void)
 		for (int t = 0; t < m; t++)
 			other[t] = base[t] * exp(spec2.coef * mm_saturation(MM_SAT_POWER, 0.4, 0, carry2[t]));
 		direct = mm_response(&rc, S, NULL);
-		UNIT_NEAR(mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, only, NULL), direct,
+		UNIT_NEAR(mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, only, NULL, NULL), direct,
 				  1e-10, "vector response with one channel moved = that channel's curve");
 		worst = 0.0;
 		for (int c = 0; c < 2; c++)
@@ -255,18 +255,18 @@ test_window(void)
 			h = 1e-4 * sv[c];
 			up[c] += h;
 			dn[c] -= h;
-			fd = (mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, up, NULL)
-				  - mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, dn, NULL)) / (2 * h);
+			fd = (mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, up, NULL, NULL)
+				  - mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, m, base, dn, NULL, NULL)) / (2 * h);
 			worst = fmax(worst, fabs(g[c] - fd) / fabs(g[c]));
 		}
 		UNIT_OK(worst < 1e-7, "vector gradient = central differences (%.1e)", worst);
 
 		/* additive vector = sum of the channel curves */
 		{
-			MMResponseCurve r0 = {MM_FORM_ADDITIVE, m, ch[0], NULL, 1},
-						r1 = {MM_FORM_ADDITIVE, m, ch[1], NULL, 1};
+			MMResponseCurve r0 = {MM_FORM_ADDITIVE, m, ch[0], NULL, 1, NULL},
+						r1 = {MM_FORM_ADDITIVE, m, ch[1], NULL, 1, NULL};
 
-			UNIT_NEAR(mm_response_vector(MM_FORM_ADDITIVE, ch, 2, m, NULL, sv, NULL),
+			UNIT_NEAR(mm_response_vector(MM_FORM_ADDITIVE, ch, 2, m, NULL, sv, NULL, NULL),
 					  mm_response(&r0, S, NULL) + mm_response(&r1, S2, NULL), 1e-12,
 					  "additive vector response = sum of channel curves");
 		}
@@ -280,7 +280,7 @@ test_window(void)
 		int			tl = 6;
 
 		memcpy(xs, x, sizeof(double) * (W0 + WL));
-		mm_response_prepare(&rec, x, W0, pat, WL, tl, c3, u3, work);
+		mm_response_prepare(&rec, x, W0, pat, WL, tl, c3, u3, work, NULL);
 		adstock_scaled(&rec, xs, W0 + WL + tl, a);
 		worst = 0.0;
 		for (int t = 0; t < WL + tl; t++)
@@ -301,7 +301,7 @@ test_carryover(void)
 				w0,
 				work[64];
 
-	mm_response_adstock(&lin, x, 4, a, &w0, work);
+	mm_response_adstock(&lin, x, 4, a, &w0, work, NULL);
 	UNIT_NEAR(w0, 1, 0, "geometric w0 = 1");
 	UNIT_NEAR(a[2], 2.25, 1e-15, "adstock 2 + 0.25");
 	mm_carryover_immediate_share(MM_CARRY_PROPORTIONAL, &lin, w0, x, a, 4, sp);
@@ -317,7 +317,7 @@ test_carryover(void)
 	{
 		MMChannelSpec rec = {MM_ADSTOCK_GEOMETRIC, 0.3, 0, -1, true, MM_SAT_POWER, 1, 0, 1, 1};
 
-		mm_response_adstock(&rec, x, 4, a, &w0, work);
+		mm_response_adstock(&rec, x, 4, a, &w0, work, NULL);
 		UNIT_NEAR(w0, 0.7, 1e-15, "normalised recursive geometric w0 = 1 - theta");
 	}
 }
@@ -349,16 +349,75 @@ test_synergy(void)
 								+ 0.3 * sqrt(act1[t]));
 	mm_synergy_lift(&ch[0], act0, 4, lift);
 	mm_synergy_lift(&ch[1], act1, 4, lift + 4);
-	mm_synergy_matrix(MM_FORM_MULTIPLICATIVE, 2, 4, yhat, lift, S, score);
-	direct = mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s11, NULL)
-		- mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s10, NULL)
-		- mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s01, NULL);
+	mm_synergy_matrix(MM_FORM_MULTIPLICATIVE, 2, 4, yhat, lift, S, score, NULL);
+	direct = mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s11, NULL, NULL)
+		- mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s10, NULL, NULL)
+		- mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, 4, base, s01, NULL, NULL);
 	UNIT_NEAR(S[1], direct, 1e-9 * fabs(direct) + 1e-15, "synergy identity = second difference of predictions");
 	UNIT_OK(S[1] > 0 && S[1] == S[2], "synergy positive for positive betas, symmetric");
 	UNIT_NEAR(score[1], 10, 0, "largest pair scores 10");
 	UNIT_OK(isnan(S[0]) && isnan(score[3]), "diagonal undefined");
-	mm_synergy_matrix(MM_FORM_ADDITIVE, 2, 4, yhat, lift, S, score);
+	mm_synergy_matrix(MM_FORM_ADDITIVE, 2, 4, yhat, lift, S, score, NULL);
 	UNIT_OK(S[1] == 0 && score[1] == 0, "additive synergy exactly 0, score 0");
+}
+
+static long interrupts;
+
+static void
+count_interrupt(void)
+{
+	interrupts++;
+}
+
+/*
+ * Long series (issue 12, defect 4): the windowed adstock, the curve and the
+ * synergy matrix call the interrupt callback while they run, so a cancel
+ * reaches them.
+ */
+static void
+test_interruptible(void)
+{
+	enum
+	{
+		N = 200000, LAGS = 2000
+	};
+	static double x[N],
+				a[N],
+				work[LAGS + 1 + 2 * N],
+				carry[N],
+				unit[N],
+				lift[2 * N],
+				yhat[N];
+	MMChannelSpec spec = {MM_ADSTOCK_GEOMETRIC, 0.9, 0, LAGS - 1, false, MM_SAT_HILL, 2, 1, 1, 1};
+	MMResponseCurve rc = {MM_FORM_ADDITIVE, N, {MM_SAT_HILL, 2, 1, 1, carry, unit}, NULL, 1.0,
+	count_interrupt};
+	MMResponseChannel ch[2] = {{MM_SAT_HILL, 2, 1, 1, carry, unit}, {MM_SAT_HILL, 2, 1, 1, carry, unit}};
+	double		S[4],
+				score[4],
+				sv[2] = {1, 1};
+
+	for (int t = 0; t < N; t++)
+	{
+		x[t] = t % 7;
+		carry[t] = 0.5;
+		unit[t] = 1.0 / N;
+		yhat[t] = 1;
+		lift[t] = lift[N + t] = 0.01;
+	}
+	interrupts = 0;
+	UNIT_OK(mm_response_adstock(&spec, x, N, a, NULL, work, count_interrupt) == MM_OK &&
+			interrupts >= (long) N * LAGS / (1 << 21),
+			"a windowed adstock of %d x %d lags checks for interrupts (%ld calls)", N, LAGS, interrupts);
+	interrupts = 0;
+	(void) mm_response(&rc, 1.0, NULL);
+	UNIT_OK(interrupts >= N / (1 << 17), "one curve evaluation over %d periods checks for interrupts (%ld)",
+			N, interrupts);
+	interrupts = 0;
+	(void) mm_response_vector(MM_FORM_MULTIPLICATIVE, ch, 2, N, yhat, sv, NULL, count_interrupt);
+	UNIT_OK(interrupts >= N / 2048, "a multiplicative response vector checks for interrupts (%ld)", interrupts);
+	interrupts = 0;
+	mm_synergy_matrix(MM_FORM_MULTIPLICATIVE, 2, N, yhat, lift, S, score, count_interrupt);
+	UNIT_OK(interrupts >= 2, "the synergy matrix checks for interrupts (%ld)", interrupts);
 }
 
 void
@@ -371,6 +430,7 @@ test_response(void)
 	test_window();
 	test_carryover();
 	test_synergy();
+	test_interruptible();
 	gsl_root_fsolver_free(root);
 	gsl_min_fminimizer_free(minz);
 }

@@ -136,7 +136,8 @@ run(Synth *s, double *H, MMCandidate *cand, double *work, int *iwork, unsigned l
 	gsl_qrng   *q = gsl_qrng_alloc(gsl_qrng_sobol, K);
 	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
 	double		shift[64];
-	MMSearchOptions opt = {BUDGET, 0.3, 3, q, shift, NULL, NULL, NULL, 0};
+	void	   *pwork = malloc(mm_pareto_select_work(BUDGET));
+	MMSearchOptions opt = {BUDGET, 0.3, 3, q, shift, NULL, NULL, NULL, 0, pwork};
 	int			done = 0;
 	MMStatus	st;
 	MMObjectives o;
@@ -151,6 +152,7 @@ run(Synth *s, double *H, MMCandidate *cand, double *work, int *iwork, unsigned l
 		st = mm_candidate_eval(ms, H + (size_t) *chosen * mm_search_dim(&s->d), &o);
 	gsl_qrng_free(q);
 	gsl_rng_free(r);
+	free(pwork);
 	return st == MM_OK ? done : -1;
 }
 
@@ -252,6 +254,7 @@ toys(void)
 				sp[3] = {50, 50, 1};
 	bool		paid[3] = {true, true, false};
 	MMCandidate cand[4];
+	static double pwork[512];
 	MMSearchData d;
 
 	mm_metrics(y, yh, 4, 1, 1, 4, &m);
@@ -285,7 +288,7 @@ toys(void)
 			cand[i].total = v[i][0];
 		}
 	}
-	UNIT_OK(mm_pareto_select(&d, cand, 4) == 3 && cand[0].front == 1 && cand[1].front == 1 &&
+	UNIT_OK(mm_pareto_select(&d, cand, 4, pwork, NULL) == 3 && cand[0].front == 1 && cand[1].front == 1 &&
 			cand[2].front == 0 && cand[3].front == 1, "pareto: front 1 marked, utopia-closest chosen");
 }
 
@@ -421,6 +424,7 @@ pareto_calibration(void)
 {
 	MMSearchData d;
 	MMCandidate c[3];
+	static double pwork[512];
 	const double nrmse[3] = {0.1, 0.2, 0.3},
 				mape[3] = {0.5, 0.1, 0.4},
 				gauss[3] = {0.2, 8.0, 0.1};
@@ -441,15 +445,15 @@ pareto_calibration(void)
 		c[i].obj.lift_gauss = gauss[i];
 		c[i].total = 1.0;
 	}
-	chosen = mm_pareto_select(&d, c, 3);
+	chosen = mm_pareto_select(&d, c, 3, pwork, NULL);
 	UNIT_OK(c[0].front == 1 && c[1].front == 1 && c[2].front == 0 && chosen == 1,
 			"calibration mape_lift: front {1, 2}, chosen 2 (got %d %d %d, %d)", c[0].front, c[1].front, c[2].front, chosen + 1);
 	d.calibration = MM_CALIB_GAUSSIAN;
-	chosen = mm_pareto_select(&d, c, 3);
+	chosen = mm_pareto_select(&d, c, 3, pwork, NULL);
 	UNIT_OK(c[0].front == 1 && c[1].front == 0 && c[2].front == 1 && chosen == 2,
 			"calibration gaussian: front {1, 3}, chosen 3 (got %d %d %d, %d)", c[0].front, c[1].front, c[2].front, chosen + 1);
 	d.weights.lift_gauss = 0.5;
-	chosen = mm_pareto_select(&d, c, 3);
+	chosen = mm_pareto_select(&d, c, 3, pwork, NULL);
 	UNIT_OK(chosen == 0, "calibration gaussian: its own weight (0.5) moves the choice to 1 (got %d)", chosen + 1);
 }
 

@@ -38,6 +38,7 @@ void		test_fuzz(void);
 void		test_formula(void);
 void		test_saturation(void);
 void		test_generate(void);
+void		test_pareto(void);
 void		test_ridge(void);
 void		test_search(void);
 void		test_decompose(void);
