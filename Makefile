@@ -43,6 +43,7 @@ OBJS = \
 	src/math/ridge.o \
 	src/math/objective.o \
 	src/math/search.o \
+	src/math/pareto.o \
 	src/math/diagnostics.o \
 	src/model/fit.o \
 	src/model/calibration.o \

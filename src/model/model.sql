@@ -363,6 +363,8 @@ BEGIN
         RAISE EXCEPTION 'media, organic and factor columns must be distinct' USING ERRCODE = '22023';
     END IF;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_terms(cardinality(media) + cardinality(coalesce(organic, '{}')),
+                                        cardinality(coalesce(factors, '{}')), options);
     FOR c IN SELECT jsonb_object_keys(coalesce(options->'spend_columns', '{}')) LOOP
         IF NOT c = ANY (media) THEN
             RAISE EXCEPTION 'spend column given for "%", which is not a media column', c USING ERRCODE = '22023';
@@ -425,6 +427,7 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_terms(cardinality(touchpoints), cardinality(coalesce(factors, '{}')), options);
     INSERT INTO mixmodel.models (name, source_kind, definition, options)
     VALUES (name, 'harmonized',
             jsonb_build_object('conversion', conversion, 'touchpoints', to_jsonb(touchpoints),
