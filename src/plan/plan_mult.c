@@ -36,6 +36,8 @@ PG_FUNCTION_INFO_V1(plan_core_mult);
 
 #define MULT_MAX_CELLS	1000000L	/* channels x horizon weeks */
 #define MULT_RANDOM_STARTS 8
+/* the channels of one model (src/model/fit.c); the coupled solver is superlinear in them */
+#define MULT_MAX_CHANNELS 64
 #define MULT_SEED		20261206UL
 
 static int
@@ -124,6 +126,15 @@ plan_core_mult(PG_FUNCTION_ARGS)
 	Datum		values[15];
 	bool		nulls[15] = {false};
 
+	if (C > MULT_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a multiplicative plan takes at most %d channels", MULT_MAX_CHANNELS),
+				 errdetail("Got %d.  The channels of a multiplicative model interact, so the coupled "
+						   "solver starts from one split per channel and every exchange reads every "
+						   "channel: its time grows with the square of the channels or faster "
+						   "(about 6 s at 100 channels, over 40 s at 480).", C),
+				 errhint("A model has at most 64 channels; plan larger sets with an additive model.")));
 	P = mm_plan_arg_flights(fcinfo, &K, &from, &to);
 	budget = mm_plan_arg_float8(fcinfo, 14, "budget", K, MM_ARR_NONNEG);
 	lower = mm_plan_arg_float8(fcinfo, 15, "lower", (long) C * K, MM_ARR_NONNEG);
