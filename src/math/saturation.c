@@ -14,7 +14,7 @@
  * *complement receives 1 - s computed the same way (no cancellation).
  */
 static double
-HillValue(double alpha, double k, double a, double *complement)
+HillValueLogK(double alpha, double log_k, double a, double *complement)
 {
 	double		z;
 
@@ -24,10 +24,22 @@ HillValue(double alpha, double k, double a, double *complement)
 			*complement = 1.0;
 		return 0.0;
 	}
-	z = alpha * (log(k) - log(a));
+	z = alpha * (log_k - log(a));
 	if (complement)
 		*complement = 1.0 / (1.0 + exp(-z));
 	return 1.0 / (1.0 + exp(z));
+}
+
+static double
+HillValue(double alpha, double k, double a, double *complement)
+{
+	return HillValueLogK(alpha, log(k), a, complement);
+}
+
+double
+mm_hill_log_k(double alpha, double log_k, double a)
+{
+	return HillValueLogK(alpha, log_k, a, NULL);
 }
 
 /*

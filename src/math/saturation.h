@@ -28,6 +28,12 @@ extern const char *const mm_saturation_names[MM_SATURATION_KINDS];
 extern bool mm_saturation_kind_parse(const char *s, MMSaturationKind *kind);
 
 extern double mm_saturation(MMSaturationKind kind, double p1, double p2, double a);
+
+/*
+ * Hill's value from ln K (computed once by a caller applying one curve to many
+ * inputs): the same bits as mm_saturation(MM_SAT_HILL, alpha, K, a).
+ */
+extern double mm_hill_log_k(double alpha, double log_k, double a);
 extern double mm_saturation_deriv(MMSaturationKind kind, double p1, double p2, double a);
 /* Inverse a(u); NaN when u is outside the curve's range (0 <= u < sup s). */
 extern double mm_saturation_inverse(MMSaturationKind kind, double p1, double p2, double u);

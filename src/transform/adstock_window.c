@@ -17,6 +17,7 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "windowapi.h"
 
 #include "common/arrays.h"
@@ -39,6 +40,34 @@ typedef struct AdstockWindowState
 	/* windowed: w[0 .. L-1], then hist[0 .. 2L-1], oldest input first */
 	double		data[FLEXIBLE_ARRAY_MEMBER];
 } AdstockWindowState;
+
+/* rows between two moves of the tuplestore's mark */
+#define MARK_EVERY 256
+
+/*
+ * The spec of this call site when its parameters are constants (or query
+ * parameters): built and checked at the first row, then reused, so later rows
+ * only read their input.  NULL otherwise, and before the first row.
+ */
+static const AdstockSpec *
+CachedSpec(FunctionCallInfo fcinfo)
+{
+	return (const AdstockSpec *) fcinfo->flinfo->fn_extra;
+}
+
+/* Keep spec for the call site when arguments 1..nargs - 1 are stable. */
+static void
+KeepSpec(FunctionCallInfo fcinfo, const AdstockSpec *spec, int nargs)
+{
+	AdstockSpec *kept;
+
+	for (int i = 1; i < nargs; i++)
+		if (!get_fn_expr_arg_stable(fcinfo->flinfo, i))
+			return;
+	kept = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(AdstockSpec));
+	*kept = *spec;
+	fcinfo->flinfo->fn_extra = kept;
+}
 
 /* A parameter of the current row, rejecting NULL (22004). */
 static Datum
@@ -99,8 +128,9 @@ AdstockWindowRow(WindowObject winobj, const AdstockSpec *spec)
 		elog(ERROR, "adstock window function called at row " INT64_FORMAT ", expected " INT64_FORMAT,
 			 pos, st->next_pos);
 	st->next_pos = pos + 1;
-	/* earlier rows are never read again: let the tuplestore drop them */
-	WinSetMarkPosition(winobj, pos);
+	/* earlier rows are never read again: let the tuplestore drop them (in batches) */
+	if ((pos & (MARK_EVERY - 1)) == 0)
+		WinSetMarkPosition(winobj, pos);
 
 	x = DatumGetFloat8(WinGetFuncArgCurrent(winobj, 0, &isnull));
 	if (isnull)
@@ -146,11 +176,15 @@ adstock_geometric_window(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	AdstockSpec spec;
 	bool		lag_null;
-	Datum		lag = WinGetFuncArgCurrent(winobj, 2, &lag_null);
+	Datum		lag;
 
+	if (CachedSpec(fcinfo))
+		return AdstockWindowRow(winobj, CachedSpec(fcinfo));
+	lag = WinGetFuncArgCurrent(winobj, 2, &lag_null);
 	AdstockGeometricSpec(&spec, DatumGetFloat8(WindowArg(winobj, 1, "theta")),
 						 lag_null, lag_null ? 0 : DatumGetInt32(lag),
 						 DatumGetBool(WindowArg(winobj, 3, "normalize")));
+	KeepSpec(fcinfo, &spec, 4);
 	return AdstockWindowRow(winobj, &spec);
 }
 
@@ -161,8 +195,11 @@ adstock_weibull_window(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	AdstockSpec spec;
 	bool		lag_null;
-	Datum		lag = WinGetFuncArgCurrent(winobj, 4, &lag_null);
+	Datum		lag;
 
+	if (CachedSpec(fcinfo))
+		return AdstockWindowRow(winobj, CachedSpec(fcinfo));
+	lag = WinGetFuncArgCurrent(winobj, 4, &lag_null);
 	if (lag_null)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -174,6 +211,7 @@ adstock_weibull_window(PG_FUNCTION_ARGS)
 					   WindowTextArg(winobj, 3, "variant"), false, DatumGetInt32(lag),
 					   DatumGetBool(WindowArg(winobj, 5, "normalize")),
 					   WindowTextArg(winobj, 6, "scale_type"));
+	KeepSpec(fcinfo, &spec, 7);
 	return AdstockWindowRow(winobj, &spec);
 }
 
@@ -184,10 +222,13 @@ adstock_delayed_window(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	AdstockSpec spec;
 
+	if (CachedSpec(fcinfo))
+		return AdstockWindowRow(winobj, CachedSpec(fcinfo));
 	AdstockDelayedSpec(&spec, DatumGetFloat8(WindowArg(winobj, 1, "alpha")),
 					   DatumGetFloat8(WindowArg(winobj, 2, "peak")),
 					   DatumGetInt32(WindowArg(winobj, 3, "max_lag")),
 					   DatumGetBool(WindowArg(winobj, 4, "normalize")));
+	KeepSpec(fcinfo, &spec, 5);
 	return AdstockWindowRow(winobj, &spec);
 }
 
@@ -198,7 +239,10 @@ adstock_binomial_window(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	AdstockSpec spec;
 
+	if (CachedSpec(fcinfo))
+		return AdstockWindowRow(winobj, CachedSpec(fcinfo));
 	AdstockBinomialSpec(&spec, DatumGetFloat8(WindowArg(winobj, 1, "alpha")),
 						DatumGetInt32(WindowArg(winobj, 2, "max_lag")));
+	KeepSpec(fcinfo, &spec, 3);
 	return AdstockWindowRow(winobj, &spec);
 }

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "common/arrays.h"
 #include "math/saturation.h"
@@ -174,6 +175,9 @@ sqlname(PG_FUNCTION_ARGS) \
 	CheckParams(fam, np, p1, p2); \
 	PG_RETURN_FLOAT8(Value(fam, p1, p2, PG_GETARG_FLOAT8(0))); \
 } \
+NAMED_CURVE_ARRAY(sqlname, fam, np)
+
+#define NAMED_CURVE_ARRAY(sqlname, fam, np) \
 PG_FUNCTION_INFO_V1(sqlname##_array); \
 Datum \
 sqlname##_array(PG_FUNCTION_ARGS) \
@@ -184,7 +188,41 @@ sqlname##_array(PG_FUNCTION_ARGS) \
 	PG_RETURN_ARRAYTYPE_P(ValueArray(fam, p1, p2, PG_GETARG_ARRAYTYPE_P(0))); \
 }
 
-NAMED_CURVE(hill, FAMILY_HILL, 2)
+NAMED_CURVE_ARRAY(hill, FAMILY_HILL, 2)
+
+/*
+ * hill(x, alpha, k): with constant alpha and k (a column of x, as in a query
+ * over a table) the parameters are checked and ln k taken once per query.
+ */
+typedef struct HillCache
+{
+	double		alpha;
+	double		log_k;
+} HillCache;
+
+PG_FUNCTION_INFO_V1(hill);
+Datum
+hill(PG_FUNCTION_ARGS)
+{
+	HillCache  *hc = fcinfo->flinfo->fn_extra;
+	double		x = PG_GETARG_FLOAT8(0);
+
+	if (hc == NULL)
+	{
+		double		alpha = PG_GETARG_FLOAT8(1),
+					k = PG_GETARG_FLOAT8(2);
+
+		CheckParams(FAMILY_HILL, 2, alpha, k);
+		if (!get_fn_expr_arg_stable(fcinfo->flinfo, 1) || !get_fn_expr_arg_stable(fcinfo->flinfo, 2))
+			PG_RETURN_FLOAT8(Value(FAMILY_HILL, alpha, k, x));
+		hc = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(HillCache));
+		hc->alpha = alpha;
+		hc->log_k = log(k);
+		fcinfo->flinfo->fn_extra = hc;
+	}
+	CheckInput(x);
+	PG_RETURN_FLOAT8(CheckResult(mm_hill_log_k(hc->alpha, hc->log_k, x), "value", FAMILY_HILL));
+}
 NAMED_CURVE(logistic_saturation, FAMILY_LOGISTIC, 1)
 NAMED_CURVE(michaelis_menten, FAMILY_MM, 2)
 NAMED_CURVE(power_saturation, FAMILY_POWER, 1)
