@@ -62,3 +62,21 @@ SELECT format('train: 208 weeks, %s paid + %s organic channels, %s fixed terms, 
                                CASE WHEN (SELECT ms_per_candidate FROM ref_out) / (min(ms) / 10000) >= 10 THEN 'met' ELSE 'NOT met' END)
               END)
   FROM timing;
+
+-- Train time is linear in candidates (issue 12: the Pareto front was quadratic): the same
+-- model at 50,000 candidates, per candidate against the 10,000 above.  Target: <= 1.2x.
+CREATE TEMP TABLE timing50 (ms float8, front int);
+DO $$
+DECLARE t timestamptz;
+BEGIN
+    t := clock_timestamp();
+    PERFORM * FROM mixmodel.train('bench', seed => 42, candidates => 50000);
+    INSERT INTO timing50 VALUES (1000 * extract(epoch FROM clock_timestamp() - t),
+        (SELECT count(*) FROM mixmodel.run_candidates c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run
+          WHERE c.model = 'bench' AND c.front = 1));
+END $$;
+SELECT format('train: the same model at 50000 candidates: %s s (%s on Pareto front 1), %s us per candidate against %s us at 10000; ratio %s (target <= 1.20) %s',
+              round((t.ms / 1000)::numeric, 3), t.front, round((1000 * t.ms / 50000)::numeric, 1),
+              round((1000 * b.ms / 10000)::numeric, 1), round(((t.ms / 50000) / (b.ms / 10000))::numeric, 2),
+              CASE WHEN (t.ms / 50000) / (b.ms / 10000) <= 1.2 THEN 'met' ELSE 'NOT met' END)
+  FROM timing50 t, (SELECT min(ms) AS ms FROM timing) b;

@@ -236,6 +236,7 @@ DECLARE
     mrev float8[]; mconv float8[];
     mult boolean;
     cert jsonb;
+    wfl int[];
 BEGIN
     IF name IS NULL OR model IS NULL OR goal IS NULL OR flights IS NULL OR target_metric IS NULL
        OR constraints IS NULL OR spend_pattern IS NULL OR channel_cost IS NULL THEN
@@ -441,8 +442,10 @@ BEGIN
             END IF;
         END IF;
         sc[j] := sc[j] * v;
+        -- (the term's slice of x, read once: e->'x'->>k per element copied x every time)
         trow := array_fill(0::float8, ARRAY[nt - ntq])
-                || (SELECT array_agg(v * (e->'x'->>((pos[j] - 1) * ntq + u - 1))::float8 ORDER BY u) FROM generate_series(1, ntq) u)
+                || ARRAY(SELECT v * u.x FROM unnest((mixmodel._jf(e->'x'))[(pos[j] - 1) * ntq + 1 : pos[j] * ntq])
+                                             WITH ORDINALITY u(x, k) ORDER BY u.k)
                 || array_fill(0::float8, ARRAY[ngap]);
         thist := thist || trow;
         IF j = 1 OR tch[j] <> tch[j - 1] THEN
@@ -703,6 +706,8 @@ BEGIN
                                 (SELECT array_agg(mws[x] ORDER BY o) FROM unnest(tmod) WITH ORDINALITY u(x, o)));
     END IF;
     nh := core.horizon;
+    -- the flight of every horizon week (its lag tail belongs to the last flight before it)
+    wfl := ARRAY(SELECT (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t) FROM generate_series(0, nh - 1) t ORDER BY t);
 
     -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
     PERFORM pg_advisory_xact_lock(hashtext('mixmodel.create_plan'), hashtext(plan_name));
@@ -724,7 +729,7 @@ BEGIN
     -- forecasts in the primary model's units (its own, unweighted term; 0 for a channel it lacks);
     -- marginal and lambda are of the weighted objective
     INSERT INTO mixmodel.plan_allocations
-    SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, ch[c], 'paid',
+    SELECT plan_name, wfl[t + 1], w0 + 7 * t, ch[c], 'paid',
            x, x / cost[c], tot, inc, tot * conv_per_kpi, tot * rev_per_kpi,
            CASE WHEN x > 0 THEN inc * rev_per_kpi / x - 1 END,
            CASE WHEN x > 0 AND inc > 0 THEN x / (inc * conv_per_kpi) END,
@@ -737,49 +742,49 @@ BEGIN
     -- A factor with a value for the plan week (a row of the wide table, or a harmonized
     -- actual or forecasted value) contributes coef * that value instead of last year's.
     DECLARE
-        b float8; d date; p_ref date; z float8; fc float8; fr record;
+        fr record; prefs date[]; zs float8[]; fcs float8[]; bmean float8; fmean float8;
         bases float8[] := '{}';
     BEGIN
         -- multiplicative: the solver's base (same week last year of the fit, paid channels removed)
         IF mult THEN
             bases := core.base;
         ELSE
-        FOR t IN 0 .. nh - 1 LOOP
-            d := w0 + 7 * t;
-            SELECT max(y.period) INTO p_ref FROM mixmodel.run_fit y
-             WHERE y.model = m.name AND y.run = r.run AND (d - y.period) % 364 = 0;
-            IF p_ref IS NOT NULL THEN
-                SELECT coalesce(sum(x.contribution), 0) INTO b FROM mixmodel.run_decomposition x
-                 WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period = p_ref;
+        -- (one statement per factor, not one per week and factor: the loop over weeks is in SQL)
+        -- each week's reference period: the latest fitted week a whole number of years before it
+        prefs := ARRAY(SELECT (SELECT max(y.period) FROM mixmodel.run_fit y
+                                WHERE y.model = m.name AND y.run = r.run AND (w0 + 7 * t - y.period) % 364 = 0)
+                         FROM generate_series(0, nh - 1) t ORDER BY t);
+        SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO bmean FROM mixmodel.run_decomposition x
+         WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period > last_p - 364;
+        bases := ARRAY(SELECT CASE WHEN u.p IS NULL THEN bmean
+                                   ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
+                                          WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor')
+                                            AND x.period = u.p) END
+                         FROM unnest(prefs) WITH ORDINALITY u(p, k) ORDER BY u.k);
+        FOR fr IN SELECT x.term, x.coef FROM mixmodel.run_coefficients x
+                   WHERE x.model = m.name AND x.run = r.run AND x.kind = 'factor' ORDER BY x.term LOOP
+            -- the factor's value in each plan week, where the source has one
+            IF m.source_kind = 'wide' THEN
+                EXECUTE format('SELECT pg_catalog.array_agg((SELECT max(s.%1$I)::float8 FROM %2$s s WHERE s.%3$I::date = $1 + 7 * t) ORDER BY t)
+                                  FROM pg_catalog.generate_series(0, $2 - 1) t', fr.term, m.source, def->>'date_column')
+                   INTO zs USING w0, nh;
             ELSE
-                SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO b FROM mixmodel.run_decomposition x
-                 WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period > last_p - 364;
+                zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel.factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t) q
+                                     WHERE q.period = w0 + 7 * t)
+                              FROM generate_series(0, nh - 1) t ORDER BY t);
             END IF;
-            FOR fr IN SELECT x.term, x.coef FROM mixmodel.run_coefficients x
-                       WHERE x.model = m.name AND x.run = r.run AND x.kind = 'factor' ORDER BY x.term LOOP
-                z := NULL;
-                IF m.source_kind = 'wide' THEN
-                    EXECUTE format('SELECT max(%1$I)::float8 FROM %2$s WHERE %3$I::date = $1', fr.term, m.source, def->>'date_column')
-                       INTO z USING d;
-                ELSE
-                    SELECT max(q.value) INTO z FROM mixmodel.factor_series(fr.term, 'week', d, d) q WHERE q.period = d;
-                END IF;
-                IF z IS NOT NULL THEN
-                    fc := fr.coef * z;
-                ELSIF p_ref IS NOT NULL THEN
-                    SELECT coalesce(sum(x.contribution), 0) INTO fc FROM mixmodel.run_decomposition x
-                     WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period = p_ref;
-                ELSE
-                    SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO fc FROM mixmodel.run_decomposition x
-                     WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period > last_p - 364;
-                END IF;
-                b := b + fc;
-            END LOOP;
-            bases := bases || b;
+            SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO fmean FROM mixmodel.run_decomposition x
+             WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period > last_p - 364;
+            fcs := ARRAY(SELECT CASE WHEN u.z IS NOT NULL THEN fr.coef * u.z
+                                     WHEN u.p IS NULL THEN fmean
+                                     ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
+                                            WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period = u.p) END
+                           FROM unnest(zs, prefs) WITH ORDINALITY u(z, p, k) ORDER BY u.k);
+            bases := ARRAY(SELECT u.b + u.f FROM unnest(bases, fcs) WITH ORDINALITY u(b, f, k) ORDER BY u.k);
         END LOOP;
         END IF;
         INSERT INTO mixmodel.plan_allocations
-        SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
+        SELECT plan_name, wfl[t + 1], w0 + 7 * t, 'base', 'base',
                0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL
           FROM generate_series(0, nh - 1) t;
     END;
@@ -819,7 +824,7 @@ BEGIN
 
     -- each model's own forecast of the planned spend, per flight: its channels and "paid"
     INSERT INTO mixmodel.plan_model_summary
-    WITH tw AS (SELECT j, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t) AS fl,
+    WITH tw AS (SELECT j, wfl[t + 1] AS fl,
                        core.x[(tch[j] - 1) * nh + t + 1] AS x, core.term_total[(j - 1) * nh + t + 1] AS tot,
                        core.term_incr[(j - 1) * nh + t + 1] AS inc
                   FROM generate_series(1, cardinality(tch)) j, generate_series(0, nh - 1) t),
