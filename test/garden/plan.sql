@@ -178,6 +178,7 @@ DECLARE
     arrs int[];
     fns garden.fn[];
     guc text;
+    p int;
 BEGIN
     PERFORM garden.build_args();
     FOR f IN SELECT * FROM garden.fn ORDER BY fn::text COLLATE "C" LOOP
@@ -242,7 +243,8 @@ BEGIN
             label := format('fuzz %s:', r);
             guc := NULL;
             FOR k IN 1 .. 1 + floor(random() * least(3, f.n))::int LOOP
-                SELECT * INTO a FROM garden.arg x WHERE x.fn = f.fn AND x.pos = 1 + floor(random() * f.n)::int;
+                p := 1 + floor(random() * f.n)::int;
+                SELECT * INTO a FROM garden.arg x WHERE x.fn = f.fn AND x.pos = p;
                 SELECT * INTO h FROM garden.hostile(a) ORDER BY random() LIMIT 1;
                 IF FOUND THEN
                     vals[a.pos] := h.expr;
