@@ -147,8 +147,11 @@ metrics_accum(PG_FUNCTION_ARGS)
 				d,
 				den;
 
-	mm_check_finite(y, "actual");
-	mm_check_finite(p, "predicted");
+	if (unlikely(!isfinite(y) || !isfinite(p)))
+	{
+		mm_check_finite(y, "actual");
+		mm_check_finite(p, "predicted");
+	}
 	e = y - p;
 
 	/* Welford: mean and centred sum of squares of y */
@@ -172,7 +175,10 @@ metrics_accum(PG_FUNCTION_ARGS)
 		s[ST_MIN_Y] = y;
 	if (s[ST_N] == 1.0 || y > s[ST_MAX_Y])
 		s[ST_MAX_Y] = y;
-	CheckUpdated(s);
+	/* the sums are >= 0: finite together unless one is not (or they near DBL_MAX) */
+	if (unlikely(!isfinite(s[ST_MEAN_Y] + s[ST_M2_Y] + s[ST_SSE] + s[ST_SAE] + s[ST_SAY] +
+						   s[ST_SAPE] + s[ST_SSMAPE])))
+		CheckUpdated(s);
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
