@@ -255,8 +255,10 @@ day_of(DateADT d, const char *argname)
  * _svg_time(title text, periods date[], series text[], series_panels int4[],
  *     series_styles text[], series_colors int4[], vals float8[],
  *     panel_labels text[], panel_formats text[], panel_zero bool[],
- *     shade_from date, shade_label text, width int4, panel_height int4)
- * vals holds the series one after the other, each one value per period.
+ *     shade_from date, shade_label text, width int4, panel_height int4,
+ *     value_series int4[], value_periods date[])
+ * vals holds the series one after the other, each one value per period; or,
+ * with value_series and value_periods, one value per (series, period) fact.
  */
 Datum
 report_svg_time(PG_FUNCTION_ARGS)
@@ -272,6 +274,8 @@ report_svg_time(PG_FUNCTION_ARGS)
 	ArrayType  *a_pzero = array_arg(fcinfo, 9, "panel_zero", BOOLOID, true);
 	int			width = int_arg(fcinfo, 12, "width", MM_SVG_MIN_WIDTH, MM_SVG_MAX_WIDTH);
 	int			panel_height = int_arg(fcinfo, 13, "panel_height", 60, 2000);
+	ArrayType  *a_vseries = array_arg(fcinfo, 14, "value_series", INT4OID, false);
+	ArrayType  *a_vperiods = array_arg(fcinfo, 15, "value_periods", DATEOID, false);
 	Datum	   *d;
 	bool	   *nulls;
 	int			n,
@@ -339,7 +343,58 @@ report_svg_time(PG_FUNCTION_ARGS)
 				 errmsg("chart has too many values"),
 				 errdetail("%d periods times %d series; the limit is %d.", n, ns, MAX_POINTS)));
 	vals = value_elems(a_vals, &nv);
-	check_length(nv, n * ns, "vals", "period of each series");
+	if (a_vseries == NULL && a_vperiods == NULL)
+		check_length(nv, n * ns, "vals", "period of each series");
+	else
+	{
+		/* long format: (series, period, value) triples, one row per fact as the views give them */
+		int		   *vseries;
+		double	   *dense = palloc(sizeof(double) * (size_t) n * ns);
+		int			k2;
+
+		if (a_vseries == NULL || a_vperiods == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value_series and value_periods must be given together")));
+		vseries = int_elems(a_vseries, &k, "value_series", 1, ns, 1);
+		check_length(k, nv, "value_series", "value");
+		deconstruct_array(a_vperiods, DATEOID, sizeof(DateADT), true, TYPALIGN_INT, &d, &nulls, &k2);
+		check_length(k2, nv, "value_periods", "value");
+		for (size_t i = 0; i < (size_t) n * ns; i++)
+			dense[i] = NAN;
+		for (int i = 0; i < nv; i++)
+		{
+			int			day,
+						lo = 0,
+						hi = n - 1;
+			double	   *cell;
+
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("array \"value_periods\" must not contain nulls")));
+			day = day_of(DatumGetDateADT(d[i]), "value_periods");
+			while (lo < hi)
+			{
+				int			mid = (lo + hi) / 2;
+
+				if (days[mid] < day)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (days[lo] != day)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("element %d of \"value_periods\" is not one of the periods", i + 1)));
+			if (!isfinite(vals[i]))
+				continue;
+			/* several values of one series and period add up */
+			cell = &dense[(size_t) (vseries[i] - 1) * n + lo];
+			*cell = isnan(*cell) ? vals[i] : *cell + vals[i];
+		}
+		vals = dense;
+	}
 
 	tp = palloc(sizeof(MMTimePanel) * np);
 	deconstruct_array(a_pzero, BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &k);

@@ -4,12 +4,13 @@ CREATE FUNCTION mixmodel._svg_time(title pg_catalog.text, periods pg_catalog.dat
         series_panels pg_catalog.int4[], series_styles pg_catalog.text[], series_colors pg_catalog.int4[],
         vals pg_catalog.float8[], panel_labels pg_catalog.text[], panel_formats pg_catalog.text[],
         panel_zero pg_catalog.bool[], shade_from pg_catalog.date, shade_label pg_catalog.text,
-        width pg_catalog.int4, panel_height pg_catalog.int4)
+        width pg_catalog.int4, panel_height pg_catalog.int4,
+        value_series pg_catalog.int4[] DEFAULT NULL, value_periods pg_catalog.date[] DEFAULT NULL)
     RETURNS pg_catalog.text
     LANGUAGE C IMMUTABLE PARALLEL SAFE
     AS 'MODULE_PATHNAME', 'report_svg_time';
-COMMENT ON FUNCTION mixmodel._svg_time(pg_catalog.text, pg_catalog.date[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.float8[], pg_catalog.text[], pg_catalog.text[], pg_catalog.bool[], pg_catalog.date, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
-'Internal: SVG time-series chart. periods strictly increasing; per series a name, panel (from 1), style (line, dash, area = stacked area, bar = stacked bars) and colour (palette index from 0, or -1 base, -2 factor, -3 ink, -4 muted); vals holds the series one after the other, one value per period (NULL or NaN: missing); per panel a unit label, format (number or percent) and whether its axis includes 0; the periods from shade_from on are shaded and labelled shade_label.';
+COMMENT ON FUNCTION mixmodel._svg_time(pg_catalog.text, pg_catalog.date[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.text[], pg_catalog.int4[], pg_catalog.float8[], pg_catalog.text[], pg_catalog.text[], pg_catalog.bool[], pg_catalog.date, pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.int4[], pg_catalog.date[]) IS
+'Internal: SVG time-series chart. periods strictly increasing; per series a name, panel (from 1), style (line, dash, area = stacked area, bar = stacked bars) and colour (palette index from 0, or -1 base, -2 factor, -3 ink, -4 muted); vals holds the series one after the other, one value per period (NULL or NaN: missing); per panel a unit label, format (number or percent) and whether its axis includes 0; the periods from shade_from on are shaded and labelled shade_label. With value_series (from 1) and value_periods, vals is long format: one value per (series, period), missing ones left out, repeated ones added.';
 
 CREATE FUNCTION mixmodel._svg_bars(title pg_catalog.text, categories pg_catalog.text[], series pg_catalog.text[],
         vals pg_catalog.float8[], lower pg_catalog.float8[], upper pg_catalog.float8[],

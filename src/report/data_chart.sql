@@ -52,32 +52,31 @@ BEGIN
                 FROM mixmodel.conversion_series($5, ''week'', $1, $2) s WHERE s.revenue IS NOT NULL';
     END IF;
     EXECUTE format(
-        'WITH d AS (%s),
-              s AS (SELECT d.name, d.panel, min(d.style) AS style, min(d.color) AS color, min(d.o) AS o,
-                           dense_rank() OVER (ORDER BY d.panel)::int AS pn
-                      FROM d GROUP BY d.name, d.panel),
-              p AS (SELECT DISTINCT d.period FROM d WHERE d.period IS NOT NULL)
-         SELECT (SELECT array_agg(p.period ORDER BY p.period) FROM p) AS periods,
-                (SELECT array_agg(s.name ORDER BY s.panel, s.o, s.name) FROM s) AS names,
-                (SELECT array_agg(s.pn ORDER BY s.panel, s.o, s.name) FROM s) AS panels,
-                (SELECT array_agg(s.style ORDER BY s.panel, s.o, s.name) FROM s) AS styles,
-                (SELECT array_agg(s.color ORDER BY s.panel, s.o, s.name) FROM s) AS colors,
+        'WITH d AS MATERIALIZED (%s),
+              s AS (SELECT x.*, row_number() OVER (ORDER BY x.panel, x.o, x.name)::int AS i,
+                           dense_rank() OVER (ORDER BY x.panel)::int AS pn
+                      FROM (SELECT d.name, d.panel, min(d.style) AS style, min(d.color) AS color, min(d.o) AS o
+                              FROM d GROUP BY d.name, d.panel) x)
+         SELECT (SELECT array_agg(DISTINCT d.period ORDER BY d.period) FROM d WHERE d.period IS NOT NULL) AS periods,
+                (SELECT array_agg(s.name ORDER BY s.i) FROM s) AS names,
+                (SELECT array_agg(s.pn ORDER BY s.i) FROM s) AS panels,
+                (SELECT array_agg(s.style ORDER BY s.i) FROM s) AS styles,
+                (SELECT array_agg(s.color ORDER BY s.i) FROM s) AS colors,
                 (SELECT array_agg(DISTINCT s.panel ORDER BY s.panel) FROM s) AS kinds,
-                (SELECT array_agg(x.v ORDER BY s.panel, s.o, s.name, p.period)
-                   FROM s CROSS JOIN p
-                   LEFT JOIN (SELECT d.name, d.panel, d.period, sum(d.v) AS v FROM d GROUP BY 1, 2, 3) x
-                     ON x.name = s.name AND x.panel = s.panel AND x.period = p.period) AS vals', q)
+                j.vs, j.vp, j.vv
+           FROM (SELECT array_agg(s.i) AS vs, array_agg(d.period) AS vp, array_agg(d.v) AS vv
+                   FROM d JOIN s USING (name, panel) WHERE d.period IS NOT NULL) j', q)
       INTO f USING r.from_date, r.to_date, m.name, k, def->>'conversion';
     IF f.periods IS NULL THEN
         RETURN mixmodel._svg_message('The data of the model', 'No data in the training window.', width);
     END IF;
     RETURN mixmodel._svg_time(format('The data of the model, %s to %s', r.from_date, r.to_date), f.periods, f.names,
-        f.panels, f.styles, f.colors, f.vals,
+        f.panels, f.styles, f.colors, f.vv,
         (SELECT array_agg(CASE x WHEN 1 THEN 'spend per period (stacked)' WHEN 2 THEN 'volume per period (each channel''s own unit)'
                                  WHEN 3 THEN kpi || ' per period' ELSE 'revenue per period' END ORDER BY x)
            FROM unnest(f.kinds) x),
         (SELECT array_agg('number'::text) FROM unnest(f.kinds)),
-        (SELECT array_agg(true) FROM unnest(f.kinds)), NULL, NULL, width, 150);
+        (SELECT array_agg(true) FROM unnest(f.kinds)), NULL, NULL, width, 150, f.vs, f.vp);
 END $$;
 COMMENT ON FUNCTION mixmodel.chart_data(pg_catalog.text, pg_catalog.int4) IS
 'SVG overview of the data a trained model''s current run covers (its training window, holdout included), from the model''s source: spend per paid channel (stacked), volume of organic channels and exposure media (harmonized models: every touchpoint''s volume metric, mixmodel.touchpoint_series), and the KPI per period (harmonized: conversions and revenue, mixmodel.conversion_series).';

@@ -43,42 +43,45 @@ DECLARE
     k int;
     kpi text;
     res record;
+    fit record;
 BEGIN
     k := mixmodel._score_run(chart_contributions.model);
     kpi := mixmodel._report_kpi(chart_contributions.model);
-    WITH c AS (
-        SELECT c.period, c.term, c.kind, c.contribution FROM mixmodel.contributions c
-         WHERE c.model = chart_contributions.model AND c.run = k AND c.source = 'training'
-    ), g AS (
+    SELECT array_agg(f.period ORDER BY f.period) AS periods, array_agg(f.predicted ORDER BY f.period) AS predicted,
+           array_agg(f.actual ORDER BY f.period) AS actual, min(f.period) FILTER (WHERE f.holdout) AS holdout_from
+      INTO fit FROM mixmodel.model_fit f WHERE f.model = chart_contributions.model;
+    -- long format (series, period, value): no dense grid to join
+    WITH g AS (
         -- base at the bottom, then factors, organic and paid channels (Adobe's order)
         SELECT CASE WHEN c.kind IN ('intercept', 'trend', 'season', 'holiday') THEN 0
                     WHEN c.kind = 'factor' THEN 1 WHEN c.kind = 'organic' THEN 2 ELSE 3 END AS o,
                CASE WHEN c.kind IN ('intercept', 'trend', 'season', 'holiday', 'factor') THEN '' ELSE c.term END AS term,
-               c.period, sum(c.contribution) AS v
-          FROM c GROUP BY 1, 2, 3
+               c.period, c.contribution AS v
+          FROM mixmodel.contributions c
+         WHERE c.model = chart_contributions.model AND c.run = k AND c.source = 'training'
     ), s AS (
-        SELECT DISTINCT g.o, g.term, coalesce(rc.position, 0) AS pos,
-               CASE g.o WHEN 0 THEN 'base' WHEN 1 THEN 'factors' ELSE g.term END AS name,
-               CASE g.o WHEN 0 THEN -1 WHEN 1 THEN -2 ELSE rc.position - 1 END AS color
-          FROM g LEFT JOIN mixmodel.run_channels rc
-            ON rc.model = chart_contributions.model AND rc.run = k AND rc.channel = g.term
-    ), p AS (
-        SELECT f.period, f.actual, f.predicted, f.holdout FROM mixmodel.model_fit f WHERE f.model = chart_contributions.model
+        SELECT x.o, x.term, x.name, x.color, row_number() OVER (ORDER BY x.o, x.pos, x.term)::int AS i
+          FROM (SELECT DISTINCT g.o, g.term, coalesce(rc.position, 0) AS pos,
+                       CASE g.o WHEN 0 THEN 'base' WHEN 1 THEN 'factors' ELSE g.term END AS name,
+                       CASE g.o WHEN 0 THEN -1 WHEN 1 THEN -2 ELSE rc.position - 1 END AS color
+                  FROM (SELECT DISTINCT g.o, g.term FROM g) g
+                  LEFT JOIN mixmodel.run_channels rc
+                    ON rc.model = chart_contributions.model AND rc.run = k AND rc.channel = g.term) x
     )
-    SELECT (SELECT array_agg(p.period ORDER BY p.period) FROM p) AS periods,
-           (SELECT array_agg(s.name ORDER BY s.o, s.pos, s.term) FROM s) || ARRAY['predicted (the terms'' sum)', 'actual'] AS names,
-           (SELECT array_agg(s.color ORDER BY s.o, s.pos, s.term) FROM s) || ARRAY[-5, -3] AS colors,
-           (SELECT array_agg('area'::text) FROM s) || ARRAY['dash', 'line'] AS styles,
-           (SELECT array_agg(g.v ORDER BY s.o, s.pos, s.term, p.period)
-              FROM s CROSS JOIN p LEFT JOIN g ON g.o = s.o AND g.term = s.term AND g.period = p.period)
-               || (SELECT array_agg(p.predicted ORDER BY p.period) FROM p)
-               || (SELECT array_agg(p.actual ORDER BY p.period) FROM p) AS vals,
-           (SELECT min(p.period) FROM p WHERE p.holdout) AS holdout_from
-      INTO res;
-    RETURN mixmodel._svg_time(format('Contributions to %s over time', kpi), res.periods, res.names,
-        array_fill(1, ARRAY[cardinality(res.names)]), res.styles, res.colors, res.vals,
+    SELECT (SELECT array_agg(s.name ORDER BY s.i) FROM s) AS names,
+           (SELECT array_agg(s.color ORDER BY s.i) FROM s) AS colors,
+           (SELECT count(*) FROM s)::int AS n,
+           array_agg(s.i) AS vs, array_agg(g.period) AS vp, array_agg(g.v) AS vv
+      INTO res FROM g JOIN s ON s.o = g.o AND s.term = g.term;
+    RETURN mixmodel._svg_time(format('Contributions to %s over time', kpi), fit.periods,
+        res.names || ARRAY['predicted (the terms'' sum)', 'actual'],
+        array_fill(1, ARRAY[res.n + 2]), array_fill('area'::text, ARRAY[res.n]) || ARRAY['dash', 'line'],
+        res.colors || ARRAY[-5, -3],
+        res.vv || fit.predicted || fit.actual,
         ARRAY[kpi || ' per period; stacked: base, factors, organic, paid channels (negative parts below 0)'], ARRAY['number'], ARRAY[true],
-        res.holdout_from, 'holdout', width, 260);
+        fit.holdout_from, 'holdout', width, 260,
+        res.vs || array_fill(res.n + 1, ARRAY[cardinality(fit.periods)]) || array_fill(res.n + 2, ARRAY[cardinality(fit.periods)]),
+        res.vp || fit.periods || fit.periods);
 END $$;
 COMMENT ON FUNCTION mixmodel.chart_contributions(pg_catalog.text, pg_catalog.int4) IS
 'SVG chart of a trained model''s contributions per period (mixmodel.contributions of the current run''s training decomposition), stacked: the base (intercept, trend, seasonality, holidays), the factors, each organic and each paid channel, negative parts below zero; the predicted KPI (the terms'' sum) and the actual KPI as lines, the holdout shaded.';
@@ -90,13 +93,15 @@ CREATE FUNCTION mixmodel._report_waterfall(model pg_catalog.text)
 AS $$
 DECLARE
     k int := mixmodel._score_run(_report_waterfall.model);
+    -- the training rows are the run's periods before its first holdout row
+    holdout_from date := (SELECT min(f.period) FROM mixmodel.model_fit f WHERE f.model = _report_waterfall.model AND f.holdout);
 BEGIN
     RETURN QUERY
     WITH c AS (
         SELECT c.term, c.kind, sum(c.contribution) AS v
           FROM mixmodel.contributions c
-          JOIN mixmodel.model_fit f ON f.model = c.model AND f.run = c.run AND f.period = c.period AND NOT f.holdout
          WHERE c.model = _report_waterfall.model AND c.run = k AND c.source = 'training'
+           AND (holdout_from IS NULL OR c.period < holdout_from)
          GROUP BY c.term, c.kind
     ), g AS (
         SELECT CASE c.kind WHEN 'intercept' THEN 'base (intercept)' WHEN 'season' THEN 'seasonality' ELSE c.term END AS label,

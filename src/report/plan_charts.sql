@@ -27,11 +27,9 @@ AS $$
 DECLARE
     p mixmodel.plans;
     f record;
-    unit text;
 BEGIN
     PERFORM mixmodel._check_plans(ARRAY[chart_plan.plan]);
     SELECT * INTO p FROM mixmodel.plans x WHERE x.name = chart_plan.plan;
-    unit := p.kpi_unit;
     WITH ch AS (
         SELECT c.channel, c.o, c.color FROM mixmodel._report_plan_channels(chart_plan.plan) c
     ), a AS (
@@ -44,26 +42,27 @@ BEGIN
          WHERE EXISTS (SELECT 1 FROM mixmodel.plan_flights pf WHERE pf.plan = chart_plan.plan AND paid.week BETWEEN pf.from_date AND pf.to_date)
             OR paid.week <= (SELECT max(x.week) FROM paid x WHERE abs(x.kpi) >= 0.01 * (SELECT max(abs(y.kpi)) FROM paid y))
     ), s AS (
-        -- panel 1: planned spend per channel; panel 2: forecast KPI, base and channels
-        SELECT ch.channel AS name, 1 AS panel, 'bar' AS style, ch.color, ch.o, 'spend' AS what FROM ch
-        UNION ALL SELECT 'base', 2, 'area', -1, 0, 'kpi'
-        UNION ALL SELECT ch.channel, 2, 'area', ch.color, ch.o, 'kpi' FROM ch
+        -- series 1..n: planned spend per channel; n+1: the base; n+2..: each channel's forecast
+        SELECT ch.channel AS name, 1 AS panel, 'bar' AS style, ch.color, ch.o AS i, 'paid' AS kind, 'spend' AS what FROM ch
+        UNION ALL SELECT 'base', 2, 'area', -1, (SELECT count(*) FROM ch)::int + 1, 'base', 'kpi'
+        UNION ALL SELECT ch.channel, 2, 'area', ch.color, (SELECT count(*) FROM ch)::int + 1 + ch.o, 'paid', 'kpi' FROM ch
     )
     SELECT (SELECT array_agg(w.week ORDER BY w.week) FROM w) AS weeks,
-           (SELECT array_agg(s.name ORDER BY s.panel, s.o) FROM s) AS names,
-           (SELECT array_agg(s.panel ORDER BY s.panel, s.o) FROM s) AS panels,
-           (SELECT array_agg(s.style ORDER BY s.panel, s.o) FROM s) AS styles,
-           (SELECT array_agg(s.color ORDER BY s.panel, s.o) FROM s) AS colors,
-           (SELECT array_agg(CASE s.what WHEN 'spend' THEN a.spend ELSE a.kpi END ORDER BY s.panel, s.o, w.week)
-              FROM s CROSS JOIN w LEFT JOIN a ON a.week = w.week AND a.channel = s.name
-                   AND a.kind = CASE WHEN s.name = 'base' AND s.o = 0 THEN 'base' ELSE 'paid' END) AS vals
-      INTO f;
+           (SELECT array_agg(s.name ORDER BY s.i) FROM s) AS names,
+           (SELECT array_agg(s.panel ORDER BY s.i) FROM s) AS panels,
+           (SELECT array_agg(s.style ORDER BY s.i) FROM s) AS styles,
+           (SELECT array_agg(s.color ORDER BY s.i) FROM s) AS colors,
+           j.vs, j.vp, j.vv
+      INTO f
+      FROM (SELECT array_agg(s.i) AS vs, array_agg(a.week) AS vp,
+                   array_agg(CASE s.what WHEN 'spend' THEN a.spend ELSE a.kpi END) AS vv
+              FROM a JOIN w ON w.week = a.week JOIN s ON s.name = a.channel AND s.kind = a.kind) j;
     IF f.weeks IS NULL THEN
         RETURN mixmodel._svg_message('Planned spend per week', 'The plan has no weeks.', width);
     END IF;
-    RETURN mixmodel._svg_time('Planned spend and forecast per week', f.weeks, f.names, f.panels, f.styles, f.colors, f.vals,
-        ARRAY['planned spend per week by channel', format('forecast %s per week (stacked: base, then what each channel''s spend earns, carry-over included)', unit)],
-        ARRAY['number', 'number'], ARRAY[true, true], NULL, NULL, width, 190);
+    RETURN mixmodel._svg_time('Planned spend and forecast per week', f.weeks, f.names, f.panels, f.styles, f.colors, f.vv,
+        ARRAY['planned spend per week by channel', format('forecast %s per week (stacked: base, then what each channel''s spend earns, carry-over included)', p.kpi_unit)],
+        ARRAY['number', 'number'], ARRAY[true, true], NULL, NULL, width, 190, f.vs, f.vp);
 END $$;
 COMMENT ON FUNCTION mixmodel.chart_plan(pg_catalog.text, pg_catalog.int4) IS
 'SVG chart of a plan per week (mixmodel.plan_allocations): the planned spend of each paid channel (stacked bars) and the forecast KPI, the base and each channel''s part (carry-over included), over the flights and the weeks after them while the paid channels still earn at least 1% of their best week.';
