@@ -44,47 +44,61 @@ DECLARE
     kpi text;
     res record;
     fit record;
+    n int;
 BEGIN
     k := mixmodel._score_run(chart_contributions.model);
     kpi := mixmodel._report_kpi(chart_contributions.model);
     SELECT array_agg(f.period ORDER BY f.period) AS periods, array_agg(f.predicted ORDER BY f.period) AS predicted,
            array_agg(f.actual ORDER BY f.period) AS actual, min(f.period) FILTER (WHERE f.holdout) AS holdout_from
       INTO fit FROM mixmodel.model_fit f WHERE f.model = chart_contributions.model;
-    -- long format (series, period, value): no dense grid to join
-    WITH g AS (
-        -- base at the bottom, then factors, organic and paid channels (Adobe's order)
-        SELECT CASE WHEN c.kind IN ('intercept', 'trend', 'season', 'holiday') THEN 0
-                    WHEN c.kind = 'factor' THEN 1 WHEN c.kind = 'organic' THEN 2 ELSE 3 END AS o,
-               CASE WHEN c.kind IN ('intercept', 'trend', 'season', 'holiday', 'factor') THEN '' ELSE c.term END AS term,
+    n := cardinality(fit.periods);
+    -- values in long format (series, period, value): no dense grid to join; repeated
+    -- (series, period) values add up, so the baseline series sums base and factor terms
+    WITH c AS (
+        SELECT CASE WHEN c.kind IN ('intercept', 'trend', 'season', 'holiday') THEN 'base'
+                    WHEN c.kind = 'factor' THEN 'factors' ELSE c.term END AS term,
+               c.kind IN ('intercept', 'trend', 'season', 'holiday', 'factor') AS baseline,
                c.period, c.contribution AS v
           FROM mixmodel.contributions c
          WHERE c.model = chart_contributions.model AND c.run = k AND c.source = 'training'
-    ), s AS (
-        SELECT x.o, x.term, x.name, x.color, row_number() OVER (ORDER BY x.o, x.pos, x.term)::int AS i
-          FROM (SELECT DISTINCT g.o, g.term, coalesce(rc.position, 0) AS pos,
-                       CASE g.o WHEN 0 THEN 'base' WHEN 1 THEN 'factors' ELSE g.term END AS name,
-                       CASE g.o WHEN 0 THEN -1 WHEN 1 THEN -2 ELSE rc.position - 1 END AS color
-                  FROM (SELECT DISTINCT g.o, g.term FROM g) g
-                  LEFT JOIN mixmodel.run_channels rc
-                    ON rc.model = chart_contributions.model AND rc.run = k AND rc.channel = g.term) x
+    ), media AS (
+        -- panel 1: the baseline, then organic and paid channels stacked on it (Adobe's order)
+        SELECT x.term, x.color, 1 + row_number() OVER (ORDER BY x.paid, x.position)::int AS i
+          FROM (SELECT DISTINCT c.term, rc.position - 1 AS color, rc.position, rc.paid
+                  FROM c JOIN mixmodel.run_channels rc
+                    ON rc.model = chart_contributions.model AND rc.run = k AND rc.channel = c.term
+                 WHERE NOT c.baseline) x
+    ), base AS (
+        -- panel 2: the baseline's parts
+        SELECT DISTINCT c.term FROM c WHERE c.baseline
+    ), v AS (
+        SELECT 1 AS i, c.period, c.v FROM c WHERE c.baseline
+        UNION ALL SELECT media.i, c.period, c.v FROM c JOIN media USING (term)
+        UNION ALL SELECT (SELECT count(*) FROM media)::int + 4 + CASE c.term WHEN 'base' THEN 0 ELSE 1 END, c.period, c.v
+                    FROM c WHERE c.baseline
     )
-    SELECT (SELECT array_agg(s.name ORDER BY s.i) FROM s) AS names,
-           (SELECT array_agg(s.color ORDER BY s.i) FROM s) AS colors,
-           (SELECT count(*) FROM s)::int AS n,
-           array_agg(s.i) AS vs, array_agg(g.period) AS vp, array_agg(g.v) AS vv
-      INTO res FROM g JOIN s ON s.o = g.o AND s.term = g.term;
+    SELECT ARRAY['baseline (base and factors)'] || coalesce((SELECT array_agg(media.term ORDER BY media.i) FROM media), '{}')
+               || ARRAY['predicted (the terms'' sum)', 'actual', 'base (intercept, trend, seasonality, holidays)', 'factors'] AS names,
+           ARRAY[-1] || coalesce((SELECT array_agg(media.color ORDER BY media.i) FROM media), '{}') || ARRAY[-3, -3, -4, -5] AS colors,
+           (SELECT count(*) FROM media)::int AS m,
+           (SELECT count(*) FROM base WHERE base.term = 'factors') > 0 AS has_factors,
+           j.vs, j.vp, j.vv
+      INTO res
+      FROM (SELECT array_agg(v.i) AS vs, array_agg(v.period) AS vp, array_agg(v.v) AS vv FROM v) j;
     RETURN mixmodel._svg_time(format('Contributions to %s over time', kpi), fit.periods,
-        res.names || ARRAY['predicted (the terms'' sum)', 'actual'],
-        array_fill(1, ARRAY[res.n + 2]), array_fill('area'::text, ARRAY[res.n]) || ARRAY['dash', 'line'],
-        res.colors || ARRAY[-5, -3],
+        res.names[1 : res.m + 4 + res.has_factors::int],
+        array_fill(1, ARRAY[res.m + 3]) || array_fill(2, ARRAY[1 + res.has_factors::int]),
+        (array_fill('area'::text, ARRAY[res.m + 1]) || ARRAY['dash', 'line', 'line', 'dash'])[1 : res.m + 4 + res.has_factors::int],
+        res.colors[1 : res.m + 4 + res.has_factors::int],
         res.vv || fit.predicted || fit.actual,
-        ARRAY[kpi || ' per period; stacked: base, factors, organic, paid channels (negative parts below 0)'], ARRAY['number'], ARRAY[true],
-        fit.holdout_from, 'holdout', width, 260,
-        res.vs || array_fill(res.n + 1, ARRAY[cardinality(fit.periods)]) || array_fill(res.n + 2, ARRAY[cardinality(fit.periods)]),
+        ARRAY[kpi || ' per period: organic and paid channels stacked on the baseline',
+              'the baseline: base and factors (negative values lower it)'],
+        ARRAY['number', 'number'], ARRAY[true, true], fit.holdout_from, 'holdout', width, 230,
+        res.vs || array_fill(res.m + 2, ARRAY[n]) || array_fill(res.m + 3, ARRAY[n]),
         res.vp || fit.periods || fit.periods);
 END $$;
 COMMENT ON FUNCTION mixmodel.chart_contributions(pg_catalog.text, pg_catalog.int4) IS
-'SVG chart of a trained model''s contributions per period (mixmodel.contributions of the current run''s training decomposition), stacked: the base (intercept, trend, seasonality, holidays), the factors, each organic and each paid channel, negative parts below zero; the predicted KPI (the terms'' sum) and the actual KPI as lines, the holdout shaded.';
+'SVG chart of a trained model''s contributions per period (mixmodel.contributions of the current run''s training decomposition): the organic and paid channels stacked on the baseline (base and factors together), with the predicted KPI (the terms'' sum) and the actual KPI as lines, the holdout shaded; below, the baseline''s parts: the base (intercept, trend, seasonality, holidays) and the factors.';
 
 CREATE FUNCTION mixmodel._report_waterfall(model pg_catalog.text)
     RETURNS TABLE (label pg_catalog.text, kind pg_catalog.text, contribution pg_catalog.float8, color pg_catalog.int4)

@@ -253,7 +253,7 @@ text_n(MMSvgBuf *b, const char *s, size_t n, bool isolate, double max_width, dou
 	double		w = 0;
 	int			count = 0;
 
-	if (max_width > 0 && span_width(s, n, font_size) > max_width)
+	if (max_width > 0 && span_width(s, n, font_size) > max_width + 0.01)
 		limit = max_width - 0.8 * font_size;	/* room for the ellipsis */
 	if (isolate)
 		mm_svg_puts(b, "&#x2068;");
