@@ -48,7 +48,10 @@ OBJS = \
 	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
-	src/score/response.o
+	src/score/response.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -73,7 +76,16 @@ STAGE_SQL = \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
-	src/plan/compare.sql
+	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
