@@ -113,6 +113,26 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel.rename_plan(text, text) IS 'Renames a plan (its flights, constraints, allocations and summaries follow); audited.';
 
+-- plans that depend on what is dropped: refused (2BP01) unless cascade, which drops them
+CREATE FUNCTION mixmodel._drop_dependent_plans(plans text[], cascade boolean, what text, caller text)
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p text;
+BEGIN
+    IF cardinality(plans) > 0 AND NOT coalesce(cascade, false) THEN
+        RAISE EXCEPTION 'cannot % because plans use it', what USING ERRCODE = '2BP01',
+            DETAIL = format('Plans: %s.', array_to_string(plans, ', ')),
+            HINT = format('Drop the plans first (mixmodel.drop_plan), or call %s with cascade => true to drop them too.', caller);
+    END IF;
+    FOREACH p IN ARRAY coalesce(plans, '{}') LOOP
+        PERFORM mixmodel.drop_plan(p);
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION mixmodel._drop_dependent_plans(text[], boolean, text, text) IS 'Internal (drop_model, delete_run): 2BP01 naming the plans that use what is dropped, unless cascade, which drops them (audited).';
+
 CREATE FUNCTION mixmodel.drop_model(model text, cascade boolean DEFAULT false)
     RETURNS text
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -121,18 +141,10 @@ AS $$
 DECLARE
     m mixmodel.models;
     plans text[];
-    p text;
 BEGIN
     m := mixmodel._lock_model(model);
     plans := mixmodel._model_plans(model);
-    IF cardinality(plans) > 0 AND NOT coalesce(cascade, false) THEN
-        RAISE EXCEPTION 'cannot drop model "%" because plans use it', model USING ERRCODE = '2BP01',
-            DETAIL = format('Plans: %s.', array_to_string(plans, ', ')),
-            HINT = 'Drop the plans first (mixmodel.drop_plan), or call drop_model with cascade => true to drop them too.';
-    END IF;
-    FOREACH p IN ARRAY plans LOOP
-        PERFORM mixmodel.drop_plan(p);
-    END LOOP;
+    PERFORM mixmodel._drop_dependent_plans(plans, cascade, format('drop model "%s"', model), 'drop_model');
     PERFORM mixmodel._audit_model('drop', model,
         jsonb_build_object('cascade', coalesce(cascade, false), 'plans', to_jsonb(plans), 'source_kind', m.source_kind,
                            'source', m.source::text, 'definition', m.definition, 'options', m.options,
@@ -216,7 +228,6 @@ AS $$
 DECLARE
     m mixmodel.models;
     plans text[];
-    p text;
 BEGIN
     m := mixmodel._lock_model(model);
     IF run IS NULL THEN
@@ -230,14 +241,7 @@ BEGIN
             HINT = 'Make another run current first (mixmodel.select_candidate), or drop the model.';
     END IF;
     plans := ARRAY(SELECT x.name FROM mixmodel.plans x WHERE x.model = m.name AND x.run = delete_run.run ORDER BY x.name);
-    IF cardinality(plans) > 0 AND NOT coalesce(cascade, false) THEN
-        RAISE EXCEPTION 'cannot delete run % of model "%" because plans use it', run, model USING ERRCODE = '2BP01',
-            DETAIL = format('Plans: %s.', array_to_string(plans, ', ')),
-            HINT = 'Drop the plans first (mixmodel.drop_plan), or call delete_run with cascade => true to drop them too.';
-    END IF;
-    FOREACH p IN ARRAY plans LOOP
-        PERFORM mixmodel.drop_plan(p);
-    END LOOP;
+    PERFORM mixmodel._drop_dependent_plans(plans, cascade, format('delete run %s of model "%s"', run, model), 'delete_run');
     DELETE FROM mixmodel.runs r WHERE r.model = m.name AND r.run = delete_run.run;
     PERFORM mixmodel._audit_model('delete_run', model, jsonb_build_object('run', run, 'cascade', coalesce(cascade, false),
                                                                         'plans', to_jsonb(plans)));
