@@ -49,6 +49,9 @@ OBJS = \
 	src/math/response.o \
 	src/math/decompose.o \
 	src/score/response.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o \
 	src/report/svg.o \
 	src/report/svg_axis.o \
 	src/report/svg_time.o \
@@ -80,6 +83,15 @@ STAGE_SQL = \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
 	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql \
 	src/report/chart.sql \
 	src/report/model_charts.sql \
 	src/report/data_chart.sql \
