@@ -87,6 +87,39 @@ tick_overhang(const MMTicks *t, MMSvgFormat f)
 	return w / 2 + 2;
 }
 
+/*
+ * A horizontal value axis from left to the room value labels of value_w need,
+ * its end tick labels kept inside the picture.
+ */
+static void
+value_scale(Scale *s, double left, double value_w, int W, double lo, double hi, MMSvgFormat f)
+{
+	double		over;
+
+	s->left = left;
+	s->width = fmax(60, W - left - value_w - 22);
+	mm_svg_ticks(lo, hi, (int) (s->width / 90) + 1, &s->ticks);
+	over = tick_overhang(&s->ticks, f);
+	if (W - (s->left + s->width) < over + 4)
+		s->width = W - s->left - over - 4;
+}
+
+/* A waterfall value with its share of the total, "1.2M (34%)". */
+static void
+waterfall_text(char *text, size_t n, double v, double total, MMSvgFormat f)
+{
+	char		share[48];
+
+	mm_svg_format_value(text, n, v, f);
+	if (total > 0 && isfinite(v))
+	{
+		mm_svg_format_value(share, sizeof(share), v / total, MM_FMT_PERCENT);
+		strncat(text, " (", n - strlen(text) - 1);
+		strncat(text, share, n - strlen(text) - 1);
+		strncat(text, ")", n - strlen(text) - 1);
+	}
+}
+
 static void
 category_label(MMSvgBuf *b, const char *label, double x, double y, double max_width)
 {
@@ -164,18 +197,7 @@ mm_svg_bar_chart(MMSvgBuf *b, const MMBarChart *c)
 		value_w = fmax(value_w, mm_svg_text_width(text, 11));
 	}
 	catw = category_margin(c->categories, c->ncat, W);
-	s.left = catw;
-	s.width = W - catw - value_w - 22;
-	if (s.width < 60)
-		s.width = 60;
-	mm_svg_ticks(lo, hi, (int) (s.width / 90) + 1, &s.ticks);
-	/* the end tick labels must stay inside the picture */
-	{
-		double		over = tick_overhang(&s.ticks, c->format);
-
-		if (W - (s.left + s.width) < over + 4)
-			s.width = W - s.left - over - 4;
-	}
+	value_scale(&s, catw, value_w, W, lo, hi, c->format);
 
 	if (c->nser > 1 && c->ser_colors != NULL)
 	{
@@ -314,8 +336,7 @@ mm_svg_waterfall(MMSvgBuf *b, const MMWaterfall *c)
 				prev_x = 0;
 	int			rows = c->n + 1;
 	Scale		s;
-	char		text[128],
-				share[48];
+	char		text[128];
 	const char **labels = (const char **) b->grow(NULL, sizeof(char *) * rows);
 
 	for (int i = 0; i < c->n; i++)
@@ -333,28 +354,11 @@ mm_svg_waterfall(MMSvgBuf *b, const MMWaterfall *c)
 	{
 		double		v = i < c->n ? c->values[i] : total;
 
-		mm_svg_format_value(text, sizeof(text), v, c->format);
-		if (total > 0 && isfinite(v))
-		{
-			mm_svg_format_value(share, sizeof(share), v / total, MM_FMT_PERCENT);
-			strncat(text, " (", sizeof(text) - strlen(text) - 1);
-			strncat(text, share, sizeof(text) - strlen(text) - 1);
-			strncat(text, ")", sizeof(text) - strlen(text) - 1);
-		}
+		waterfall_text(text, sizeof(text), v, total, c->format);
 		value_w = fmax(value_w, mm_svg_text_width(text, 11));
 	}
 	catw = category_margin(labels, rows, W);
-	s.left = catw;
-	s.width = W - catw - value_w - 22;
-	if (s.width < 60)
-		s.width = 60;
-	mm_svg_ticks(lo, hi, (int) (s.width / 90) + 1, &s.ticks);
-	{
-		double		over = tick_overhang(&s.ticks, c->format);
-
-		if (W - (s.left + s.width) < over + 4)
-			s.width = W - s.left - over - 4;
-	}
+	value_scale(&s, catw, value_w, W, lo, hi, c->format);
 	plot_top = TOP + (unit_lines(c->axis_label, W) > 0 ? unit_lines(c->axis_label, W) * UNIT_LINE + 6 : 4);
 	plot_bottom = plot_top + rows * row_h + 4;
 
@@ -376,14 +380,7 @@ mm_svg_waterfall(MMSvgBuf *b, const MMWaterfall *c)
 		int			color = is_total ? (total < 0 ? MM_COLOR_NEGATIVE : MM_COLOR_INK) : c->colors[i];
 
 		category_label(b, labels[i], catw - 8, y + bar_h / 2 + 4, catw - 16);
-		mm_svg_format_value(text, sizeof(text), v, c->format);
-		if (total > 0 && isfinite(v))
-		{
-			mm_svg_format_value(share, sizeof(share), v / total, MM_FMT_PERCENT);
-			strncat(text, " (", sizeof(text) - strlen(text) - 1);
-			strncat(text, share, sizeof(text) - strlen(text) - 1);
-			strncat(text, ")", sizeof(text) - strlen(text) - 1);
-		}
+		waterfall_text(text, sizeof(text), v, total, c->format);
 		if (i > 0)
 		{
 			/* connector from the previous bar's end */
