@@ -24,7 +24,9 @@ INSERT INTO garden.normal (argname, typ, expr) VALUES
   ('theta', 'float8', '0.5'), ('shape', 'float8', '2'), ('k', 'float8', '2'), ('vmax', 'float8', '10'),
   ('max_lag', 'int4', '4'), ('peak', 'int4', '1'), ('peak', 'float8', '1'),
   ('state', 'float8[]', '(SELECT garden.metrics_state())'), ('state1', 'float8[]', '(SELECT garden.metrics_state())'),
-  ('state2', 'float8[]', '(SELECT garden.metrics_state())');
+  ('state2', 'float8[]', '(SELECT garden.metrics_state())'),
+  ('width', 'int4', '600'), ('panel_height', 'int4', '150'), ('format', 'text', '''number'''),
+  ('value_format', 'text', '''number'''), ('x_format', 'text', '''number'''), ('y_format', 'text', '''number''');
 
 -- names of the objects each function makes, reads, changes or drops
 INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
@@ -32,12 +34,12 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('add_dataset_rule', 'name', 'text', '''ds_new'''), ('add_field', 'name', 'text', '''garden_new'''),
   ('add_touchpoint', 'name', 'text', '''tv2'''), ('conversion_series', 'name', 'text', '''sales'''),
   ('create_model', 'name', 'text', '''gm_new'''), ('create_plan', 'name', 'text', '''gp_new'''),
-  ('dataset_rule_sql', 'name', 'text', '''daily_media'''), ('delete_conversion', 'name', 'text', '''sales'''),
-  ('delete_dataset_rule', 'name', 'text', '''daily_media'''), ('delete_touchpoint', 'name', 'text', '''tv'''),
+  ('dataset_rule_sql', 'name', 'text', '''daily_media'''), ('delete_conversion', 'name', 'text', '''sales_unused'''),
+  ('delete_dataset_rule', 'name', 'text', '''daily_media'''), ('delete_touchpoint', 'name', 'text', '''tv_unused'''),
   ('drop_field', 'name', 'text', '''garden_metric'''), ('factor_series', 'name', 'text', '''price_index'''),
   ('touchpoint_series', 'name', 'text', '''tv'''), ('update_conversion', 'name', 'text', '''sales'''),
   ('update_dataset_rule', 'name', 'text', '''daily_media'''), ('update_field', 'name', 'text', '''garden_metric'''),
-  ('update_touchpoint', 'name', 'text', '''tv'''), ('_definition_delete', 'name', 'text', '''tv'''),
+  ('update_touchpoint', 'name', 'text', '''tv'''), ('_definition_delete', 'name', 'text', '''tv_unused'''),
   ('_definition_write', 'name', 'text', '''tv'''), ('_model_check_column', 'col', 'text', '''tv_spend'''),
   ('_model_check_column', 'src', 'regclass', '''gr.weekly_wide'''), ('_model_check_column', 'what', 'text', '''media'''),
   ('_check_plans', 'names', 'text[]', 'ARRAY[''gp'']'), ('compare_plans', 'a', 'text', '''gp'''),
@@ -198,3 +200,43 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
    '(SELECT exp(coef) FROM mixmodel.run_coefficients c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run WHERE c.model = ''gmm'' AND c.kind = ''intercept'')'),
   ('_decompose_log_share', 'g', 'float8[]',
    '(SELECT array_agg((mixmodel._channel_term(c.adstock, c.adstock_p1, c.adstock_p2, c.max_lag, c.adstock_normalize, c.saturation, c.sat_p1, c.sat_p2, c.input_scale, c.coef, r.x))[r.start + 1] ORDER BY c.position) FROM garden.chm c JOIN garden.rin r USING (position))');
+
+-- the model without plans (test/garden/setup.sql): dropped, its old run deleted, its
+-- schedule dropped, its drift checked
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('drop_model', 'model', 'text', '''gd'''), ('delete_run', 'model', 'text', '''gd'''),
+  ('delete_run', 'run', 'int4', '(SELECT min(run) FROM mixmodel.runs WHERE model = ''gd'')'),
+  ('drop_schedule', 'model', 'text', '''gd'''), ('check_drift', 'model', 'text', '''gd'''),
+  ('_audit_model', 'action', 'text', '''update'''),
+  ('drop_plan', 'name', 'text', '''gp'''), ('rename_plan', 'name', 'text', '''gp'''),
+  ('rename_plan', 'new_name', 'text', '''gp_renamed'''),
+  ('_drop_dependent_plans', 'plans', 'text[]', 'ARRAY[''gp'']'),
+  ('_drop_dependent_plans', 'what', 'text', '''model "gm"'''), ('_drop_dependent_plans', 'caller', 'text', '''drop_model'''),
+  ('chart_compare_plans', 'a', 'text', '''gp'''), ('chart_compare_plans', 'b', 'text', '''gp2'''),
+  ('_report_plan_section', 'compare_to', 'text', '''gp2''');
+
+-- the report's charts: their data as the report passes it, and small consistent SVG inputs
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_chart_roi', 'performance', 'jsonb', '(SELECT mixmodel._report_performance(''gm''))'),
+  ('_chart_shares', 'performance', 'jsonb', '(SELECT mixmodel._report_performance(''gm''))'),
+  ('_chart_response', 'curves', 'jsonb', '(SELECT mixmodel._report_curves(''gm''))'),
+  ('_chart_response', 'kpi', 'text', '''revenue'''),
+  ('_svg_time', 'periods', 'date[]', '''{2024-01-01, 2024-01-08, 2024-01-15}'''),
+  ('_svg_time', 'series', 'text[]', '''{base, tv}'''), ('_svg_time', 'series_panels', 'int4[]', '''{1, 1}'''),
+  ('_svg_time', 'series_styles', 'text[]', '''{area, line}'''), ('_svg_time', 'series_colors', 'int4[]', '''{-1, 0}'''),
+  ('_svg_time', 'vals', 'float8[]', '''{5, 6, 7, 1, 2, 3}'''), ('_svg_time', 'panel_labels', 'text[]', '''{revenue}'''),
+  ('_svg_time', 'panel_formats', 'text[]', '''{number}'''), ('_svg_time', 'panel_zero', 'bool[]', '''{true}'''),
+  ('_svg_time', 'shade_from', 'date', '''2024-01-08'''), ('_svg_time', 'shade_label', 'text', '''holdout'''),
+  ('_svg_bars', 'categories', 'text[]', '''{tv, search}'''), ('_svg_bars', 'series', 'text[]', '''{roi}'''),
+  ('_svg_bars', 'vals', 'float8[]', '''{1.5, 2.5}'''), ('_svg_bars', 'lower', 'float8[]', '''{1, 2}'''),
+  ('_svg_bars', 'upper', 'float8[]', '''{2, 3}'''), ('_svg_bars', 'category_colors', 'int4[]', '''{0, 1}'''),
+  ('_svg_bars', 'series_colors', 'int4[]', 'NULL'),
+  ('_svg_waterfall', 'labels', 'text[]', '''{base, tv, search}'''), ('_svg_waterfall', 'vals', 'float8[]', '''{100, 20, 10}'''),
+  ('_svg_waterfall', 'colors', 'int4[]', '''{-1, 0, 1}'''), ('_svg_waterfall', 'total_label', 'text', '''total'''),
+  ('_svg_curves', 'panel_names', 'text[]', '''{tv}'''), ('_svg_curves', 'curve_names', 'text[]', '''{tv}'''),
+  ('_svg_curves', 'curve_panels', 'int4[]', '''{1}'''), ('_svg_curves', 'curve_colors', 'int4[]', '''{0}'''),
+  ('_svg_curves', 'curve_lengths', 'int4[]', '''{3}'''), ('_svg_curves', 'x', 'float8[]', '''{0, 1, 2}'''),
+  ('_svg_curves', 'y', 'float8[]', '''{0, 1, 1.5}'''), ('_svg_curves', 'marker_curves', 'int4[]', '''{1}'''),
+  ('_svg_curves', 'marker_kinds', 'int4[]', '''{1}'''), ('_svg_curves', 'marker_x', 'float8[]', '''{1}'''),
+  ('_svg_curves', 'marker_y', 'float8[]', '''{1}'''), ('_svg_curves', 'kind_names', 'text[]', '''{current}'''),
+  ('_svg_curves', 'kind_shapes', 'text[]', '''{dot}''');

@@ -35,6 +35,9 @@ SELECT mixmodel.add_touchpoint(c, rule => format('channel = %s', c), volume_metr
   FROM unnest(ARRAY['tv', 'search']) c;
 SELECT mixmodel.add_conversion('sales', rule => 'dataset = conversions', metric => 'orders', revenue_metric => 'revenue');
 SELECT mixmodel.add_field('garden_metric', category => 'metric', data_type => 'number');
+-- definitions no model uses (what delete_touchpoint and delete_conversion can delete)
+SELECT mixmodel.add_touchpoint('tv_unused', rule => 'channel = tv', volume_metric => 'impressions', spend_metric => 'spend');
+SELECT mixmodel.add_conversion('sales_unused', rule => 'dataset = conversions', metric => 'orders');
 
 SELECT mixmodel.create_model('gm', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'], options => '{"candidates": 20}');
@@ -45,6 +48,15 @@ SELECT mixmodel.create_model('hm', conversion => 'sales', touchpoints => ARRAY['
 SELECT count(*) AS trained FROM mixmodel.train('gm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('gmm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('hm', seed => 1);
+
+-- gd: a model without plans, with a schedule and two runs, the current one ending 12
+-- weeks before the data and scored after it (drop_model, delete_run, drop_schedule, check_drift)
+SELECT mixmodel.create_model('gd', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 20}');
+SELECT count(*) AS trained FROM mixmodel.train('gd', seed => 1);
+SELECT count(*) AS trained FROM mixmodel.train('gd', seed => 1, to_date => (SELECT max(week) - 84 FROM gr.weekly_wide));
+SELECT count(*) AS scored FROM mixmodel.score('gd', (SELECT max(week) - 77 FROM gr.weekly_wide), (SELECT max(week) FROM gr.weekly_wide));
+SELECT mixmodel.set_schedule('gd') IS NOT NULL AS scheduled;
 
 -- the run of gm and its window; the plans' first week follows the data
 CREATE TABLE garden.run AS
