@@ -48,7 +48,17 @@ OBJS = \
 	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
-	src/score/response.o
+	src/score/response.o \
+	src/common/json.o \
+	src/common/args.o \
+	src/math/transform_grad.o \
+	src/math/posterior/prior.o \
+	src/math/posterior/model.o \
+	src/math/posterior/nuts.o \
+	src/math/posterior/mcmc_diag.o \
+	src/math/posterior/sample.o \
+	src/math/posterior/derive.o \
+	src/model/fit_bayes.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -67,6 +77,7 @@ STAGE_SQL = \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
 	src/model/train.sql \
+	src/model/posterior.sql \
 	src/model/calibration.sql \
 	src/model/views.sql \
 	src/score/score.sql \
@@ -104,8 +115,8 @@ mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 
 # Core unit tests: src/math without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
