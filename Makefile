@@ -58,6 +58,8 @@ OBJS = \
 	src/math/posterior/mcmc_diag.o \
 	src/math/posterior/sample.o \
 	src/math/posterior/derive.o \
+	src/math/posterior/band.o \
+	src/score/band.o \
 	src/model/fit_bayes.o
 
 # Install SQL, in load order.

@@ -7,13 +7,13 @@ SELECT count(*) FROM mixmodel.generate_raw_data('doc_model', seed => 5, weeks =>
 SELECT mixmodel.create_model('doc_m', source => 'doc_model.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index', 'holiday'],
-       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n, round(r2::numeric, 2) > 0.5 AS fits FROM mixmodel.train('doc_m', seed => 1);
 
 -- doc/model.md:91
 SELECT mixmodel.create_model('doc_cal', source => 'doc_model.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 200, "calibration": "gaussian",
+       options => '{"inference": "ridge", "candidates": 200, "calibration": "gaussian",
                     "experiments": [{"channel": "tv_spend", "start_date": "2024-03-04",
                                      "end_date": "2024-03-31", "lift_abs": 20000, "lift_se": 4000}]}');
 SELECT split, mape_lift IS NOT NULL AS lift_scored FROM mixmodel.train('doc_cal', seed => 1);
@@ -26,7 +26,7 @@ SELECT round(mu::numeric, 6) AS mu, round(sigma::numeric, 6) AS sigma
 -- doc/model.md:141
 SELECT mixmodel.create_model('doc_ts', source => 'doc_model.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 100, "train_size": 0.7}');
+       options => '{"inference": "ridge", "candidates": 100, "train_size": 0.7}');
 SELECT split, n FROM mixmodel.train('doc_ts', seed => 1);
 
 -- doc/model.md:242

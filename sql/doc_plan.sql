@@ -7,7 +7,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_plan', see
 SELECT mixmodel.create_model('doc_plan_m', source => 'doc_plan.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
        organic => ARRAY['email_sends'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT split FROM mixmodel.train('doc_plan_m', seed => 1);
 
 -- doc/plan.md:98
@@ -40,10 +40,10 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_plan_multi
        events => 100000, channels => ARRAY['tv', 'search', 'social', 'email']);
 SELECT mixmodel.create_model('doc_plan_revenue', source => 'doc_plan_multi.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('doc_plan_orders', source => 'doc_plan_multi.weekly_wide', date_column => 'week',
        kpi => 'orders', media => ARRAY['search_spend', 'social_spend'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT count(*) FROM mixmodel.train('doc_plan_revenue', seed => 1);
 SELECT count(*) FROM mixmodel.train('doc_plan_orders', seed => 1);
 SELECT count(*) FROM mixmodel.create_plan('q3_both', 'doc_plan_revenue', models => '{"doc_plan_orders": 40}',

@@ -7,7 +7,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_score', se
 SELECT mixmodel.create_model('doc_s', source => 'doc_score.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index', 'holiday'],
-       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('doc_s', seed => 1);
 
 -- doc/score.md:52

@@ -853,6 +853,23 @@ train_bayes_core(PG_FUNCTION_ARGS)
 			mm_json_member_float(&b, "step_size", step, false);
 			mm_json_member_float(&b, "seconds", seconds, false);
 			mm_json_member_float(&b, "level", level, false);
+			/* per chain: the log posterior of its start, its step size, divergences, acceptance */
+			{
+				double	   *v = palloc(sizeof(double) * chains);
+
+				for (int c = 0; c < chains; c++)
+					v[c] = mm_post_logp(&ps, start + (size_t) c * ps.dim, NULL);
+				mm_json_member_array(&b, "chain_start_lp", v, chains, false);
+				for (int c = 0; c < chains; c++)
+					v[c] = stats[c].step_size;
+				mm_json_member_array(&b, "chain_step_size", v, chains, false);
+				for (int c = 0; c < chains; c++)
+					v[c] = stats[c].divergences;
+				mm_json_member_array(&b, "chain_divergences", v, chains, false);
+				for (int c = 0; c < chains; c++)
+					v[c] = stats[c].accept_mean;
+				mm_json_member_array(&b, "chain_accept", v, chains, false);
+			}
 			appendStringInfoChar(&b, '}');
 		}
 		appendStringInfoChar(&b, '}');

@@ -341,3 +341,48 @@ COMMENT ON COLUMN mixmodel.model_posterior.rhat IS 'rank-normalised split R-hat'
 COMMENT ON COLUMN mixmodel.model_posterior.ess_bulk IS 'bulk effective sample size';
 COMMENT ON COLUMN mixmodel.model_posterior.ess_tail IS 'tail effective sample size';
 COMMENT ON COLUMN mixmodel.model_posterior.converged IS 'R-hat <= 1.01 and bulk ESS >= 400';
+
+-- credible bands of a channel's curves over a Bayesian run's draws (src/score/band.c)
+CREATE FUNCTION mixmodel._response_band(adstock text, max_lag integer, normalize_weights boolean, saturation text,
+        input_scale float8, form text, params float8[], x float8[], start integer, len integer,
+        point float8[], yhat float8[], level float8, spends float8[])
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'response_band'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE COST 10000;
+COMMENT ON FUNCTION mixmodel._response_band(text, integer, boolean, text, float8, text, float8[], float8[], integer, integer, float8[], float8[], float8, float8[]) IS 'Internal: the credible band at level of a channel''s response curve (formulas §4.2) over draws (params: adstock_p1, adstock_p2, sat_p1, sat_p2, coef per draw) at window spends: lower and upper response, then lower and upper marginal response (4 x spends values); multiplicative models hold the rest of the prediction at the point model (point, yhat).';
+
+CREATE FUNCTION mixmodel._adstock_band(adstock text, max_lag integer, normalize_weights boolean, params float8[],
+        lags integer, level float8)
+    RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'adstock_band'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION mixmodel._adstock_band(text, integer, boolean, float8[], integer, float8) IS 'Internal: the credible band at level of a channel''s adstock curve over draws (params as _response_band): lower then upper weight at lags 0..lags.';
+
+-- the draws of one channel of a Bayesian run, at most max_draws of them evenly thinned, as _response_band takes them
+CREATE FUNCTION mixmodel._run_channel_draws(model text, run integer, channel text, max_draws integer DEFAULT 1000)
+    RETURNS float8[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH c AS (
+        SELECT x.position FROM mixmodel.run_channels x
+         WHERE x.model = _run_channel_draws.model AND x.run = _run_channel_draws.run AND x.channel = _run_channel_draws.channel
+    ), d AS (
+        SELECT r.params, row_number() OVER (ORDER BY r.chain, r.draw) AS k, count(*) OVER () AS n
+          FROM mixmodel.run_draws r
+         WHERE r.model = _run_channel_draws.model AND r.run = _run_channel_draws.run
+    )
+    SELECT array_agg(v ORDER BY d.k, u.j)
+      FROM d, c, unnest(d.params[(c.position - 1) * 5 + 1 : c.position * 5]) WITH ORDINALITY u(v, j)
+     WHERE (d.k - 1) % greatest(1, ceil(d.n::float8 / max_draws)::int) = 0
+$$;
+COMMENT ON FUNCTION mixmodel._run_channel_draws(text, integer, text, integer) IS 'Internal: the draws of one channel of a Bayesian run (adstock_p1, adstock_p2, sat_p1, sat_p2, coef each), every k-th in chain order so that at most max_draws remain; NULL for runs without draws.';
+
+-- the credible level of a run's intervals (NULL: a run without a posterior)
+CREATE FUNCTION mixmodel._run_level(model text, run integer)
+    RETURNS float8
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+RETURN (SELECT CASE WHEN r.inference = 'bayes' THEN coalesce((r.config #>> '{resolved,interval}')::float8, 0.9) END
+          FROM mixmodel.runs r WHERE r.model = _run_level.model AND r.run = _run_level.run);
+COMMENT ON FUNCTION mixmodel._run_level(text, integer) IS 'Internal: the credible level of a Bayesian run''s intervals (option interval, default 0.9); NULL for ridge and map runs.';

@@ -353,7 +353,8 @@ BEGIN
             s2 := ARRAY[0, 0]::float8[];
         END IF;
         adstock := adstock || ak; sat := sat || sk; max_lag := max_lag || ml;
-        norm := norm || CASE WHEN coalesce((co->>'normalize')::boolean, (o->>'normalize')::boolean, false) THEN 1 ELSE 0 END;
+        -- bayes normalises the adstock weights by default (PyMC, Meridian): the saturation sees spend-scale input
+        norm := norm || CASE WHEN coalesce((co->>'normalize')::boolean, (o->>'normalize')::boolean, bayes) THEN 1 ELSE 0 END;
         lo := lo || r1[1] || r2[1] || s1[1] || s2[1];
         hi := hi || r1[2] || r2[2] || s1[2] || s2[2];
         prior := prior || coalesce((o #>> ARRAY['priors', channels[k], 'contribution'])::float8, 'NaN'::float8);

@@ -500,7 +500,9 @@ mm_nuts_chain(MMLogDensityFn f, void *arg, int dim, const double *q0, gsl_rng *r
 	mean = take(&w, dim);
 	m2 = take(&w, (long) dim * dim + dim);
 
-	/* unit metric to start */
+	/* unit metric to start; empty Welford sums */
+	memset(mean, 0, sizeof(double) * dim);
+	memset(m2, 0, sizeof(double) * ((long) dim * dim + dim));
 	memset(s.minv, 0, sizeof(double) * dim * dim);
 	memset(s.chol, 0, sizeof(double) * dim * dim);
 	for (int i = 0; i < dim; i++)
