@@ -60,7 +60,10 @@ OBJS = \
 	src/math/posterior/derive.o \
 	src/math/posterior/band.o \
 	src/score/band.o \
-	src/model/fit_bayes.o
+	src/model/fit_bayes.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -86,7 +89,16 @@ STAGE_SQL = \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
-	src/plan/compare.sql
+	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

@@ -251,3 +251,13 @@ SELECT split_part(t.channel, '_spend', 1) AS channel, round(b.spend) AS revenue_
        AND o.channel = r.channel
  WHERE t.plan = 'demo_two_goals' AND t.channel <> 'base'
  ORDER BY t.channel = 'total', t.channel;
+
+-- operations: every model with its status, and what the audit log recorded of the
+-- models' runs and the plans (who and when are in mixmodel.audit_log too; doc/operations.md)
+\echo
+\echo 'Operations: the models and their status (mixmodel.model_status)'
+SELECT model, conversion, status, current_run, runs, last_scored_at IS NOT NULL AS scored
+  FROM mixmodel.model_status ORDER BY model;
+\echo 'Operations: the audit log of models and plans'
+SELECT object_type, action, count(*) AS entries, string_agg(DISTINCT object_name, ', ') AS objects
+  FROM mixmodel.audit_log WHERE object_type IN ('model', 'plan') GROUP BY 1, 2 ORDER BY 1, 2;

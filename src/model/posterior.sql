@@ -175,7 +175,7 @@ BEGIN
             CASE adstock[c] WHEN 'geometric' THEN 'theta' WHEN 'delayed' THEN 'alpha_decay' ELSE 'shape' END,
             CASE adstock[c] WHEN 'delayed' THEN 'lag' WHEN 'geometric' THEN '' ELSE 'lambda' END,
             CASE sat[c] WHEN 'hill' THEN 'alpha' WHEN 'logistic' THEN 'lam' WHEN 'power' THEN 'power' ELSE 'v' END,
-            CASE sat[c] WHEN 'hill' THEN 'k' WHEN 'michaelis_menten' THEN 'k' ELSE '' END,
+            CASE sat[c] WHEN 'hill' THEN 'k' WHEN 'michaelis_menten' THEN 'k' WHEN 'tanh' THEN 'c' ELSE '' END,
             CASE WHEN paid[c] THEN 'roas' ELSE 'share' END];
         FOR k IN SELECT jsonb_object_keys(pr) LOOP
             IF NOT (k = ANY (names) OR k IN ('contribution', 'confidence')) OR k = '' THEN
@@ -190,14 +190,14 @@ BEGIN
                       WHEN names[j] IN ('', 'v') THEN 'fixed'
                       WHEN names[j] IN ('theta', 'alpha_decay', 'power', 'share') THEN 'beta'
                       WHEN names[j] = 'lag' THEN 'uniform'
-                      WHEN names[j] IN ('shape', 'lambda', 'alpha', 'k', 'lam') THEN 'gamma'
+                      WHEN names[j] IN ('shape', 'lambda', 'alpha', 'k', 'lam', 'c') THEN 'gamma'
                       WHEN names[j] = 'roas' THEN 'lognormal'
                       ELSE 'halfnormal' END;
             va := CASE names[j] WHEN 'theta' THEN 1 WHEN 'alpha_decay' THEN 2 WHEN 'power' THEN 2
-                                WHEN 'shape' THEN 2 WHEN 'lambda' THEN 2 WHEN 'alpha' THEN 3 WHEN 'k' THEN 2
+                                WHEN 'shape' THEN 2 WHEN 'lambda' THEN 2 WHEN 'alpha' THEN 3 WHEN 'k' THEN 2 WHEN 'c' THEN 2
                                 WHEN 'lam' THEN 3 WHEN 'roas' THEN roi_mu WHEN 'v' THEN 1 WHEN 'share' THEN 1 ELSE 0 END;
             vb := CASE names[j] WHEN 'theta' THEN 3 WHEN 'alpha_decay' THEN 2 WHEN 'power' THEN 2
-                                WHEN 'shape' THEN 1 WHEN 'lambda' THEN 1 WHEN 'alpha' THEN 2 WHEN 'k' THEN 2
+                                WHEN 'shape' THEN 1 WHEN 'lambda' THEN 1 WHEN 'alpha' THEN 2 WHEN 'k' THEN 2 WHEN 'c' THEN 2
                                 WHEN 'lam' THEN 1 WHEN 'roas' THEN roi_sigma WHEN 'share' THEN 19 ELSE 0 END;
             vlo := CASE WHEN names[j] IN ('', 'v') THEN '-Infinity'::float8 ELSE 0 END;
             vhi := CASE WHEN names[j] = 'theta' THEN CASE WHEN max_lag[c] < 0 THEN 0.99 ELSE 1 END

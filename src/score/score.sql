@@ -243,8 +243,18 @@ DECLARE
     unit text;
     rpc float8;
 BEGIN
-    PERFORM mixmodel._score_run(model);
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be NULL' USING ERRCODE = '22004';
+    END IF;
     SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    IF m.current_run IS NULL THEN
+        -- an untrained model has no units yet: no row, so views over every model skip it
+        -- whatever join order the planner picks
+        RETURN;
+    END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     def := m.definition;
     IF m.source_kind = 'harmonized' THEN
@@ -271,7 +281,7 @@ BEGIN
     RETURN QUERY SELECT unit, rpc;
 END $$;
 COMMENT ON FUNCTION mixmodel._model_kpi_units(pg_catalog.text) IS
-'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). 42704 unknown model, 55000 never trained.';
+'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). No row for a model never trained; 42704 unknown model.';
 
 -- KPI units to revenue and conversions
 CREATE FUNCTION mixmodel._kpi_factors(kpi_unit pg_catalog.text, revenue_per_conversion pg_catalog.float8,
@@ -639,6 +649,7 @@ DECLARE
     g float8[]; f float8[]; pc float8[]; pf float8[];
     per date[];
     sp float8[];
+    replaced bigint;
 BEGIN
     PERFORM mixmodel._check_date_range(from_date, to_date);
     k := mixmodel._score_run(model, run);
@@ -722,6 +733,7 @@ BEGIN
 
     DELETE FROM mixmodel.scores s WHERE s.model = score.model AND s.run = k
        AND s.period >= from_date AND s.period <= to_date;
+    GET DIAGNOSTICS replaced = ROW_COUNT;
     sp := mixmodel._jf(i->'spend');   -- channels x n, the window's periods; 0 for organic channels
     INSERT INTO mixmodel.scores (model, run, period, term, kind, contribution, spend)
     SELECT score.model, k, per[a + gt.j], '(intercept)', 'intercept', icpt, NULL FROM generate_series(1, len) gt(j)
@@ -730,6 +742,8 @@ BEGIN
            CASE WHEN kinds[gc.q] = 'channel' THEN sp[(gc.q - 1) * n + a + gt.j] END
       FROM generate_series(1, nc + nf) gc(q), generate_series(1, len) gt(j);
     PERFORM mixmodel._aggregate_score(score.model, k, from_date, to_date, i);
+    PERFORM mixmodel._audit_model(CASE WHEN replaced > 0 THEN 'rescore' ELSE 'score' END, model,
+        jsonb_build_object('status', 'succeeded', 'run', k, 'from_date', from_date, 'to_date', to_date, 'periods', len));
 
     RETURN QUERY
     SELECT s.term, s.kind, count(*)::int, sum(s.contribution), sum(s.contribution) / nullif(sum(sum(s.contribution)) OVER (), 0)
@@ -737,6 +751,11 @@ BEGIN
      WHERE s.model = score.model AND s.run = k AND s.period >= from_date AND s.period <= to_date
      GROUP BY s.term, s.kind
      ORDER BY min(CASE s.kind WHEN 'intercept' THEN 0 WHEN 'channel' THEN 1 WHEN 'organic' THEN 2 ELSE 3 END), s.term;
+EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- recorded by a path that survives this transaction's rollback
+    PERFORM mixmodel._op_failed('score', model, SQLSTATE, SQLERRM,
+        jsonb_build_object('run', run, 'from_date', from_date, 'to_date', to_date));
+    RAISE;
 END $$;
 COMMENT ON FUNCTION mixmodel.score(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4) IS
 'Scores a run (default: the model''s current run) over a date range, also after training: reads the model''s data again, decomposes the prediction of every period into intercept, channels, organic channels and fixed terms (summing to the prediction), replaces the range''s rows of mixmodel.scores and returns per term the number of periods, the contribution and its share of the range''s prediction. Never touches plans.';
@@ -840,31 +859,36 @@ COMMENT ON COLUMN mixmodel.base_breakdown.contribution IS 'KPI units over the tr
 COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the base''s total (terms may be negative)';
 
 CREATE VIEW mixmodel.touchpoint_breakdown AS
-WITH cur AS (
-    SELECT r.model, r.run, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
-      FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
-     CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
-     CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
-), sp AS (
-    SELECT cur.model, ps.channel, ps.period, ps.spend FROM cur CROSS JOIN LATERAL mixmodel._period_spend(cur.model, cur.run) ps
-), rows AS (
-    SELECT d.model, d.run, d.period, d.term, d.contribution FROM cur JOIN mixmodel.run_decomposition d USING (model, run)
-    UNION ALL
-    SELECT s.model, s.run, s.period, s.term, s.contribution FROM cur JOIN mixmodel.scores s USING (model, run)
-     WHERE NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
-                        WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
-)
-SELECT w.model, w.period, w.term AS channel, sp.spend,
+-- one model at a time (LATERAL): its rows join its own period spend, so the work is
+-- linear in the models whatever the planner estimates for the functions
+SELECT w.model, w.period, w.channel, w.spend,
        w.contribution * cur.conversions_per_kpi AS conversions, w.contribution * cur.revenue_per_kpi AS revenue,
-       (w.contribution * cur.revenue_per_kpi - sp.spend) / nullif(sp.spend, 0) AS roi,
-       sp.spend / nullif(w.contribution * cur.conversions_per_kpi, 0) AS cpa,
-       coalesce(NOT f.holdout, false) AS training_row,
-       w.contribution, cur.kpi_unit
-  FROM rows w
-  JOIN cur ON cur.model = w.model
-  JOIN mixmodel.run_channels c ON c.model = w.model AND c.run = w.run AND c.channel = w.term AND c.paid
-  LEFT JOIN mixmodel.run_fit f ON f.model = w.model AND f.run = w.run AND f.period = w.period
-  LEFT JOIN sp ON sp.model = w.model AND sp.channel = w.term AND sp.period = w.period;
+       (w.contribution * cur.revenue_per_kpi - w.spend) / nullif(w.spend, 0) AS roi,
+       w.spend / nullif(w.contribution * cur.conversions_per_kpi, 0) AS cpa,
+       w.training_row, w.contribution, cur.kpi_unit
+  FROM (SELECT r.model, r.run, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
+          FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
+         CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
+         CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f) cur
+ CROSS JOIN LATERAL (
+    WITH sp AS MATERIALIZED (
+        SELECT ps.channel, ps.period, ps.spend FROM mixmodel._period_spend(cur.model, cur.run) ps
+    ), rows AS (
+        SELECT d.period, d.term, d.contribution FROM mixmodel.run_decomposition d
+         WHERE d.model = cur.model AND d.run = cur.run
+        UNION ALL
+        SELECT s.period, s.term, s.contribution FROM mixmodel.scores s
+         WHERE s.model = cur.model AND s.run = cur.run
+           AND NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
+                            WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
+    )
+    SELECT cur.model, x.period, x.term AS channel, sp.spend, x.contribution,
+           coalesce(NOT f.holdout, false) AS training_row
+      FROM rows x
+      JOIN mixmodel.run_channels c ON c.model = cur.model AND c.run = cur.run AND c.channel = x.term AND c.paid
+      LEFT JOIN mixmodel.run_fit f ON f.model = cur.model AND f.run = cur.run AND f.period = x.period
+      LEFT JOIN sp ON sp.channel = x.term AND sp.period = x.period
+ ) w;
 COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend (_period_spend: the run''s training data, then the scored spend), conversions, revenue, ROI and CPA. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.model IS 'model name';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.period IS 'first day of the period (week)';

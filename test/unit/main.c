@@ -29,6 +29,7 @@ main(void)
 	test_decompose();
 	test_response();
 	test_posterior();
+	test_drift();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

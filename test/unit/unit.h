@@ -43,5 +43,6 @@ void		test_search(void);
 void		test_decompose(void);
 void		test_response(void);
 void		test_posterior(void);
+void		test_drift(void);
 
 #endif

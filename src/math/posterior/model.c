@@ -86,7 +86,7 @@ mm_post_init(MMPost *ps, const MMPostData *d, double *work, int *iwork)
 	/* parameter layout: channels, then signed fixed terms, then sigma */
 	ps->map = iwork;
 	ps->sign_index = iwork + d->C * MM_POST_NPAR;
-	ps->zcol = ps->sign_index + d->F + 1;
+	ps->zcol = ps->sign_index + d->F;
 	for (int c = 0; c < d->C; c++)
 	{
 		const MMPostChannel *ch = &d->ch[c];
