@@ -91,6 +91,7 @@ STAGE_SQL = \
 	src/plan/create.sql \
 	src/plan/compare.sql \
 	src/plan/totals.sql \
+	src/plan/bands.sql \
 	src/model/window.sql \
 	src/harmonize/overlap.sql \
 	src/ops/audit.sql \

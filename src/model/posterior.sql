@@ -12,6 +12,8 @@ CREATE TABLE mixmodel.run_draws (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_draws IS 'Posterior draws of a Bayesian run (inference bayes), one row per chain and kept draw: the realised model, from which every interval is computed.';
+COMMENT ON COLUMN mixmodel.run_draws.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_draws.run IS 'training run (inference bayes)';
 COMMENT ON COLUMN mixmodel.run_draws.chain IS 'chain, from 1';
 COMMENT ON COLUMN mixmodel.run_draws.draw IS 'kept draw of the chain (after warm-up), from 1';
 COMMENT ON COLUMN mixmodel.run_draws.lp IS 'log posterior of the draw (up to a constant; intercept and unsigned fixed terms integrated out)';
@@ -35,6 +37,11 @@ CREATE TABLE mixmodel.run_posterior (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_posterior IS 'Posterior summary of a Bayesian run: every sampled parameter and every derived quantity a view shows (per channel contribution, share, effect_share, roas, marginal_response, coefficient_kpi), with its central credible interval at the run''s level and rank-normalised split R-hat, bulk and tail ESS (Vehtari et al. 2021).';
+COMMENT ON COLUMN mixmodel.run_posterior.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_posterior.run IS 'training run (inference bayes)';
+COMMENT ON COLUMN mixmodel.run_posterior.mean IS 'posterior mean';
+COMMENT ON COLUMN mixmodel.run_posterior.sd IS 'posterior standard deviation';
+COMMENT ON COLUMN mixmodel.run_posterior.median IS 'posterior median';
 COMMENT ON COLUMN mixmodel.run_posterior.parameter IS 'sampled: theta, shape, lambda, alpha_decay, lag, alpha, k, lam, power, roas (ROI parameterisation) or coefficient, sigma; derived: coefficient_kpi, contribution, share, effect_share, roas, marginal_response; lp';
 COMMENT ON COLUMN mixmodel.run_posterior.term IS 'the channel ('''' for model-wide parameters)';
 COMMENT ON COLUMN mixmodel.run_posterior.lower IS 'lower end of the central credible interval at the run''s level (runs.config ->> ''interval'', default 0.9)';
@@ -149,6 +156,17 @@ DECLARE
     conf float8;
     k text;
 BEGIN
+    -- the arrays _model_inputs builds, checked before any per-channel work
+    IF nc IS NULL OR nc < 1 OR nc > 64 THEN
+        RAISE EXCEPTION 'a model takes 1 to 64 channels' USING ERRCODE = '54000',
+            DETAIL = format('Got %s.', coalesce(nc, 0));
+    END IF;
+    IF cardinality(paid) IS DISTINCT FROM nc OR cardinality(adstock) IS DISTINCT FROM nc
+       OR cardinality(sat) IS DISTINCT FROM nc OR cardinality(max_lag) IS DISTINCT FROM nc
+       OR n IS NULL OR n < 1 OR nt < 1 OR nt > n OR cardinality(spend) IS DISTINCT FROM nc * n
+       OR cardinality(zlo) IS DISTINCT FROM cardinality(zhi) THEN
+        RAISE EXCEPTION 'the channel, spend and bound arrays of a model do not match' USING ERRCODE = '2202E';
+    END IF;
     -- Meridian's total paid media contribution prior: a common LogNormal ROI prior whose
     -- implied paid-media share of the training KPI has mean m_share and sd s_share
     sp := ARRAY(SELECT coalesce(sum(spend[(q - 1) * n + t]), 0)

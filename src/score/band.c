@@ -11,6 +11,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "catalog/pg_type.h"
+#include "common/args.h"
 #include "common/arrays.h"
 #include "common/errors.h"
 #include "common/kinds.h"
@@ -169,4 +171,122 @@ adstock_band(PG_FUNCTION_ARGS)
 	memcpy(out, lower, sizeof(double) * (lags + 1));
 	memcpy(out + lags + 1, upper, sizeof(double) * (lags + 1));
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 2 * (lags + 1)));
+}
+
+PG_FUNCTION_INFO_V1(plan_band);
+
+/*
+ * _plan_band(form text, adstock text[], max_lag int[], normalize bool[],
+ *     saturation text[], input_scale float8[], params float8[], hist float8[],
+ *     x float8[], base float8[], flight int[], carry bool[], flights int,
+ *     level float8) RETURNS float8[]: mm_plan_band's week bands (4 C H) then
+ *   flight bands (4 (C + 1) K).  params: 5 values per channel per draw.
+ */
+Datum
+plan_band(PG_FUNCTION_ARGS)
+{
+	int			C,
+				k,
+				D,
+				H,
+				nhist,
+				K,
+				nflight;
+	char	  **adstock,
+			  **saturation;
+	int		   *max_lag,
+			   *flight;
+	double	   *scale,
+			   *params,
+			   *hist,
+			   *x,
+			   *base = NULL,
+			   *out,
+				level;
+	bool		mult,
+			   *norm,
+			   *carry;
+	MMChannelSpec *spec;
+	Datum	   *d;
+	bool	   *nulls;
+
+	for (int i = 0; i < 14; i++)
+		if (PG_ARGISNULL(i) && i != 9)
+			mm_null_argument("every argument but base");
+	mult = strcmp(text_to_cstring(PG_GETARG_TEXT_PP(0)), "multiplicative") == 0;
+	adstock = mm_text_array_arg(fcinfo, 1, "adstock", &C);
+	if (C < 1 || C > 64)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a plan band takes 1 to 64 channels")));
+	max_lag = mm_int_array_arg(fcinfo, 2, "max_lag", &k);
+	mm_check_length(k, C, "max_lag");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(3), BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &k);
+	mm_check_length(k, C, "normalize");
+	norm = palloc(sizeof(bool) * C);
+	for (int c = 0; c < C; c++)
+	{
+		if (nulls[c])
+			mm_null_argument("normalize");
+		norm[c] = DatumGetBool(d[c]);
+	}
+	saturation = mm_text_array_arg(fcinfo, 4, "saturation", &k);
+	mm_check_length(k, C, "saturation");
+	scale = mm_float8_array_arg(fcinfo, 5, "input_scale", 0, &k);
+	mm_check_length(k, C, "input_scale");
+	params = mm_float8_array_arg(fcinfo, 6, "params", 0, &k);
+	if (k < MM_BAND_WIDTH * C || k % (MM_BAND_WIDTH * C) != 0)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						errmsg("params must hold %d values per channel and draw", MM_BAND_WIDTH),
+						errdetail("Got %d values for %d channels.", k, C)));
+	D = k / (MM_BAND_WIDTH * C);
+	hist = mm_float8_array_arg(fcinfo, 7, "hist", MM_ARR_NONNEG, &k);
+	if (k % C != 0)
+		mm_check_length(k, C * (k / C + 1), "hist");
+	nhist = k / C;
+	x = mm_float8_array_arg(fcinfo, 8, "x", MM_ARR_NONNEG, &k);
+	if (k < C || k % C != 0)
+		mm_check_length(k, C * (k / C + 1), "x");
+	H = k / C;
+	if (mult)
+	{
+		if (PG_ARGISNULL(9))
+			mm_null_argument("base");
+		base = mm_float8_array_arg(fcinfo, 9, "base", MM_ARR_NONNEG, &k);
+		mm_check_length(k, H, "base");
+	}
+	flight = mm_int_array_arg(fcinfo, 10, "flight", &nflight);
+	mm_check_length(nflight, H, "flight");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(11), BOOLOID, 1, true, TYPALIGN_CHAR, &d, &nulls, &k);
+	mm_check_length(k, H, "carry");
+	carry = palloc(sizeof(bool) * H);
+	for (int t = 0; t < H; t++)
+	{
+		if (nulls[t])
+			mm_null_argument("carry");
+		carry[t] = DatumGetBool(d[t]);
+	}
+	K = PG_GETARG_INT32(12);
+	if (K < 1 || K > H)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("flights must be in the range [1, %d]", H)));
+	level = PG_GETARG_FLOAT8(13);
+	mm_check_range(level, "level", 0.0, false, 1.0, false);
+	spec = palloc0(sizeof(MMChannelSpec) * C);
+	for (int c = 0; c < C; c++)
+	{
+		spec[c].adstock = mm_adstock_kind_arg(adstock[c]);
+		spec[c].max_lag = max_lag[c];
+		spec[c].adstock_normalize = norm[c];
+		spec[c].saturation = mm_saturation_kind_arg(saturation[c], MM_SATURATION_KINDS);
+		spec[c].input_scale = scale[c];
+		mm_check_range(scale[c], "input_scale", 0.0, false, INFINITY, false);
+		if (max_lag[c] < -1 || max_lag[c] > 5000 || (max_lag[c] < 0 && spec[c].adstock != MM_ADSTOCK_GEOMETRIC))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("max_lag must be -1 (recursive geometric) or in the range [0, 5000]")));
+	}
+	out = palloc(sizeof(double) * (4 * (size_t) C * H + 4 * (size_t) (C + 1) * K));
+	mixmodel_check_core(mm_plan_band(mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, spec, params, D, C,
+									 hist, nhist, x, H, base, flight, carry, K, level,
+									 out, out + 4 * (size_t) C * H, mixmodel_interrupt_check,
+									 palloc(sizeof(double) * mm_plan_band_work(spec, D, C, nhist, H, K))),
+						"the plan's forecast band");
+	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 4 * C * H + 4 * (C + 1) * K));
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "math/decompose.h"
 #include "math/response.h"
 #include "math/posterior/band.h"
 #include "math/posterior/derive.h"
@@ -161,6 +162,142 @@ mm_adstock_band(const MMChannelSpec *base, const double *params, int D, int lags
 		mm_post_quantiles(w + l, D, n, level, q, scratch);
 		lower[l] = q[0];
 		upper[l] = q[2];
+	}
+	return MM_OK;
+}
+
+long
+mm_plan_band_work(const MMChannelSpec *base, int D, int C, int nhist, int H, int K)
+{
+	long		L = 1;
+
+	for (int c = 0; c < C; c++)
+		if (base[c].max_lag + 1 > L)
+			L = base[c].max_lag + 1;
+	return 2L * D * C * H		/* total, incr per draw */
+		+ 4L * D * (C + 1) * K	/* flight sums per draw */
+		+ D						/* quantile scratch */
+		+ 6L * C * H			/* g, g0 of the draw, yhat, yhat0 */
+		+ 4L * (nhist + H) + L + 64;	/* series, its adstock, the adstock work (L + 2 n) */
+}
+
+MMStatus
+mm_plan_band(MMModelForm form, const MMChannelSpec *base, const double *params, int D, int C,
+			 const double *hist, int nhist, const double *x, int H, const double *B,
+			 const int *flight, const bool *carry, int K, double level, double *week,
+			 double *fl, MMInterruptFn interrupt, double *work)
+{
+	const bool	mult = form == MM_FORM_MULTIPLICATIVE;
+	const int	n = nhist + H;
+	double	   *tot = work,
+			   *inc = tot + (size_t) D * C * H,
+			   *fs = inc + (size_t) D * C * H,	/* D x 2 x (C + 1) x K: incr sums, own-week kpi sums */
+			   *scratch = fs + (size_t) D * 2 * (C + 1) * K,
+			   *g = scratch + D,
+			   *g0 = g + (size_t) C * H,
+			   *xs = g0 + (size_t) C * H,
+			   *a = xs + n,
+			   *pw = a + n,
+			   q[3];
+
+	if (D < 1 || C < 1 || H < 1 || nhist < 0 || K < 1 || (mult && B == NULL))
+		return MM_EDOM;
+	for (int t = 0; t < H; t++)
+		if (flight[t] < 0 || flight[t] >= K)
+			return MM_EDOM;
+	memset(fs, 0, sizeof(double) * (size_t) D * 2 * (C + 1) * K);
+	for (int d = 0; d < D; d++)
+	{
+		double	   *T_ = tot + (size_t) d * C * H,
+				   *I_ = inc + (size_t) d * C * H,
+				   *F_ = fs + (size_t) d * 2 * (C + 1) * K;
+
+		if (interrupt)
+			interrupt();
+		for (int c = 0; c < C; c++)
+		{
+			MMChannelSpec s;
+			MMStatus	st;
+
+			draw_spec(&base[c], params + ((size_t) d * C + c) * MM_BAND_WIDTH, &s);
+			/* the term with the plan, then with the history only */
+			for (int pass = 0; pass < 2; pass++)
+			{
+				double	   *out = pass == 0 ? g + (size_t) c * H : g0 + (size_t) c * H;
+
+				memcpy(xs, hist + (size_t) c * nhist, sizeof(double) * nhist);
+				for (int t = 0; t < H; t++)
+					xs[nhist + t] = pass == 0 ? x[(size_t) c * H + t] : 0.0;
+				st = mm_response_adstock(&s, xs, n, a, NULL, pw);
+				if (st != MM_OK)
+					return st;
+				for (int t = 0; t < H; t++)
+					out[t] = s.coef * mm_saturation(s.saturation, s.sat_p1, s.sat_p2, a[nhist + t] / s.input_scale);
+			}
+		}
+		for (int t = 0; t < H; t++)
+		{
+			double		G = 0.0,
+						G0 = 0.0,
+						Lt = 1.0,
+						L0 = 1.0;
+
+			if (mult)
+			{
+				double		yh,
+							y0;
+
+				for (int c = 0; c < C; c++)
+				{
+					G += g[(size_t) c * H + t];
+					G0 += g0[(size_t) c * H + t];
+				}
+				yh = B[t] * exp(G);
+				y0 = B[t] * exp(G0);
+				if (!isfinite(yh) || !isfinite(y0))
+					return MM_EOVRFLW;
+				Lt = mm_log_mean(yh, B[t]);
+				L0 = mm_log_mean(yh, y0);
+			}
+			for (int c = 0; c < C; c++)
+			{
+				double		gv = g[(size_t) c * H + t],
+							g0v = g0[(size_t) c * H + t],
+							tv = Lt * gv,
+							iv = L0 * (gv - g0v);
+				int			k = flight[t];
+
+				T_[(size_t) c * H + t] = tv;
+				I_[(size_t) c * H + t] = iv;
+				F_[(size_t) c * K + k] += iv;
+				F_[(size_t) C * K + k] += iv;
+				if (!carry[t])
+				{
+					F_[(size_t) (C + 1) * K + (size_t) c * K + k] += tv;
+					F_[(size_t) (C + 1) * K + (size_t) C * K + k] += tv;
+				}
+			}
+		}
+	}
+	for (int j = 0; j < C * H; j++)
+	{
+		mm_post_quantiles(tot + j, D, C * H, level, q, scratch);
+		week[j] = q[0];
+		week[(size_t) C * H + j] = q[2];
+		mm_post_quantiles(inc + j, D, C * H, level, q, scratch);
+		week[(size_t) 2 * C * H + j] = q[0];
+		week[(size_t) 3 * C * H + j] = q[2];
+	}
+	for (int j = 0; j < (C + 1) * K; j++)
+	{
+		int			stride = 2 * (C + 1) * K;
+
+		mm_post_quantiles(fs + j, D, stride, level, q, scratch);
+		fl[j] = q[0];
+		fl[(size_t) (C + 1) * K + j] = q[2];
+		mm_post_quantiles(fs + (C + 1) * K + j, D, stride, level, q, scratch);
+		fl[(size_t) 2 * (C + 1) * K + j] = q[0];
+		fl[(size_t) 3 * (C + 1) * K + j] = q[2];
 	}
 	return MM_OK;
 }

@@ -39,3 +39,25 @@ extern MMStatus mm_adstock_band(const MMChannelSpec *base, const double *params,
 								double level, double *lower, double *upper, double *work);
 
 #endif
+
+/*
+ * Forecast bands of a plan (plan_allocations, plan_summary) over D draws of
+ * C channels (params: D x C x 5, draw after draw).  hist (C x nhist) is each
+ * channel's spend before the horizon, x (C x H) the planned spend; a
+ * channel's term is coef s(adstock(hist, x)_t / input_scale), and with the
+ * planned spend set to 0 its history-only term.  Additive: total = the term,
+ * incr = term - history-only term.  Multiplicative (base B, H values, the
+ * planner's): total_ct = L(yhat_t, B_t) g_ct and incr_ct = L(yhat_t,
+ * yhat0_t) (g_ct - g0_ct), as mm_plan_coupled_response.  flight[t] (0-based)
+ * and carry[t] place horizon week t in its flight and mark carry-over weeks.
+ * week (4 C H): total lower, total upper, incr lower, incr upper, each C x H;
+ * fl (4 (C + 1) K): per channel then the paid total, per flight, the
+ * incremental sum (all its weeks) lower and upper, then the KPI over its own
+ * weeks lower and upper, each (C + 1) x K.
+ */
+extern long mm_plan_band_work(const MMChannelSpec *base, int D, int C, int nhist, int H, int K);
+extern MMStatus mm_plan_band(MMModelForm form, const MMChannelSpec *base, const double *params, int D,
+							 int C, const double *hist, int nhist, const double *x, int H,
+							 const double *B, const int *flight, const bool *carry, int K,
+							 double level, double *week, double *fl, MMInterruptFn interrupt,
+							 double *work);
