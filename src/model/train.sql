@@ -301,7 +301,8 @@ BEGIN
     FOR k IN 1 .. c LOOP
         co := coalesce(o #> ARRAY['channels', channels[k]], '{}');
         ak := coalesce(co->>'adstock', o->>'adstock', 'geometric');
-        sk := coalesce(co->>'saturation', o->>'saturation', CASE WHEN form = 'multiplicative' THEN 'power' ELSE 'hill' END);
+        -- ridge keeps Adobe's power curve for multiplicative models; bayes fits Hill in both forms
+        sk := coalesce(co->>'saturation', o->>'saturation', CASE WHEN form = 'multiplicative' AND NOT bayes THEN 'power' ELSE 'hill' END);
         IF NOT ak IN ('geometric', 'weibull_cdf', 'weibull_pdf', 'delayed') THEN
             RAISE EXCEPTION 'unknown adstock "%" for channel "%"', ak, channels[k] USING ERRCODE = '22023';
         END IF;
