@@ -252,7 +252,8 @@ BEGIN
                 CASE k WHEN 'draws' THEN 100 WHEN 'warmup' THEN 0 ELSE 1 END,
                 CASE k WHEN 'chains' THEN 64 WHEN 'max_treedepth' THEN 15 ELSE 100000 END
                 USING ERRCODE = '22023', DETAIL = format('Got %s.', options->k),
-                      HINT = CASE WHEN k = 'draws' THEN 'R-hat and ESS need at least 100 draws per chain.' END;
+                      HINT = CASE WHEN k = 'draws' THEN 'R-hat and ESS need at least 100 draws per chain.'
+                                  ELSE 'Give a whole number in that range.' END;
         END IF;
     END LOOP;
     IF options ? 'target_accept' AND (jsonb_typeof(options->'target_accept') <> 'number'
@@ -450,6 +451,7 @@ BEGIN
         RAISE EXCEPTION 'media, organic and factor columns must be distinct' USING ERRCODE = '22023';
     END IF;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_priors(options, media);
     FOR c IN SELECT jsonb_object_keys(coalesce(options->'spend_columns', '{}')) LOOP
         IF NOT c = ANY (media) THEN
             RAISE EXCEPTION 'spend column given for "%", which is not a media column', c USING ERRCODE = '22023';
@@ -515,6 +517,8 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_priors(options, ARRAY(SELECT x.name FROM mixmodel.touchpoints x
+                                                       WHERE x.name = ANY (touchpoints) AND x.spend_metric IS NOT NULL));
     INSERT INTO mixmodel.models (name, source_kind, definition, options)
     VALUES (name, 'harmonized',
             jsonb_build_object('conversion', conversion, 'touchpoints', to_jsonb(touchpoints),

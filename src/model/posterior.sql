@@ -72,7 +72,7 @@ BEGIN
         BEGIN
             SELECT * INTO r FROM mixmodel.roi_prior_lognormal((v->>'mean')::float8, (v->>'sd')::float8);
         EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation OR numeric_value_out_of_range THEN
-            RAISE EXCEPTION 'roi prior of channel "%" needs a positive mean and sd', channel USING ERRCODE = '22023',
+            RAISE EXCEPTION 'roas prior of channel "%" needs a positive mean and sd', channel USING ERRCODE = '22023',
                 DETAIL = format('Got %s.', v);
         END;
         kind := 'lognormal'; a := r.mu; b := r.sigma;
@@ -86,7 +86,7 @@ BEGIN
         IF jsonb_typeof(args) = 'number' THEN
             args := jsonb_build_array(args);
         END IF;
-        IF jsonb_typeof(args) <> 'array' OR jsonb_array_length(args) <> CASE WHEN fam IN ('halfnormal', 'fixed') THEN 1 ELSE 2 END
+        IF jsonb_typeof(args) <> 'array' OR jsonb_array_length(args) <> (CASE WHEN fam IN ('halfnormal', 'fixed') THEN 1 ELSE 2 END)
            OR EXISTS (SELECT 1 FROM jsonb_array_elements(args) e WHERE jsonb_typeof(e) <> 'number') THEN
             RAISE EXCEPTION 'prior % of parameter "%" of channel "%" takes % number(s)', fam, parameter, channel,
                 CASE WHEN fam IN ('halfnormal', 'fixed') THEN 1 ELSE 2 END
@@ -125,6 +125,63 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION mixmodel._prior_spec(jsonb, text, text, text, float8, float8, float8, float8) IS 'Internal: a prior given in the options (a number: fixed; {"family": [parameters]}; roi also {"mean", "sd"}, Meridian''s conversion) over the default (kind, a, b, lo, hi), checked (22023).';
+
+-- the names of a channel's five parameters (adstock p1, p2, saturation p1, p2, effect); '' unused,
+-- v the fixed Michaelis-Menten or tanh level
+CREATE FUNCTION mixmodel._bayes_param_names(adstock text, saturation text, paid boolean)
+    RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY[
+    CASE adstock WHEN 'geometric' THEN 'theta' WHEN 'delayed' THEN 'alpha_decay' ELSE 'shape' END,
+    CASE adstock WHEN 'delayed' THEN 'lag' WHEN 'geometric' THEN '' ELSE 'lambda' END,
+    CASE saturation WHEN 'hill' THEN 'alpha' WHEN 'logistic' THEN 'lam' WHEN 'power' THEN 'power' ELSE 'v' END,
+    CASE saturation WHEN 'hill' THEN 'k' WHEN 'michaelis_menten' THEN 'k' WHEN 'tanh' THEN 'c' ELSE '' END,
+    CASE WHEN paid THEN 'roas' ELSE 'share' END];
+COMMENT ON FUNCTION mixmodel._bayes_param_names(text, text, boolean) IS 'Internal: the prior names of a Bayesian channel''s five parameters (adstock p1, p2, saturation p1, p2, effect: roas for paid channels, share for organic ones; '''' unused, v fixed).';
+
+-- a channel's priors option against its parameters' names (22023 for an unknown one)
+CREATE FUNCTION mixmodel._check_prior_names(pr jsonb, names text[], channel text)
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k text;
+BEGIN
+    FOR k IN SELECT jsonb_object_keys(pr) LOOP
+        IF NOT (k = ANY (names) OR k IN ('contribution', 'confidence')) OR k IN ('', 'v') THEN
+            RAISE EXCEPTION 'unknown prior "%" for channel "%"', k, channel USING ERRCODE = '22023',
+                HINT = format('Channel "%s" takes priors on %s (and contribution, confidence).', channel,
+                              array_to_string(array_remove(array_remove(names, ''), 'v'), ', '));
+        END IF;
+        IF NOT k IN ('contribution', 'confidence') THEN
+            -- the value's form and scales, whatever the default family
+            PERFORM mixmodel._prior_spec(pr->k, k, channel, 'gamma', 1, 1, 0, 'Infinity');
+        END IF;
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION mixmodel._check_prior_names(jsonb, text[], text) IS 'Internal: checks a channel''s priors option (22023 for a parameter the channel does not have, or a malformed prior).';
+
+-- the priors option of a Bayesian model at creation: every channel's priors against its parameters
+CREATE FUNCTION mixmodel._model_check_priors(options jsonb, paid text[])
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c text;
+BEGIN
+    IF coalesce(options->>'inference', 'bayes') = 'ridge' THEN
+        RETURN;
+    END IF;
+    FOR c IN SELECT jsonb_object_keys(coalesce(options->'priors', '{}')) LOOP
+        PERFORM mixmodel._check_prior_names(options #> ARRAY['priors', c],
+            mixmodel._bayes_param_names(coalesce(options #>> ARRAY['channels', c, 'adstock'], options->>'adstock', 'geometric'),
+                                        coalesce(options #>> ARRAY['channels', c, 'saturation'], options->>'saturation', 'hill'),
+                                        c = ANY (paid)), c);
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION mixmodel._model_check_priors(jsonb, text[]) IS 'Internal: checks the priors option of a Bayesian model when it is created (paid: its paid channels), 22023 for an unknown parameter or a malformed prior.';
 
 -- the priors and sampler settings of a Bayesian model, as train_bayes_core takes them
 CREATE FUNCTION mixmodel._model_bayes_inputs(o jsonb, channels text[], paid boolean[], adstock text[],
@@ -188,20 +245,8 @@ BEGIN
                                  ELSE 'Bayesian Weibull adstocks take "lambda" in periods, as a prior.' END;
             END IF;
         END LOOP;
-        -- parameter names by slot: adstock p1, p2, saturation p1, p2, effect
-        names := ARRAY[
-            CASE adstock[c] WHEN 'geometric' THEN 'theta' WHEN 'delayed' THEN 'alpha_decay' ELSE 'shape' END,
-            CASE adstock[c] WHEN 'delayed' THEN 'lag' WHEN 'geometric' THEN '' ELSE 'lambda' END,
-            CASE sat[c] WHEN 'hill' THEN 'alpha' WHEN 'logistic' THEN 'lam' WHEN 'power' THEN 'power' ELSE 'v' END,
-            CASE sat[c] WHEN 'hill' THEN 'k' WHEN 'michaelis_menten' THEN 'k' WHEN 'tanh' THEN 'c' ELSE '' END,
-            CASE WHEN paid[c] THEN 'roas' ELSE 'share' END];
-        FOR k IN SELECT jsonb_object_keys(pr) LOOP
-            IF NOT (k = ANY (names) OR k IN ('contribution', 'confidence')) OR k = '' THEN
-                RAISE EXCEPTION 'unknown prior "%" for channel "%"', k, channels[c] USING ERRCODE = '22023',
-                    HINT = format('Channel "%s" takes priors on %s (and contribution, confidence).', channels[c],
-                                  array_to_string(array_remove(names, ''), ', '));
-            END IF;
-        END LOOP;
+        names := mixmodel._bayes_param_names(adstock[c], sat[c], paid[c]);
+        PERFORM mixmodel._check_prior_names(pr, names, channels[c]);
         FOR j IN 1 .. 5 LOOP
             -- defaults (doc/model.md): PyMC-Marketing's Beta decay and Gamma saturation, Meridian's ROI
             kd := CASE
