@@ -1,7 +1,7 @@
--- bench/recovery.sql: how well the default model recovers the generator's truth, beside the
--- default model with Hill alpha >= 1 (doc/model.md "Recovering a known model", "Defaults").
+-- bench/recovery_ridge.sql: how well the ridge search (inference "ridge", Robyn's method) recovers
+-- the generator's truth, beside it with Hill alpha >= 1 (doc/model.md "Recovering a known model").
 -- 48 shares: seeds 1-8 x additive/multiplicative x tv, search, social; 156 weeks, the
--- generator's default noise 0.05, default options (last 2 years, last quarter held out,
+-- generator's default noise 0.05, inference ridge, otherwise default options (last 2 years, last quarter held out,
 -- 10,000 candidates).  Figure: RMS and maximum absolute error of each paid channel's share of
 -- the fitted KPI over the training rows against its true share of the noiseless KPI.
 -- Not a timing: a quality figure (about 15 s).
@@ -10,8 +10,8 @@ SET max_parallel_workers_per_gather = 0;
 SET jit = off;
 CREATE TEMP TABLE cfg (name text, opts jsonb);
 INSERT INTO cfg VALUES
- ('def', '{}'),
- ('a1', '{"channels": {"tv_spend": {"alpha": [1, 3]}, "search_spend": {"alpha": [1, 3]}, "social_spend": {"alpha": [1, 3]}}}');
+ ('def', '{"inference": "ridge"}'),
+ ('a1', '{"inference": "ridge", "channels": {"tv_spend": {"alpha": [1, 3]}, "search_spend": {"alpha": [1, 3]}, "social_spend": {"alpha": [1, 3]}}}');
 DO $$
 DECLARE s int; f text; c record; m text;
 BEGIN

@@ -101,8 +101,8 @@ SELECT period AS week, dataset, conversiontype, sum(orders)::bigint AS orders, r
 -- model: train
 -- A model straight from the Robyn-style wide table: four paid channels, email
 -- as organic, the three factors and the holiday weeks.  Training draws the
--- posterior of the model (4 chains of 1,000 draws by NUTS, doc/model.md
--- "Bayesian inference"): every number the views show comes with a 90%
+-- posterior of the model (4 chains of 1,000 draws by NUTS, doc/bayes.md):
+-- every number the views show comes with a 90%
 -- credible interval, and the sampler's convergence is checked.  The last
 -- quarter of the three years is held out.
 SELECT mixmodel.create_model('demo', source => 'raw.weekly_wide', date_column => 'week', kpi => 'revenue',
@@ -205,11 +205,12 @@ SELECT count(*) FROM mixmodel.create_plan('demo_historical', 'demo',
                            FROM jsonb_each(:'q_shares'::jsonb))) \g /dev/null
 \echo
 \echo 'Plan: an average quarter''s budget split for the most revenue, next to the historical split'
-\echo '(revenue: what the quarter''s paid spend adds, carry-over after the quarter included)'
+\echo '(revenue: what the quarter''s paid spend adds, carry-over after the quarter included; its 90% interval)'
 SELECT split_part(p.channel, '_spend', 1) AS channel, round(h.spend) AS historical_spend,
        round(h.incremental) AS historical_revenue, round(p.spend) AS planned_spend,
-       round(p.incremental) AS planned_revenue, round(p.roi::numeric, 2) AS planned_roi,
-       round(p.marginal::numeric, 2) AS last_dollar_returns
+       round(p.incremental) AS planned_revenue,
+       format('%s to %s', round(p.incremental_lower), round(p.incremental_upper)) AS planned_revenue_90pct,
+       round(p.roi::numeric, 2) AS planned_roi, round(p.marginal::numeric, 2) AS last_dollar_returns
   FROM mixmodel.plan_summary p JOIN mixmodel.plan_summary h ON h.channel = p.channel AND h.flight = p.flight
  WHERE p.plan = 'demo_budget' AND h.plan = 'demo_historical' AND p.channel <> 'base'
  ORDER BY p.channel = 'total', p.channel;

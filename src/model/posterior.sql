@@ -354,6 +354,7 @@ BEGIN
            (e->>'upper')::float8, (e->>'rhat')::float8, (e->>'ess_bulk')::float8, (e->>'ess_tail')::float8
       FROM jsonb_array_elements(r #> '{posterior,summary}') e;
     INSERT INTO mixmodel.run_diagnostics (model, run, item, term, value, message) VALUES
+        (model, run, 'sampler_parameters', '', (s->>'parameters')::float8, 'unconstrained parameters the sampler moves (intercept and unsigned fixed terms are integrated out)'),
         (model, run, 'sampler_divergences', '', (s->>'divergences')::float8, 'divergent transitions among the kept draws (should be 0)'),
         (model, run, 'sampler_max_treedepth_hits', '', (s->>'max_treedepth_hits')::float8, 'kept draws whose tree reached max_treedepth'),
         (model, run, 'sampler_accept_mean', '', (s->>'accept_mean')::float8, 'mean acceptance statistic (target_accept)'),
