@@ -116,6 +116,15 @@ SELECT count(*) FROM mixmodel.train('mb_short', seed => 1);
 SELECT count(*) > 0 AS flagged FROM mixmodel.run_diagnostics WHERE model = 'mb_short' AND item IN ('warning_rhat', 'warning_ess');
 SELECT current_run FROM mixmodel.models WHERE name = 'mb_short';
 
+-- sampling honours statement_timeout (and cancel): a long run stops in time and leaves nothing
+SELECT mixmodel.create_model('mb_long', source => 'mb.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"chains": 16, "warmup": 50000, "draws": 50000}');
+SET statement_timeout = '2s';
+SELECT mixmodel.train('mb_long', seed => 1);
+RESET statement_timeout;
+SELECT count(*) AS runs_of_cancelled_model, (SELECT current_run FROM mixmodel.models WHERE name = 'mb_long') AS current_run
+  FROM mixmodel.runs WHERE model = 'mb_long';
+
 -- bad input: a working model with one option made hostile
 \set ON_ERROR_STOP 0
 SELECT mixmodel.create_model('mb_bad', source => 'mb.weekly_wide', date_column => 'week', kpi => 'revenue',
