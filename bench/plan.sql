@@ -91,7 +91,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('bench_plan_raw
        channels => ARRAY['tv', 'search', 'social', 'display', 'email']) \gset
 SELECT mixmodel.create_model('bench_plan_model', source => 'bench_plan_raw.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend', 'email_sends'],
-       factors => ARRAY['price_index'], options => '{"candidates": 200}') \gset
+       factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 200}') \gset
 SELECT count(*) AS runs FROM mixmodel.train('bench_plan_model', seed => 1) \gset
 SET track_functions = 'all';
 CREATE FUNCTION pg_temp.bench_create_plan(pattern text, runs int, OUT total_ms float8, OUT core_ms float8)

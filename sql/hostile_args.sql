@@ -82,13 +82,36 @@ RESET statement_timeout;
 SELECT count(*) FROM mixmodel.generate_raw_data('ha', seed => 3, weeks => 104, events => 1000,
        channels => ARRAY['tv','search']);
 SELECT mixmodel.create_model('ha1', source => 'ha.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend','search_spend'], options => '{"adstock": "delayed"}');
+       media => ARRAY['tv_spend','search_spend'], options => '{"inference": "ridge", "adstock": "delayed"}');
 SELECT mixmodel._model_inputs('ha1', NULL, NULL) AS i \gset
 SELECT (mixmodel._model_fit(:'i', 20, 1, NULL)->>'candidates_done')::int AS normal_call;
 SELECT k, pg_temp.outcome(format('SELECT mixmodel._model_fit(%L, 20, 1, NULL)', jsonb_set(:'i'::jsonb, ARRAY[k], v::jsonb)))
   FROM (VALUES ('t0', '2147483647'), ('t0', '-1'), ('n_train', '2147483647'),
                ('max_lag', '[1000000, 8]'), ('max_lag', '[2147483647, 8]'), ('max_lag', '[-2, 8]'),
                ('max_lag', '[104, 8]')) h(k, v);
+
+-- Bayesian inference over a long series (20,000 periods): the BFGS start and a NUTS
+-- tree ran for seconds between interrupt checks; now every log-density evaluation checks
+DO $$
+BEGIN
+    CREATE TABLE ha.long AS
+    SELECT date '1700-01-04' + 7 * i AS week, 100 + 50 * (1 + sin(i * 0.37)) AS tv_spend,
+           80 + 40 * (1 + cos(i * 0.23)) AS search_spend
+      FROM generate_series(0, 19999) i;
+    ALTER TABLE ha.long ADD COLUMN revenue float8;
+    UPDATE ha.long SET revenue = 1000 + 0.5 * tv_spend + 0.3 * search_spend + 20 * sin(extract(epoch FROM week::timestamp) / 86400 * 1.3);
+END $$;
+SELECT mixmodel.create_model('ha_map', source => 'ha.long', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "map"}');
+SELECT mixmodel.create_model('ha_nuts', source => 'ha.long', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"max_treedepth": 15}');
+CREATE TEMP TABLE ha_long_inputs AS
+SELECT m, mixmodel._model_inputs(m, NULL, NULL) AS i FROM unnest(ARRAY['ha_map', 'ha_nuts']) m;
+SET statement_timeout = '300ms';
+SELECT pg_temp.cancel_latency($$SELECT mixmodel._model_fit_bayes(i, 1, NULL, NULL) FROM ha_long_inputs WHERE m = 'ha_map'$$, 300);
+SET statement_timeout = '300ms';
+SELECT pg_temp.cancel_latency($$SELECT mixmodel._model_fit_bayes(i, 1, NULL, NULL) FROM ha_long_inputs WHERE m = 'ha_nuts'$$, 300);
+RESET statement_timeout;
 
 -- 9. more than 64 channels and fixed terms: refused when the model is created (train
 -- failed only after reading all the data)

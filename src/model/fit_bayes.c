@@ -507,6 +507,7 @@ train_bayes_core(PG_FUNCTION_ARGS)
 							errmsg("the model's data or priors do not define a posterior"),
 							errhint("Check for non-finite values and for priors outside their parameter's range.")));
 		mixmodel_check_core(st, "the posterior");
+		ps.interrupt = mixmodel_interrupt_check;
 	}
 
 	rng = mm_rng_create((unsigned long) (seed ^ (seed >> 32)));
@@ -794,6 +795,8 @@ train_bayes_core(PG_FUNCTION_ARGS)
 
 			for (int t = 0; t < n; t++)
 			{
+				if ((t & 1023) == 0)
+					CHECK_FOR_INTERRUPTS();
 				mm_post_quantiles(dv.yhat + t, Dt, n, level, q, tmp);
 				lo[t] = q[0];
 				hi[t] = q[2];
@@ -807,6 +810,8 @@ train_bayes_core(PG_FUNCTION_ARGS)
 
 				for (size_t cell = 0; cell < cells; cell++)
 				{
+					if ((cell & 1023) == 0)
+						CHECK_FOR_INTERRUPTS();
 					mm_post_quantiles(dv.period + cell, Dt, (int) cells, level, q, tmp);
 					dlo[cell] = q[0];
 					dhi[cell] = q[2];

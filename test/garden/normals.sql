@@ -240,3 +240,43 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('_svg_curves', 'marker_kinds', 'int4[]', '''{1}'''), ('_svg_curves', 'marker_x', 'float8[]', '''{1}'''),
   ('_svg_curves', 'marker_y', 'float8[]', '''{1}'''), ('_svg_curves', 'kind_names', 'text[]', '''{current}'''),
   ('_svg_curves', 'kind_shapes', 'text[]', '''{dot}''');
+
+-- the Bayesian model gb (test/garden/setup.sql): arguments captured from its training,
+-- curve and plan, and its training arrays as _model_fit_bayes passes them
+INSERT INTO garden.normal (fname, argname, typ, expr)
+SELECT fname, argname, typ, lit FROM garden.captured;
+INSERT INTO garden.normal (fname, argname, typ, expr)
+SELECT 'train_bayes_core', v.argname, v.typ::regtype, format('(SELECT %s FROM garden.inputs_b)', v.expr)
+  FROM (VALUES ('y', 'float8[]', 'mixmodel._jf(i->''y'')'), ('x', 'float8[]', 'mixmodel._jf(i->''x'')'),
+               ('spend', 'float8[]', 'mixmodel._jf(i->''spend'')'), ('channels', 'text[]', 'mixmodel._jt(i->''channels'')'),
+               ('paid', 'int4[]', 'ARRAY(SELECT e.v::boolean::int FROM jsonb_array_elements_text(i->''paid'') WITH ORDINALITY e(v, k) ORDER BY e.k)'),
+               ('adstock', 'text[]', 'mixmodel._jt(i->''adstock'')'), ('max_lag', 'int4[]', 'mixmodel._ji(i->''max_lag'')'),
+               ('normalize_flags', 'int4[]', 'mixmodel._ji(i->''normalize'')'), ('saturation', 'text[]', 'mixmodel._jt(i->''saturation'')'),
+               ('z', 'float8[]', 'mixmodel._jf(i->''z'')'), ('zsign', 'int4[]', 'mixmodel._ji(i->''zsign'')'),
+               ('t0', 'int4', '(i->>''t0'')::int'), ('n_train', 'int4', '(i->>''n_train'')::int'), ('form', 'text', 'i->>''form'''),
+               ('prior_kind', 'text[]', 'mixmodel._jt(i->''prior_kind'')'), ('prior_a', 'float8[]', 'mixmodel._jf(i->''prior_a'')'),
+               ('prior_b', 'float8[]', 'mixmodel._jf(i->''prior_b'')'), ('prior_lo', 'float8[]', 'mixmodel._jf(i->''prior_lo'')'),
+               ('prior_hi', 'float8[]', 'mixmodel._jf(i->''prior_hi'')'), ('prior_name', 'text[]', 'mixmodel._jt(i->''prior_name'')'),
+               ('roi', 'int4[]', 'mixmodel._ji(i->''roi'')'), ('share_prior', 'float8[]', 'mixmodel._jf(i->''share_prior'')'),
+               ('share_sd', 'float8[]', 'mixmodel._jf(i->''share_sd'')'),
+               ('exp_channel', 'int4[]', 'coalesce(mixmodel._ji(i->''exp_channel''), ''{}'')'),
+               ('exp_r0', 'int4[]', 'coalesce(mixmodel._ji(i->''exp_r0''), ''{}'')'),
+               ('exp_r1', 'int4[]', 'coalesce(mixmodel._ji(i->''exp_r1''), ''{}'')'),
+               ('exp_lift', 'float8[]', 'coalesce(mixmodel._jf(i->''exp_lift''), ''{}'')'),
+               ('exp_scale', 'float8[]', 'coalesce(mixmodel._jf(i->''exp_scale''), ''{}'')'),
+               ('exp_se', 'float8[]', 'coalesce(mixmodel._jf(i->''exp_se''), ''{}'')'),
+               ('globals', 'float8[]', 'mixmodel._jf(i->''globals'')'), ('sampler', 'int4[]', 'mixmodel._ji(i->''sampler'')'),
+               ('target_accept', 'float8', '(i->>''target_accept'')::float8'), ('level', 'float8', '(i->>''interval'')::float8'),
+               ('seed', 'int8', '1'), ('model', 'text', 'NULL'), ('run', 'int4', 'NULL')) v(argname, typ, expr);
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_model_fit_bayes', 'i', 'jsonb', '(SELECT i FROM garden.inputs_b)'), ('_model_fit_bayes', 'seed', 'int8', '1'),
+  ('_model_fit_bayes', 'model', 'text', 'NULL'), ('_model_fit_bayes', 'run', 'int4', 'NULL'),
+  ('_model_write_posterior', 'r', 'jsonb', '(SELECT r FROM garden.fit_b)'),
+  ('_run_channel_draws', 'model', 'text', '''gb'''), ('_run_level', 'model', 'text', '''gb'''),
+  ('_run_channel_draws', 'run', 'int4', '(SELECT run FROM garden.chb LIMIT 1)'),
+  ('_run_level', 'run', 'int4', '(SELECT run FROM garden.chb LIMIT 1)'),
+  ('_adstock_band', 'adstock', 'text', '(SELECT adstock FROM garden.chb WHERE position = 1)'),
+  ('_adstock_band', 'max_lag', 'int4', '(SELECT max_lag FROM garden.chb WHERE position = 1)'),
+  ('_adstock_band', 'normalize_weights', 'bool', '(SELECT adstock_normalize FROM garden.chb WHERE position = 1)'),
+  ('_adstock_band', 'params', 'float8[]', '(SELECT mixmodel._run_channel_draws(model, run, channel) FROM garden.chb WHERE position = 1)'),
+  ('_adstock_band', 'lags', 'int4', '10'), ('_adstock_band', 'level', 'float8', '0.9');

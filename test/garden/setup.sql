@@ -40,11 +40,11 @@ SELECT mixmodel.add_touchpoint('tv_unused', rule => 'channel = tv', volume_metri
 SELECT mixmodel.add_conversion('sales_unused', rule => 'dataset = conversions', metric => 'orders');
 
 SELECT mixmodel.create_model('gm', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'], options => '{"candidates": 20}');
+       media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 20}');
 SELECT mixmodel.create_model('gmm', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 20, "form": "multiplicative"}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 20, "form": "multiplicative"}');
 SELECT mixmodel.create_model('hm', conversion => 'sales', touchpoints => ARRAY['tv', 'search'],
-       factors => ARRAY['price_index'], options => '{"candidates": 20}');
+       factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 20}');
 SELECT count(*) AS trained FROM mixmodel.train('gm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('gmm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('hm', seed => 1);
@@ -52,11 +52,69 @@ SELECT count(*) AS trained FROM mixmodel.train('hm', seed => 1);
 -- gd: a model without plans, with a schedule and two runs, the current one ending 12
 -- weeks before the data and scored after it (drop_model, delete_run, drop_schedule, check_drift)
 SELECT mixmodel.create_model('gd', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 20}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 20}');
 SELECT count(*) AS trained FROM mixmodel.train('gd', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('gd', seed => 1, to_date => (SELECT max(week) - 84 FROM gr.weekly_wide));
 SELECT count(*) AS scored FROM mixmodel.score('gd', (SELECT max(week) - 77 FROM gr.weekly_wide), (SELECT max(week) FROM gr.weekly_wide));
 SELECT mixmodel.set_schedule('gd') IS NOT NULL AS scheduled;
+
+-- Arguments captured from the extension's own calls: capture_begin puts a wrapper in the
+-- function's place that records each argument as a literal (garden.captured) and calls the
+-- original; capture_end restores the original.  (Callers in PL/pgSQL look functions up by
+-- name when first run, so this sees the calls create_plan, response_curve and
+-- _model_inputs make.)
+CREATE TABLE garden.captured (fname text, pos int, argname text, typ regtype, lit text);
+CREATE FUNCTION garden.capture_begin(f regprocedure) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    p record;
+BEGIN
+    SELECT proname::text AS name, pronargs AS n, proargnames AS names, proargtypes::oid[] AS types,
+           prorettype = 'void'::regtype AS void INTO p FROM pg_proc WHERE oid = f;
+    EXECUTE format('ALTER FUNCTION %s RENAME TO %I', f, p.name || '_garden_orig');
+    EXECUTE format('CREATE FUNCTION mixmodel.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', p.name,
+                   pg_get_function_arguments(f), pg_get_function_result(f),
+                   format('BEGIN DELETE FROM garden.captured WHERE fname = %L; '
+                          'INSERT INTO garden.captured SELECT %L, cap_k, cap_n, cap_t::regtype, cap_v '
+                          'FROM unnest(%L::text[], %L::text[], ARRAY[%s]::text[]) WITH ORDINALITY c(cap_n, cap_t, cap_v, cap_k); '
+                          '%s mixmodel.%I(%s); END',
+                          p.name, p.name, p.names, ARRAY(SELECT t::regtype::text FROM unnest(p.types) t),
+                          (SELECT string_agg(format('quote_nullable($%s)', i), ', ') FROM generate_series(1, p.n) i),
+                          CASE WHEN p.void THEN 'PERFORM' ELSE 'RETURN' END, p.name || '_garden_orig',
+                          (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, p.n) i)));
+END $$;
+CREATE FUNCTION garden.capture_end(f text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    orig regprocedure := (SELECT oid FROM pg_proc WHERE proname = f || '_garden_orig');
+BEGIN
+    EXECUTE format('DROP FUNCTION mixmodel.%I(%s)', f, pg_get_function_identity_arguments(orig));
+    EXECUTE format('ALTER FUNCTION %s RENAME TO %I', orig, f);
+END $$;
+
+-- gb: a Bayesian model (a short chain: the garden calls its sampler hundreds of times),
+-- its inputs, its posterior, a curve and a plan with credible bands
+SELECT mixmodel.create_model('gb', source => 'gr.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'],
+       options => '{"chains": 1, "warmup": 50, "draws": 100}');
+SET client_min_messages = error;
+SELECT count(*) AS trained FROM mixmodel.train('gb', seed => 1);
+SET client_min_messages = warning;
+SELECT garden.capture_begin('mixmodel._model_bayes_inputs(jsonb,text[],boolean[],text[],text[],integer[],float8[],float8[],integer,text,float8[],float8[],float8[])');
+CREATE TABLE garden.inputs_b AS SELECT mixmodel._model_inputs('gb', NULL, NULL) AS i;
+SELECT garden.capture_end('_model_bayes_inputs');
+CREATE TABLE garden.fit_b AS SELECT mixmodel._model_fit_bayes(i, 1, NULL, NULL) AS r FROM garden.inputs_b;
+CREATE TABLE garden.chb AS
+SELECT c.* FROM mixmodel.run_channels c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run
+ WHERE c.model = 'gb' AND c.paid;
+SELECT garden.capture_begin('mixmodel._response_band(text,integer,boolean,text,float8,text,float8[],float8[],integer,integer,float8[],float8[],float8,float8[])');
+SELECT count(*) AS curve FROM mixmodel.response_curve('gb', 'tv_spend');
+SELECT garden.capture_end('_response_band');
+SELECT garden.capture_begin('mixmodel._plan_write_bands(text,text,integer,text,text[],text[],integer[],boolean[],text[],float8[],float8[],float8[],float8[],integer[],integer[],integer,float8,float8)');
+SELECT garden.capture_begin('mixmodel._plan_band(text,text[],integer[],boolean[],text[],float8[],float8[],float8[],float8[],float8[],integer[],boolean[],integer,float8)');
+SELECT count(*) AS planned FROM mixmodel.create_plan('gbp', 'gb', flights => jsonb_build_array(jsonb_build_object(
+           'from', (SELECT max(week) + 7 FROM gr.weekly_wide), 'to', (SELECT max(week) + 34 FROM gr.weekly_wide), 'budget', 20000)));
+SELECT garden.capture_end('_plan_band');
+SELECT garden.capture_end('_plan_write_bands');
+SELECT fname, count(*) AS captured_arguments FROM garden.captured GROUP BY fname ORDER BY fname;
 
 -- the run of gm and its window; the plans' first week follows the data
 CREATE TABLE garden.run AS

@@ -625,6 +625,15 @@ test_diagnostics(void)
 }
 
 /* posterior of a known model: shares inside their intervals, medians near the truth, converged */
+/* counts the interrupt checks of the log posterior */
+static long post_checks;
+
+static void
+count_post_check(void)
+{
+	post_checks++;
+}
+
 static void
 test_posterior_recovery(void)
 {
@@ -657,6 +666,7 @@ test_posterior_recovery(void)
 	work = malloc(sizeof(double) * mm_post_work_size(&d));
 	iwork = malloc(sizeof(int) * mm_post_iwork_size(&d));
 	mm_post_init(&ps, &d, work, iwork);
+	ps.interrupt = count_post_check;
 	memset(&o, 0, sizeof(o));
 	o.chains = 4;
 	o.nuts = (MMNutsOptions) {500, 500, 10, 0.8, false, NULL};
@@ -668,6 +678,16 @@ test_posterior_recovery(void)
 	sw = malloc(sizeof(double) * mm_post_sample_work(&ps, &o));
 	min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, ps.dim);
 	UNIT_OK(mm_post_sample(&ps, &o, r, min, start, draws, lp, st, sw) == MM_OK, "posterior sampled (4 x 500)");
+	{
+		long		grads = 0;
+
+		for (int c = 0; c < 4; c++)
+			grads += st[c].gradients;
+		/* every leapfrog step's gradient and every BFGS evaluation checks: cancel is not held for a whole tree */
+		UNIT_OK(post_checks > grads && grads > 0, "posterior: an interrupt check at every evaluation (%ld checks, %ld NUTS gradients)",
+				post_checks, grads);
+	}
+	ps.interrupt = NULL;
 	dv.D = 2000;
 	dv.thin = 5;
 	dv.Dt = 400;

@@ -68,7 +68,7 @@ mm_response_band(MMModelForm form, const MMChannelSpec *base, const double *para
 		mo = (int) mmax;
 		memset(xpad, 0, sizeof(double) * (nx + mmax));
 		memcpy(xpad, x, sizeof(double) * nx);
-		st = mm_response_adstock(point, xpad, start + mo, apt, NULL, pw);
+		st = mm_response_adstock(point, xpad, start + mo, apt, NULL, pw, interrupt);
 		if (st != MM_OK)
 			return st;
 		for (int t = 0; t < mo; t++)
@@ -95,7 +95,7 @@ mm_response_band(MMModelForm form, const MMChannelSpec *base, const double *para
 		m = len + tail;
 		memset(xpad, 0, sizeof(double) * (start + m));
 		memcpy(xpad, x, sizeof(double) * (start + len < nx ? start + len : nx));
-		st = mm_response_prepare(&s, xpad, start, pattern, len, tail, carry, unit, pw);
+		st = mm_response_prepare(&s, xpad, start, pattern, len, tail, carry, unit, pw, interrupt);
 		if (st != MM_OK)
 			return st;
 		rc.form = form;
@@ -153,7 +153,7 @@ mm_adstock_band(const MMChannelSpec *base, const double *params, int D, int lags
 
 		draw_spec(base, params + (size_t) d * MM_BAND_WIDTH, &s);
 		s.input_scale = 1.0;
-		st = mm_response_adstock(&s, x, n, w + (size_t) d * n, NULL, pw);
+		st = mm_response_adstock(&s, x, n, w + (size_t) d * n, NULL, pw, NULL);
 		if (st != MM_OK)
 			return st;
 	}
@@ -228,7 +228,7 @@ mm_plan_band(MMModelForm form, const MMChannelSpec *base, const double *params, 
 				memcpy(xs, hist + (size_t) c * nhist, sizeof(double) * nhist);
 				for (int t = 0; t < H; t++)
 					xs[nhist + t] = pass == 0 ? x[(size_t) c * H + t] : 0.0;
-				st = mm_response_adstock(&s, xs, n, a, NULL, pw);
+				st = mm_response_adstock(&s, xs, n, a, NULL, pw, interrupt);
 				if (st != MM_OK)
 					return st;
 				for (int t = 0; t < H; t++)

@@ -162,7 +162,7 @@ mm_post_derive(MMPost *ps, const double *draws, const bool *paid, gsl_rng *rng, 
 					pattern[t] = total > 0.0 ? d->x[(size_t) c * d->T + d->t0 + t] / total : 1.0 / nt;
 				memset(xpad, 0, sizeof(double) * (rows + tail));
 				memcpy(xpad, d->x + (size_t) c * d->T, sizeof(double) * rows);
-				st = mm_response_prepare(&spec[c], xpad, d->t0, pattern, nt, tail, carry, unit, rwork);
+				st = mm_response_prepare(&spec[c], xpad, d->t0, pattern, nt, tail, carry, unit, rwork, interrupt);
 				if (st != MM_OK)
 					return st;
 				rc.form = d->form;

@@ -372,6 +372,8 @@ mm_post_logp(MMPost *ps, const double *u, double *grad)
 				v[MM_POST_NPAR],
 				g;
 
+	if (ps->interrupt)
+		ps->interrupt();
 	if (grad)
 		memset(grad, 0, sizeof(double) * ps->dim);
 

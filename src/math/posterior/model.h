@@ -125,6 +125,8 @@ typedef struct MMPost
 			   *dw1,
 			   *dw2;			/* max lag weights */
 	double		sigma;
+	MMInterruptFn interrupt;	/* called at every evaluation (may be NULL): one
+								 * NUTS tree or BFGS run can take many seconds */
 } MMPost;
 
 /* Doubles and ints of workspace mm_post_init needs. */
