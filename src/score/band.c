@@ -10,6 +10,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "catalog/pg_type.h"
 #include "common/args.h"
@@ -52,6 +53,19 @@ base_spec(FunctionCallInfo fcinfo, MMChannelSpec *s, bool with_saturation)
 	if (with_saturation)
 		s->saturation = mm_saturation_kind_arg(text_to_cstring(PG_GETARG_TEXT_PP(3)), MM_SATURATION_KINDS);
 	s->input_scale = 1.0;
+}
+
+/* the core's workspace: 54000 rather than an internal error past the allocation limit */
+static double *
+band_work(long n)
+{
+	if (n < 0 || (Size) n > MaxAllocSize / sizeof(double))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the credible band is too large"),
+				 errdetail("It needs %ld values of workspace (draws times spends or periods).", n),
+				 errhint("Use fewer draws, spends or periods.")));
+	return palloc(sizeof(double) * n);
 }
 
 /*
@@ -124,7 +138,7 @@ response_band(PG_FUNCTION_ARGS)
 	mixmodel_check_core(mm_response_band(mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, &base, params, D,
 										 x, nx, start, len, mult ? &point : NULL, yhat, ny, spends, ns, level,
 										 lower, upper, mixmodel_interrupt_check,
-										 palloc(sizeof(double) * mm_response_band_work(D, ns, nx, len))),
+										 band_work(mm_response_band_work(D, ns, nx, len))),
 						"the response band");
 	out = palloc(sizeof(double) * (4 * ns + 1));
 	memcpy(out, lower, sizeof(double) * ns);
@@ -165,7 +179,7 @@ adstock_band(PG_FUNCTION_ARGS)
 	lower = palloc(sizeof(double) * (lags + 1));
 	upper = palloc(sizeof(double) * (lags + 1));
 	mixmodel_check_core(mm_adstock_band(&base, params, D, lags, level, lower, upper,
-										palloc(sizeof(double) * mm_adstock_band_work(&base, D, lags))),
+										band_work(mm_adstock_band_work(&base, D, lags))),
 						"the adstock band");
 	out = palloc(sizeof(double) * 2 * (lags + 1));
 	memcpy(out, lower, sizeof(double) * (lags + 1));
@@ -282,11 +296,11 @@ plan_band(PG_FUNCTION_ARGS)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("max_lag must be -1 (recursive geometric) or in the range [0, 5000]")));
 	}
-	out = palloc(sizeof(double) * (4 * (size_t) C * H + 4 * (size_t) (C + 1) * K));
+	out = band_work(4L * C * H + 4L * (C + 1) * K);
 	mixmodel_check_core(mm_plan_band(mult ? MM_FORM_MULTIPLICATIVE : MM_FORM_ADDITIVE, spec, params, D, C,
 									 hist, nhist, x, H, base, flight, carry, K, level,
 									 out, out + 4 * (size_t) C * H, mixmodel_interrupt_check,
-									 palloc(sizeof(double) * mm_plan_band_work(spec, D, C, nhist, H, K))),
+									 band_work(mm_plan_band_work(spec, D, C, nhist, H, K))),
 						"the plan's forecast band");
 	PG_RETURN_ARRAYTYPE_P(mm_float8_array_build(out, 4 * C * H + 4 * (C + 1) * K));
 }

@@ -280,3 +280,7 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('_adstock_band', 'normalize_weights', 'bool', '(SELECT adstock_normalize FROM garden.chb WHERE position = 1)'),
   ('_adstock_band', 'params', 'float8[]', '(SELECT mixmodel._run_channel_draws(model, run, channel) FROM garden.chb WHERE position = 1)'),
   ('_adstock_band', 'lags', 'int4', '10'), ('_adstock_band', 'level', 'float8', '0.9');
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_prior_spec', 'v', 'jsonb', '''{"beta": [6, 4]}'''), ('_prior_spec', 'parameter', 'text', '''theta'''),
+  ('_prior_spec', 'kind', 'text', '''beta'''), ('_prior_spec', 'a', 'float8', '3'), ('_prior_spec', 'b', 'float8', '3'),
+  ('_prior_spec', 'lo', 'float8', '0'), ('_prior_spec', 'hi', 'float8', '1');
