@@ -55,12 +55,16 @@ serial_interrupt(void)
 		report_progress(progress.iterations);
 }
 
-/* threaded chains: called by this thread every 20 ms; never throws */
+/*
+ * threaded chains: called by this thread every 20 ms; never throws.  Only the
+ * interrupts that end the statement stop the chains; others (catch-up
+ * signals, barriers, ...) wait until they are done.
+ */
 static int
 threads_poll(void *arg, long iterations)
 {
 	(void) arg;
-	if (INTERRUPTS_PENDING_CONDITION())
+	if (InterruptPending && (QueryCancelPending || ProcDiePending || ClientConnectionLost))
 		return 1;
 	report_progress(iterations);
 	return 0;
@@ -116,7 +120,7 @@ mixmodel_sample_chains(const MMPostData *d, MMPost *ps, MMPostSampleOptions *so,
 	}
 	so->nuts.interrupt = NULL;
 	st = mm_post_sample_threads(w, threads, so, start, draws, lp, stats, threads_poll, NULL);
-	if (st == MM_ECANCELED)
-		CHECK_FOR_INTERRUPTS();
+	/* serve the pending interrupt (and any other that waited) now that the threads are done */
+	CHECK_FOR_INTERRUPTS();
 	return st;
 }
