@@ -93,6 +93,8 @@ mm_post_sample_threads(MMPostWorker *workers, int nworkers, const MMPostSampleOp
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int i = 0; i < nworkers; i++)
+		workers[i].ps.stop = &r.stop;	/* one tree can take seconds: stop inside it */
+	for (int i = 0; i < nworkers; i++)
 	{
 		args[i].run = &r;
 		args[i].w = &workers[i];
@@ -119,6 +121,8 @@ mm_post_sample_threads(MMPostWorker *workers, int nworkers, const MMPostSampleOp
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
+	for (int i = 0; i < nworkers; i++)
+		workers[i].ps.stop = NULL;
 
 	if (polled_stop)
 		return MM_ECANCELED;
