@@ -27,8 +27,8 @@ SELECT length(mixmodel.report('doc_r', plan => 'doc_r_q3')) > 100000 AS a_page,
        mixmodel.report('doc_r') ~ '<section id="channels">' AS has_channel_section,
        (SELECT count(*) FROM regexp_matches(mixmodel.report('doc_r', plan => 'doc_r_q3'), '<svg ', 'g')) AS charts;
 
--- doc/report.md:152
+-- doc/report.md:154
 SELECT mixmodel.plan_report('doc_r_q3') LIKE '%KKT residual%' AS shows_the_certificate;
 
--- doc/report.md:170
+-- doc/report.md:172
 SELECT term, round(share::numeric, 3) AS share, bar FROM mixmodel.contribution_bars('doc_r', width => 24);
