@@ -125,8 +125,12 @@ typedef struct MMPost
 			   *dw1,
 			   *dw2;			/* max lag weights */
 	double		sigma;
-	MMInterruptFn interrupt;	/* called at every evaluation (may be NULL): one
-								 * NUTS tree or BFGS run can take many seconds */
+	int		   *stop;			/* chains in threads (chains.h): when nonzero, every
+								 * evaluation returns -INFINITY, ending the tree or
+								 * the BFGS run at once */
+	MMInterruptFn interrupt;	/* in the backend only (serial chains, the mode,
+								 * derived quantities): called at every evaluation
+								 * (may be NULL); NULL in threads (chains.c) */
 } MMPost;
 
 /* Doubles and ints of workspace mm_post_init needs. */
