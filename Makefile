@@ -48,7 +48,15 @@ OBJS = \
 	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
-	src/score/response.o
+	src/score/response.o \
+	src/math/experiment/abtest.o \
+	src/math/experiment/bayes.o \
+	src/math/experiment/bandit.o \
+	src/experiment/arms.o \
+	src/experiment/abtest.o \
+	src/experiment/posterior.o \
+	src/experiment/arm_stats.o \
+	src/experiment/bandit.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -73,7 +81,13 @@ STAGE_SQL = \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
-	src/plan/compare.sql
+	src/plan/compare.sql \
+	src/experiment/abtest.sql \
+	src/experiment/stats.sql \
+	src/experiment/bandit.sql \
+	src/experiment/analysis.sql \
+	src/experiment/catalog.sql \
+	src/experiment/lift.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
@@ -89,6 +103,8 @@ PG_CONFIG ?= pg_config
 PG_CPPFLAGS += -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server) $(shell pkg-config --cflags gsl lapacke)
 # GSL's own CBLAS is replaced by the system BLAS (Debian alternatives: OpenBLAS).
 SHLIB_LINK  += $(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+# R's standalone mathematics library (r-mathlib): Beta distribution functions at any count
+SHLIB_LINK  += -lRmath
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -104,11 +120,11 @@ mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 
 # Core unit tests: src/math without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
-		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lRmath -lm
 
 unittest: test/unit/run_unit
 	test/unit/run_unit

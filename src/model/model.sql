@@ -187,7 +187,7 @@ DECLARE
                           'seasonality', 'holidays', 'training_window', 'holdout', 'priors',
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
                           'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns',
-                          'calibration', 'train_size'];
+                          'calibration', 'train_size', 'roi_priors'];
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'options must be a jsonb object' USING ERRCODE = '22023';
@@ -254,6 +254,19 @@ BEGIN
     IF options ? 'calibration' AND NOT coalesce(options->>'calibration', '') IN ('mape_lift', 'gaussian') THEN
         RAISE EXCEPTION 'option "calibration" must be mape_lift or gaussian' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', options->'calibration');
+    END IF;
+    -- ROI priors LogNormal(mu, sigma) per channel (mixmodel.register_lift_study; read by the posterior)
+    IF options ? 'roi_priors' THEN
+        IF jsonb_typeof(options->'roi_priors') <> 'object' THEN
+            RAISE EXCEPTION 'option "roi_priors" must be an object of channel: {"mu": ..., "sigma": ...}' USING ERRCODE = '22023';
+        END IF;
+        FOR k, v IN SELECT * FROM jsonb_each(options->'roi_priors') LOOP
+            IF jsonb_typeof(v) <> 'object' OR jsonb_typeof(v->'mu') <> 'number' OR jsonb_typeof(v->'sigma') <> 'number'
+               OR NOT (v->>'sigma')::float8 > 0 THEN
+                RAISE EXCEPTION 'ROI prior of channel "%" must be {"mu": number, "sigma": number > 0}', k
+                    USING ERRCODE = '22023', DETAIL = format('Got %s.', v);
+            END IF;
+        END LOOP;
     END IF;
     IF options ? 'intercept_sign' AND NOT options->>'intercept_sign' IN ('non_negative', 'unconstrained') THEN
         RAISE EXCEPTION 'option "intercept_sign" must be non_negative or unconstrained' USING ERRCODE = '22023';

@@ -1,0 +1,148 @@
+-- experiment: an experiment's measured lift as a model's lift study and ROI prior
+-- (doc/experiment.md "Into the model", formulas §8)
+
+CREATE FUNCTION mixmodel.register_lift_study(model text, experiment text, channel text,
+        treatment text DEFAULT NULL, metric text DEFAULT 'value', scope text DEFAULT 'total',
+        spend pg_catalog.float8 DEFAULT NULL, calibration text DEFAULT 'gaussian')
+    RETURNS TABLE (start_date date, end_date date, lift_abs pg_catalog.float8, lift_se pg_catalog.float8,
+        study_spend pg_catalog.float8, roi_mean pg_catalog.float8, roi_sd pg_catalog.float8,
+        roi_mu pg_catalog.float8, roi_sigma pg_catalog.float8)
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m mixmodel.models;
+    e mixmodel.experiments;
+    r record;
+    ex record;
+    k int;
+    d0 date;
+    d1 date;
+    sp float8;
+    col text;
+    study jsonb;
+    prior jsonb;
+    o jsonb;
+BEGIN
+    IF model IS NULL OR experiment IS NULL OR channel IS NULL OR metric IS NULL OR scope IS NULL OR calibration IS NULL THEN
+        RAISE EXCEPTION 'model, experiment, channel, metric, scope and calibration must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    SELECT * INTO m FROM mixmodel.models mm WHERE mm.name = model FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    e := mixmodel._experiment(experiment);
+    IF NOT channel IN (SELECT jsonb_array_elements_text(coalesce(m.definition->'media', '[]') || coalesce(m.definition->'organic', '[]')
+                                                          || coalesce(m.definition->'touchpoints', '[]'))) THEN
+        RAISE EXCEPTION 'channel "%" is not in model "%"', channel, model USING ERRCODE = '42704';
+    END IF;
+    IF NOT metric IN ('value', 'conversion') THEN
+        RAISE EXCEPTION 'metric must be value or conversion' USING ERRCODE = '22023',
+            DETAIL = format('Got "%s".', metric),
+            HINT = 'value: incremental revenue (a revenue KPI); conversion: incremental conversions (a count KPI).';
+    END IF;
+    IF (metric = 'value' AND e.value_column IS NULL) OR (metric = 'conversion' AND e.conversion_column IS NULL) THEN
+        RAISE EXCEPTION 'experiment "%" has no % column', experiment, metric USING ERRCODE = '22023';
+    END IF;
+    IF NOT scope IN ('total', 'immediate') THEN
+        RAISE EXCEPTION 'scope must be total or immediate' USING ERRCODE = '22023', DETAIL = format('Got "%s".', scope);
+    END IF;
+    IF NOT calibration IN ('gaussian', 'mape_lift') THEN
+        RAISE EXCEPTION 'calibration must be gaussian or mape_lift' USING ERRCODE = '22023', DETAIL = format('Got "%s".', calibration);
+    END IF;
+    IF e.time_column IS NULL THEN
+        RAISE EXCEPTION 'experiment "%" has no time column', experiment USING ERRCODE = '22023',
+            HINT = 'A lift study needs its dates; redefine the experiment with time_column.';
+    END IF;
+    IF jsonb_typeof(m.options->'experiments') = 'string' THEN
+        RAISE EXCEPTION 'model "%" reads its lift studies from table %', model, m.options->>'experiments' USING ERRCODE = '22023',
+            HINT = 'Add the study to that table, or drop the option to keep studies in the model''s options.';
+    END IF;
+    IF spend IS NOT NULL AND NOT (spend > 0 AND spend < 'Infinity') THEN
+        RAISE EXCEPTION 'spend must be positive and finite' USING ERRCODE = '22023', DETAIL = format('Got %s.', spend);
+    END IF;
+
+    -- the measured difference against the control, per unit, and the treated units
+    SELECT count(*) FILTER (WHERE NOT a.is_control), min(a.arm) FILTER (WHERE NOT a.is_control)
+      INTO k, col
+      FROM mixmodel._experiment_results(experiment) AS a(metric text, arm text, is_control boolean,
+           units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
+           lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
+           anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
+           first_significant date, stayed_significant boolean)
+     WHERE a.metric = register_lift_study.metric;
+    IF treatment IS NULL AND k <> 1 THEN
+        RAISE EXCEPTION 'experiment "%" has % treatment arms', experiment, k USING ERRCODE = '22023',
+            HINT = 'Name the arm that was exposed to the channel with treatment.';
+    END IF;
+    SELECT a.* INTO r
+      FROM mixmodel._experiment_results(experiment) AS a(metric text, arm text, is_control boolean,
+           units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
+           lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
+           anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
+           first_significant date, stayed_significant boolean)
+     WHERE a.metric = register_lift_study.metric AND NOT a.is_control AND a.arm = coalesce(treatment, col);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'treatment "%" is not a treatment arm of experiment "%"', treatment, experiment USING ERRCODE = '22023';
+    END IF;
+    IF NOT r.se > 0 THEN
+        RAISE EXCEPTION 'the lift of experiment "%" has no standard error', experiment USING ERRCODE = '22000',
+            HINT = 'Both arms need at least two units and some variation in the metric.';
+    END IF;
+    ex := mixmodel._experiment_exprs(e.source, e.arm_column, e.conversion_column, e.value_column,
+                                     e.units_column, e.value_sq_column, e.time_column, e.filter);
+    EXECUTE format('SELECT pg_catalog.min(%1$s), pg_catalog.max(%1$s) FROM %2$s%3$s', ex.day, e.source, ex.cond)
+       INTO d0, d1;
+
+    -- spend in the study: given, or the model's spend over the periods the study overlaps (wide models),
+    -- scaled by study days / period days as the predicted lift is (doc/model.md)
+    sp := spend;
+    IF sp IS NULL AND m.source_kind = 'wide' AND channel IN (SELECT jsonb_array_elements_text(m.definition->'media')) THEN
+        col := coalesce(m.options #>> ARRAY['spend_columns', channel], channel);
+        EXECUTE format('SELECT pg_catalog.sum(%1$I::float8) * ($2 - $1 + 1) / (7 * pg_catalog.count(*)) FROM %2$s '
+                       'WHERE %3$I::date + 6 >= $1 AND %3$I::date <= $2', col, m.source, m.definition->>'date_column')
+           INTO sp USING d0, d1;
+        IF NOT sp > 0 THEN
+            sp := NULL;
+        END IF;
+    END IF;
+
+    lift_abs := r.diff * r.units;
+    lift_se := r.se * r.units;
+    start_date := d0;
+    end_date := d1;
+    study_spend := sp;
+    study := jsonb_build_object('channel', channel, 'start_date', d0, 'end_date', d1, 'lift_abs', lift_abs,
+                                'lift_se', lift_se, 'spend', sp, 'scope', scope, 'experiment', experiment,
+                                'treatment', r.arm, 'metric', metric);
+
+    -- an ROI prior (Meridian's ROI = incremental revenue / spend) from the study's mean and SE
+    IF sp IS NOT NULL AND lift_abs > 0 THEN
+        roi_mean := lift_abs / sp;
+        roi_sd := lift_se / sp;
+        SELECT p.mu, p.sigma INTO roi_mu, roi_sigma FROM mixmodel.roi_prior_lognormal(roi_mean, roi_sd) p;
+        prior := jsonb_build_object('mu', roi_mu, 'sigma', roi_sigma, 'mean', roi_mean, 'sd', roi_sd,
+                                    'experiment', experiment);
+    ELSE
+        RAISE WARNING 'no ROI prior for channel "%" from experiment "%"', channel, experiment
+            USING DETAIL = CASE WHEN sp IS NULL THEN 'The study''s spend is unknown.'
+                                ELSE format('The measured lift %s is not positive; a LogNormal prior needs a positive ROI.', lift_abs) END,
+                  HINT = CASE WHEN sp IS NULL THEN 'Pass spend => the channel''s spend during the study.' END;
+    END IF;
+
+    -- rerunning replaces this experiment's study of this channel, never duplicates it
+    o := m.options;
+    o := jsonb_set(o, '{experiments}',
+                   coalesce((SELECT jsonb_agg(s) FROM jsonb_array_elements(coalesce(o->'experiments', '[]')) s
+                              WHERE NOT (s->>'experiment' IS NOT DISTINCT FROM experiment AND s->>'channel' = channel)), '[]')
+                   || study);
+    o := jsonb_set(o, '{calibration}', to_jsonb(calibration));
+    IF prior IS NOT NULL THEN
+        o := jsonb_set(o, '{roi_priors}', coalesce(o->'roi_priors', '{}') || jsonb_build_object(channel, prior));
+    END IF;
+    PERFORM mixmodel._model_check_options(o);
+    UPDATE mixmodel.models mm SET options = o WHERE mm.name = model;
+    RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION mixmodel.register_lift_study(text, text, text, text, text, text, pg_catalog.float8, text) IS
+'Registers an experiment''s measured incremental lift as a lift study of a model''s channel in one call: lift_abs = (treatment mean - control mean) x treated units and lift_se its Welch (value) or unpooled (conversion) standard error x treated units, over the experiment''s first to last day, appended to the model''s experiments option (replacing an earlier study of the same experiment and channel) with calibration gaussian; and, when the study''s spend is known (given, or the wide model''s spend over the study) and the lift positive, an ROI prior LogNormal(mu, sigma) from roi_prior_lognormal(lift / spend, SE / spend) in the model''s roi_priors option. Retrain the model to use it.';
