@@ -56,7 +56,9 @@ OBJS = \
 	src/experiment/abtest.o \
 	src/experiment/posterior.o \
 	src/experiment/arm_stats.o \
-	src/experiment/bandit.o
+	src/experiment/bandit.o \
+	src/math/experiment/units.o \
+	src/experiment/generate.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -87,7 +89,8 @@ STAGE_SQL = \
 	src/experiment/bandit.sql \
 	src/experiment/analysis.sql \
 	src/experiment/catalog.sql \
-	src/experiment/lift.sql
+	src/experiment/lift.sql \
+	src/experiment/generate.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

@@ -17,7 +17,7 @@ as_root() {
 # Debian packages the build, the demo and the tests need.
 MM_PACKAGES="make gcc pkg-config postgresql-$PGVER postgresql-server-dev-$PGVER \
 postgresql-common libgsl-dev liblapacke-dev libopenblas-dev \
-postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl"
+postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl r-mathlib"
 
 ensure_packages() {
 	local missing=""

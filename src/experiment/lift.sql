@@ -3,8 +3,9 @@
 
 CREATE FUNCTION mixmodel.register_lift_study(model text, experiment text, channel text,
         treatment text DEFAULT NULL, metric text DEFAULT 'value', scope text DEFAULT 'total',
-        spend pg_catalog.float8 DEFAULT NULL, calibration text DEFAULT 'gaussian')
-    RETURNS TABLE (start_date date, end_date date, lift_abs pg_catalog.float8, lift_se pg_catalog.float8,
+        spend pg_catalog.float8 DEFAULT NULL, calibration text DEFAULT 'gaussian',
+        start_date date DEFAULT NULL, end_date date DEFAULT NULL)
+    RETURNS TABLE (study_start date, study_end date, lift_abs pg_catalog.float8, lift_se pg_catalog.float8,
         study_spend pg_catalog.float8, roi_mean pg_catalog.float8, roi_sd pg_catalog.float8,
         roi_mu pg_catalog.float8, roi_sigma pg_catalog.float8)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -50,9 +51,9 @@ BEGIN
     IF NOT calibration IN ('gaussian', 'mape_lift') THEN
         RAISE EXCEPTION 'calibration must be gaussian or mape_lift' USING ERRCODE = '22023', DETAIL = format('Got "%s".', calibration);
     END IF;
-    IF e.time_column IS NULL THEN
+    IF e.time_column IS NULL AND (start_date IS NULL OR end_date IS NULL) THEN
         RAISE EXCEPTION 'experiment "%" has no time column', experiment USING ERRCODE = '22023',
-            HINT = 'A lift study needs its dates; redefine the experiment with time_column.';
+            HINT = 'Give the study''s start_date and end_date, or redefine the experiment with time_column.';
     END IF;
     IF jsonb_typeof(m.options->'experiments') = 'string' THEN
         RAISE EXCEPTION 'model "%" reads its lift studies from table %', model, m.options->>'experiments' USING ERRCODE = '22023',
@@ -89,10 +90,18 @@ BEGIN
         RAISE EXCEPTION 'the lift of experiment "%" has no standard error', experiment USING ERRCODE = '22000',
             HINT = 'Both arms need at least two units and some variation in the metric.';
     END IF;
-    ex := mixmodel._experiment_exprs(e.source, e.arm_column, e.conversion_column, e.value_column,
-                                     e.units_column, e.value_sq_column, e.time_column, e.filter);
-    EXECUTE format('SELECT pg_catalog.min(%1$s), pg_catalog.max(%1$s) FROM %2$s%3$s', ex.day, e.source, ex.cond)
-       INTO d0, d1;
+    IF e.time_column IS NOT NULL THEN
+        ex := mixmodel._experiment_exprs(e.source, e.arm_column, e.conversion_column, e.value_column,
+                                         e.units_column, e.value_sq_column, e.time_column, e.filter);
+        EXECUTE format('SELECT pg_catalog.min(%1$s), pg_catalog.max(%1$s) FROM %2$s%3$s', ex.day, e.source, ex.cond)
+           INTO d0, d1;
+    END IF;
+    d0 := coalesce(start_date, d0);
+    d1 := coalesce(end_date, d1);
+    IF d1 < d0 THEN
+        RAISE EXCEPTION 'the study ends before it starts' USING ERRCODE = '22023',
+            DETAIL = format('%s to %s.', d0, d1);
+    END IF;
 
     -- spend in the study: given, or the model's spend over the periods the study overlaps (wide models),
     -- scaled by study days / period days as the predicted lift is (doc/model.md)
@@ -109,8 +118,8 @@ BEGIN
 
     lift_abs := r.diff * r.units;
     lift_se := r.se * r.units;
-    start_date := d0;
-    end_date := d1;
+    study_start := d0;
+    study_end := d1;
     study_spend := sp;
     study := jsonb_build_object('channel', channel, 'start_date', d0, 'end_date', d1, 'lift_abs', lift_abs,
                                 'lift_se', lift_se, 'spend', sp, 'scope', scope, 'experiment', experiment,
@@ -144,5 +153,5 @@ BEGIN
     UPDATE mixmodel.models mm SET options = o WHERE mm.name = model;
     RETURN NEXT;
 END $$;
-COMMENT ON FUNCTION mixmodel.register_lift_study(text, text, text, text, text, text, pg_catalog.float8, text) IS
-'Registers an experiment''s measured incremental lift as a lift study of a model''s channel in one call: lift_abs = (treatment mean - control mean) x treated units and lift_se its Welch (value) or unpooled (conversion) standard error x treated units, over the experiment''s first to last day, appended to the model''s experiments option (replacing an earlier study of the same experiment and channel) with calibration gaussian; and, when the study''s spend is known (given, or the wide model''s spend over the study) and the lift positive, an ROI prior LogNormal(mu, sigma) from roi_prior_lognormal(lift / spend, SE / spend) in the model''s roi_priors option. Retrain the model to use it.';
+COMMENT ON FUNCTION mixmodel.register_lift_study(text, text, text, text, text, text, pg_catalog.float8, text, date, date) IS
+'Registers an experiment''s measured incremental lift as a lift study of a model''s channel in one call: lift_abs = (treatment mean - control mean) x treated units and lift_se its Welch (value) or unpooled (conversion) standard error x treated units, over the experiment''s first to last day (or start_date to end_date), appended to the model''s experiments option (replacing an earlier study of the same experiment and channel) with calibration gaussian; and, when the study''s spend is known (given, or the wide model''s spend over the study) and the lift positive, an ROI prior LogNormal(mu, sigma) from roi_prior_lognormal(lift / spend, SE / spend) in the model''s roi_priors option. Retrain the model to use it.';
