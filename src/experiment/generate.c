@@ -46,7 +46,7 @@ PG_FUNCTION_INFO_V1(generate_experiment_units);
 static const char *const content_arms[] = {"A", "B", "C"};
 static const double content_open[] = {1.0, 1.15, 0.95};	/* x the channel's open rate */
 static const double content_click[] = {0.12, 0.13, 0.12};
-static const double content_conv[] = {0.030, 0.040, 0.027};
+static const double content_conv[] = {0.030, 0.042, 0.027};
 
 /* Lift study: weeks, units, held-out share, audience's share of the other revenue. */
 #define LIFT_WEEKS 8

@@ -8,7 +8,7 @@ CREATE FUNCTION mixmodel.register_lift_study(model text, experiment text, channe
     RETURNS TABLE (study_start date, study_end date, lift_abs pg_catalog.float8, lift_se pg_catalog.float8,
         study_spend pg_catalog.float8, roi_mean pg_catalog.float8, roi_sd pg_catalog.float8,
         roi_mu pg_catalog.float8, roi_sigma pg_catalog.float8)
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -132,11 +132,13 @@ BEGIN
         SELECT p.mu, p.sigma INTO roi_mu, roi_sigma FROM mixmodel.roi_prior_lognormal(roi_mean, roi_sd) p;
         prior := jsonb_build_object('mu', roi_mu, 'sigma', roi_sigma, 'mean', roi_mean, 'sd', roi_sd,
                                     'experiment', experiment);
+    ELSIF sp IS NULL THEN
+        RAISE WARNING 'no ROI prior for channel "%" from experiment "%"', channel, experiment
+            USING DETAIL = 'The study''s spend is unknown.',
+                  HINT = 'Pass spend => the channel''s spend during the study.';
     ELSE
         RAISE WARNING 'no ROI prior for channel "%" from experiment "%"', channel, experiment
-            USING DETAIL = CASE WHEN sp IS NULL THEN 'The study''s spend is unknown.'
-                                ELSE format('The measured lift %s is not positive; a LogNormal prior needs a positive ROI.', lift_abs) END,
-                  HINT = CASE WHEN sp IS NULL THEN 'Pass spend => the channel''s spend during the study.' END;
+            USING DETAIL = format('The measured lift %s is not positive; a LogNormal prior needs a positive ROI.', round(lift_abs::numeric, 2));
     END IF;
 
     -- rerunning replaces this experiment's study of this channel, never duplicates it

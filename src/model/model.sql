@@ -261,8 +261,8 @@ BEGIN
             RAISE EXCEPTION 'option "roi_priors" must be an object of channel: {"mu": ..., "sigma": ...}' USING ERRCODE = '22023';
         END IF;
         FOR k, v IN SELECT * FROM jsonb_each(options->'roi_priors') LOOP
-            IF jsonb_typeof(v) <> 'object' OR jsonb_typeof(v->'mu') <> 'number' OR jsonb_typeof(v->'sigma') <> 'number'
-               OR NOT (v->>'sigma')::float8 > 0 THEN
+            IF jsonb_typeof(v) <> 'object' OR jsonb_typeof(v->'mu') IS DISTINCT FROM 'number'
+               OR jsonb_typeof(v->'sigma') IS DISTINCT FROM 'number' OR NOT (v->>'sigma')::float8 > 0 THEN
                 RAISE EXCEPTION 'ROI prior of channel "%" must be {"mu": number, "sigma": number > 0}', k
                     USING ERRCODE = '22023', DETAIL = format('Got %s.', v);
             END IF;
