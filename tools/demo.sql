@@ -276,13 +276,15 @@ SELECT mixmodel.create_model('demo_calibrated', source => 'raw.weekly_wide', dat
          media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
          factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
          options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
-SELECT round(lift_abs) AS lift_abs, round(lift_se) AS lift_se FROM mixmodel.register_lift_study('demo_calibrated', 'tv_lift', 'tv_spend',
+SELECT format('Experiment: TV holdout lift study, %s +- %s revenue over 8 weeks; TV''s ROI without and',
+              round(lift_abs), round(lift_se)) AS lift_title
+  FROM mixmodel.register_lift_study('demo_calibrated', 'tv_lift', 'tv_spend',
          start_date => (SELECT start_date FROM raw.experiment_truth WHERE experiment = 'tv_holdout' AND control),
          end_date => (SELECT end_date FROM raw.experiment_truth WHERE experiment = 'tv_holdout' AND control)) \gset
 SELECT count(*) FROM mixmodel.train('demo_calibrated', seed => 42) \g /dev/null
 \echo
-\echo 'Experiment: TV holdout lift study, measured ' :lift_abs ' +- ' :lift_se ' revenue over 8 weeks; TV''s ROI'
-\echo 'without and with it as a lift study (calibration gaussian), next to the truth'
+\echo :lift_title
+\echo 'with it as a lift study of the model (calibration gaussian), next to the truth'
 SELECT CASE p.model WHEN 'demo' THEN 'without the lift study' ELSE 'with the lift study' END AS model,
        round(p.roi::numeric, 2) AS tv_roi, round(t.value::numeric, 2) AS true_tv_roi
   FROM mixmodel.channel_performance p, raw.truth_parameters t

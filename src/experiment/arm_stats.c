@@ -46,18 +46,27 @@ bad_state(const char *detail, int i, double v)
 			 errhint("States come from mixmodel.arm_stats_accum and mixmodel.arm_stats_combine.")));
 }
 
-/* The one validator of a state (the support functions can be called by hand). */
+/* The shape of a state: what memory safety needs. */
 static float8 *
-check_state(ArrayType *arr)
+check_shape(ArrayType *arr)
 {
-	float8	   *s;
-
 	if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != FLOAT8OID ||
 		ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != ST_LEN)
 		bad_state("The state must be a one-dimensional double precision array of 6 elements.", -1, 0);
 	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		bad_state("The state must not contain nulls.", -1, 0);
-	s = (float8 *) ARR_DATA_PTR(arr);
+	return (float8 *) ARR_DATA_PTR(arr);
+}
+
+/*
+ * The one validator of a state's content (the support functions can be
+ * called by hand with any array).
+ */
+static float8 *
+check_state(ArrayType *arr)
+{
+	float8	   *s = check_shape(arr);
+
 	for (int i = 0; i < ST_LEN; i++)
 		if (!isfinite(s[i]))
 			bad_state("Element %d is %g; every element must be finite.", i, s[i]);
@@ -77,12 +86,12 @@ check_state(ArrayType *arr)
 static void
 check_updated(const float8 *s)
 {
-	for (int i = 0; i < ST_LEN; i++)
-		if (!isfinite(s[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("arm statistics overflowed"),
-					 errhint("Rescale the metric (for example to thousands) before aggregating.")));
+	if (!isfinite(s[ST_UNITS]) || !isfinite(s[ST_CONV]) || !isfinite(s[ST_SUM]) ||
+		!isfinite(s[ST_MEAN]) || !isfinite(s[ST_M2]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("arm statistics overflowed"),
+				 errhint("Rescale the metric (for example to thousands) before aggregating.")));
 }
 
 /* Chan et al.: add a group of n units with sum vs, mean m and centred sum of squares m2. */
@@ -107,12 +116,30 @@ state_arg(FunctionCallInfo fcinfo)
 	return AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
 }
 
+/*
+ * The state of a transition: inside an aggregate it is the initial condition
+ * or this function's own last result, whose content every update checks, so
+ * its shape is all that needs checking row by row; a direct call gets the
+ * full check.
+ */
+static float8 *
+transition_state(FunctionCallInfo fcinfo, ArrayType **arr)
+{
+	if (AggCheckCallContext(fcinfo, NULL))
+	{
+		*arr = PG_GETARG_ARRAYTYPE_P(0);
+		return check_shape(*arr);
+	}
+	*arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
+	return check_state(*arr);
+}
+
 /* arm_stats_accum(state, converted, value): one unit; STRICT, rows with a NULL are skipped */
 Datum
 arm_stats_accum(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = state_arg(fcinfo);
-	float8	   *s = check_state(arr);
+	ArrayType  *arr;
+	float8	   *s = transition_state(fcinfo, &arr);
 	float8		conv = PG_GETARG_FLOAT8(1);
 	float8		v = PG_GETARG_FLOAT8(2);
 	double		d;
@@ -142,8 +169,8 @@ arm_stats_accum(PG_FUNCTION_ARGS)
 Datum
 arm_stats_accum_sums(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = state_arg(fcinfo);
-	float8	   *s = check_state(arr);
+	ArrayType  *arr;
+	float8	   *s = transition_state(fcinfo, &arr);
 	float8		n = PG_GETARG_FLOAT8(1);
 	float8		conv = PG_GETARG_FLOAT8(2);
 	float8		vs = PG_GETARG_FLOAT8(3);

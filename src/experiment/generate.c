@@ -60,25 +60,6 @@ name_hash(const char *s)
 	return hash_bytes((const unsigned char *) s, strlen(s));
 }
 
-static Datum *
-text_values(ArrayType *arr, const char *argname, int *n)
-{
-	Datum	   *values;
-	bool	   *nulls;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" must be one-dimensional", argname)));
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, n);
-	for (int i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("array \"%s\" must not contain nulls", argname)));
-	return values;
-}
-
 /*
  * _generate_experiment_units(seed, experiment, channel, campaign, start_date,
  * units, profiles, treatments, shares, open_rates, click_rates, order_rates,
@@ -135,7 +116,7 @@ generate_experiment_units(PG_FUNCTION_ARGS)
 				 errdetail("Got %lld.", (long long) profiles)));
 	mm_check_range(aov, "aov", 0.0, false, 1e6, true);
 	units = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(5), "units", MM_ARR_NONNEG, &ndays);
-	treat = text_values(PG_GETARG_ARRAYTYPE_P(7), "treatments", &K);
+	treat = mm_text_array_values(PG_GETARG_ARRAYTYPE_P(7), "treatments", &K);
 	shares = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(8), "shares", MM_ARR_NONNEG, &ns);
 	open = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(9), "open_rates", MM_ARR_NONNEG | MM_ARR_ALLOW_EMPTY, &no);
 	click = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(10), "click_rates", MM_ARR_NONNEG | MM_ARR_ALLOW_EMPTY, &nc);
