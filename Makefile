@@ -49,6 +49,9 @@ OBJS = \
 	src/math/response.o \
 	src/math/decompose.o \
 	src/score/response.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o \
 	src/math/experiment/abtest.o \
 	src/math/experiment/bayes.o \
 	src/math/experiment/bandit.o \
@@ -84,13 +87,23 @@ STAGE_SQL = \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
 	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql \
 	src/experiment/abtest.sql \
 	src/experiment/stats.sql \
 	src/experiment/bandit.sql \
 	src/experiment/analysis.sql \
 	src/experiment/catalog.sql \
 	src/experiment/lift.sql \
-	src/experiment/generate.sql
+	src/experiment/generate.sql \
+	src/experiment/comments.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

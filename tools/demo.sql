@@ -290,3 +290,13 @@ SELECT CASE p.model WHEN 'demo' THEN 'without the lift study' ELSE 'with the lif
   FROM mixmodel.channel_performance p, raw.truth_parameters t
  WHERE p.model IN ('demo', 'demo_calibrated') AND p.channel = 'tv_spend' AND t.channel = 'tv' AND t.parameter = 'roi'
  ORDER BY p.model;
+
+-- operations: every model with its status, and what the audit log recorded of the
+-- models' runs and the plans (who and when are in mixmodel.audit_log too; doc/operations.md)
+\echo
+\echo 'Operations: the models and their status (mixmodel.model_status)'
+SELECT model, conversion, status, current_run, runs, last_scored_at IS NOT NULL AS scored
+  FROM mixmodel.model_status ORDER BY model;
+\echo 'Operations: the audit log of models and plans'
+SELECT object_type, action, count(*) AS entries, string_agg(DISTINCT object_name, ', ') AS objects
+  FROM mixmodel.audit_log WHERE object_type IN ('model', 'plan') GROUP BY 1, 2 ORDER BY 1, 2;

@@ -153,6 +153,7 @@ BEGIN
     END IF;
     PERFORM mixmodel._model_check_options(o);
     UPDATE mixmodel.models mm SET options = o WHERE mm.name = model;
+    PERFORM mixmodel._audit_model('update', model, jsonb_build_object('register_lift_study', study, 'roi_prior', prior));
     RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION mixmodel.register_lift_study(text, text, text, text, text, text, pg_catalog.float8, text, date, date) IS

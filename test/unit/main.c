@@ -28,6 +28,7 @@ main(void)
 	test_search();
 	test_decompose();
 	test_response();
+	test_drift();
 	test_experiment();
 
 	printf("1..%d\n", unit_count);
