@@ -61,7 +61,13 @@ OBJS = \
 	src/experiment/arm_stats.o \
 	src/experiment/bandit.o \
 	src/math/experiment/units.o \
-	src/experiment/generate.o
+	src/experiment/generate.o \
+	src/report/svg.o \
+	src/report/svg_axis.o \
+	src/report/svg_time.o \
+	src/report/svg_bars.o \
+	src/report/svg_curves.o \
+	src/report/chart.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -103,7 +109,12 @@ STAGE_SQL = \
 	src/experiment/catalog.sql \
 	src/experiment/lift.sql \
 	src/experiment/generate.sql \
-	src/experiment/comments.sql
+	src/experiment/comments.sql \
+	src/report/chart.sql \
+	src/report/model_charts.sql \
+	src/report/data_chart.sql \
+	src/report/plan_charts.sql \
+	src/report/report.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
@@ -134,10 +145,10 @@ override CPPFLAGS += -MMD -MP
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
 
-# Core unit tests: src/math without a server.
+# Core unit tests: src/math (and the report's chart renderer) without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c) $(wildcard src/report/svg*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lRmath -lm

@@ -18,17 +18,23 @@ as_root() {
 MM_PACKAGES="make gcc pkg-config postgresql-$PGVER postgresql-server-dev-$PGVER \
 postgresql-common libgsl-dev liblapacke-dev libopenblas-dev \
 postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl \
-postgresql-$PGVER-cron r-mathlib"
+postgresql-$PGVER-cron r-mathlib chromium libxml2-utils fonts-dejavu-core"
+# The browser checks of the report (test/browser/run) skip, saying so, where these cannot be installed.
+MM_OPTIONAL_PACKAGES="chromium"
 
 ensure_packages() {
-	local missing=""
+	local missing="" required=""
 	for p in $MM_PACKAGES "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	if [ -n "$missing" ]; then
 		echo "mixmodel: installing$missing" >&2
 		as_root apt-get update -qq
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+		if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
+			for p in $missing; do [[ " $MM_OPTIONAL_PACKAGES " == *" $p "* ]] || required="$required $p"; done
+			echo "mixmodel: retrying without$(for p in $missing; do [[ " $required " == *" $p "* ]] || printf ' %s' "$p"; done) (browser checks will be skipped)" >&2
+			[ -z "$required" ] || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $required >/dev/null
+		fi
 	fi
 }
 

@@ -30,6 +30,7 @@ main(void)
 	test_response();
 	test_drift();
 	test_experiment();
+	test_svg();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

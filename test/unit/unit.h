@@ -44,5 +44,6 @@ void		test_decompose(void);
 void		test_response(void);
 void		test_drift(void);
 void		test_experiment(void);
+void		test_svg(void);
 
 #endif
