@@ -28,6 +28,7 @@ main(void)
 	test_search();
 	test_decompose();
 	test_response();
+	test_posterior();
 	test_drift();
 	test_experiment();
 	test_svg();

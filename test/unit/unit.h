@@ -42,6 +42,7 @@ void		test_ridge(void);
 void		test_search(void);
 void		test_decompose(void);
 void		test_response(void);
+void		test_posterior(void);
 void		test_drift(void);
 void		test_experiment(void);
 void		test_svg(void);
