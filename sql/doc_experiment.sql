@@ -95,18 +95,29 @@ SELECT period, round(best_share::numeric, 3) AS best_share, round(cumulative_reg
   FROM mixmodel.bandit_simulate(ARRAY[0.030, 0.040, 0.027], periods => 6, units_per_period => 6000,
                                 replications => 50);
 
--- doc/experiment.md:467
+-- doc/experiment.md:479
 SELECT mixmodel.create_experiment('tv_lift', 'doc_exp.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}');
 SELECT mixmodel.create_model('doc_exp_m', source => 'doc_exp.weekly_wide', date_column => 'week', kpi => 'revenue',
-         media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 100}');
+         media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 100}');
 SELECT study_start, study_end, round(lift_abs) AS lift_abs, round(lift_se) AS lift_se,
        round(roi_mean::numeric, 3) AS roi_mean, round(roi_mu::numeric, 4) AS roi_mu, round(roi_sigma::numeric, 4) AS roi_sigma
   FROM mixmodel.register_lift_study('doc_exp_m', 'tv_lift', 'tv_spend',
          start_date => (SELECT start_date FROM doc_exp.experiment_truth WHERE experiment = 'tv_holdout' AND control),
          end_date => (SELECT end_date FROM doc_exp.experiment_truth WHERE experiment = 'tv_holdout' AND control));
 SELECT round(incremental_revenue) AS true_lift FROM doc_exp.experiment_truth WHERE experiment = 'tv_holdout' AND NOT control;
-SELECT options->>'calibration' AS calibration, jsonb_array_length(options->'experiments') AS studies,
-       options->'roi_priors' ? 'tv_spend' AS has_roi_prior
+SELECT options->>'calibration' AS calibration, jsonb_array_length(options->'experiments') AS studies
   FROM mixmodel.models WHERE name = 'doc_exp_m';
+
+-- doc/experiment.md:497
+SELECT mixmodel.create_model('doc_exp_b', source => 'doc_exp.weekly_wide', date_column => 'week', kpi => 'revenue',
+         media => ARRAY['tv_spend', 'search_spend']);
+SELECT round(roi_mean::numeric, 3) AS roi_mean, round(roi_sd::numeric, 3) AS roi_sd,
+       round(roi_mu::numeric, 4) AS roi_mu, round(roi_sigma::numeric, 4) AS roi_sigma
+  FROM mixmodel.register_lift_study('doc_exp_b', 'tv_lift', 'tv_spend', register_as => 'roi_prior',
+         start_date => (SELECT start_date FROM doc_exp.experiment_truth WHERE experiment = 'tv_holdout' AND control),
+         end_date => (SELECT end_date FROM doc_exp.experiment_truth WHERE experiment = 'tv_holdout' AND control));
+SELECT options ? 'experiments' AS has_studies, round((options #>> '{priors,tv_spend,roas,mean}')::numeric, 3) AS roas_mean,
+       round((options #>> '{priors,tv_spend,roas,sd}')::numeric, 3) AS roas_sd
+  FROM mixmodel.models WHERE name = 'doc_exp_b';

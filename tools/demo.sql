@@ -279,16 +279,13 @@ SELECT r.arm, r.units::bigint AS sends, r.total::bigint AS conversions, round(10
  ORDER BY r.arm;
 
 -- A holdout lift study of TV (half an audience held out for 8 weeks) measures
--- what TV adds; registered as a lift study of a copy of the demo model in one
--- call (with its standard error, and an ROI prior for a Bayesian fit), it pulls
--- the model's TV estimate toward the truth.
+-- what TV adds; registered with a copy of the demo model in one call (its lift and
+-- standard error become a likelihood term of the posterior, doc/experiment.md), it
+-- pulls the model's TV estimate toward the truth.
 SELECT mixmodel.create_experiment('tv_lift', 'raw.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}') \g /dev/null
-SELECT mixmodel.create_model('demo_calibrated', source => 'raw.weekly_wide', date_column => 'week', kpi => 'revenue',
-         media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
-         factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
-         options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
+SELECT mixmodel.duplicate_model('demo', 'demo_calibrated') \g /dev/null
 SELECT format('Experiment: TV holdout lift study, %s +- %s revenue over 8 weeks; TV''s ROI without and',
               round(lift_abs), round(lift_se)) AS lift_title
   FROM mixmodel.register_lift_study('demo_calibrated', 'tv_lift', 'tv_spend',
@@ -297,9 +294,10 @@ SELECT format('Experiment: TV holdout lift study, %s +- %s revenue over 8 weeks;
 SELECT count(*) FROM mixmodel.train('demo_calibrated', seed => 42) \g /dev/null
 \echo
 \echo :lift_title
-\echo 'with it as a lift study of the model (calibration gaussian), next to the truth'
+\echo 'with the study in the posterior (a Gaussian likelihood term), with its 90% interval, next to the truth'
 SELECT CASE p.model WHEN 'demo' THEN 'without the lift study' ELSE 'with the lift study' END AS model,
-       round(p.roi::numeric, 2) AS tv_roi, round(t.value::numeric, 2) AS true_tv_roi
+       round(p.roi::numeric, 2) AS tv_roi, format('%s to %s', round(p.roi_lower::numeric, 2), round(p.roi_upper::numeric, 2)) AS "90% interval",
+       round(t.value::numeric, 2) AS true_tv_roi
   FROM mixmodel.channel_performance p, raw.truth_parameters t
  WHERE p.model IN ('demo', 'demo_calibrated') AND p.channel = 'tv_spend' AND t.channel = 'tv' AND t.parameter = 'roi'
  ORDER BY p.model;
