@@ -15,6 +15,8 @@ DECLARE
     m mixmodel.models;
     e mixmodel.experiments;
     r record;
+    a record;
+    found_arm boolean := false;
     ex record;
     k int;
     d0 date;
@@ -85,27 +87,27 @@ BEGIN
         RAISE EXCEPTION 'spend must be positive and finite' USING ERRCODE = '22023', DETAIL = format('Got %s.', spend);
     END IF;
 
-    -- the measured difference against the control, per unit, and the treated units
-    SELECT count(*) FILTER (WHERE NOT a.is_control), min(a.arm) FILTER (WHERE NOT a.is_control)
-      INTO k, col
-      FROM mixmodel._experiment_results(experiment) AS a(metric text, arm text, is_control boolean,
-           units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
-           lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
-           anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
-           first_significant date, stayed_significant boolean)
-     WHERE a.metric = register_lift_study.metric;
+    -- the measured difference against the control, per unit, and the treated units (one analysis)
+    k := 0;
+    FOR a IN
+        SELECT x.* FROM mixmodel._experiment_results(experiment) AS x(metric text, arm text, is_control boolean,
+               units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
+               lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
+               anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
+               first_significant date, stayed_significant boolean)
+         WHERE x.metric = register_lift_study.metric AND NOT x.is_control
+    LOOP
+        k := k + 1;
+        IF a.arm = coalesce(treatment, a.arm) THEN
+            r := a;
+            found_arm := true;
+        END IF;
+    END LOOP;
     IF treatment IS NULL AND k <> 1 THEN
         RAISE EXCEPTION 'experiment "%" has % treatment arms', experiment, k USING ERRCODE = '22023',
             HINT = 'Name the arm that was exposed to the channel with treatment.';
     END IF;
-    SELECT a.* INTO r
-      FROM mixmodel._experiment_results(experiment) AS a(metric text, arm text, is_control boolean,
-           units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
-           lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
-           anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
-           first_significant date, stayed_significant boolean)
-     WHERE a.metric = register_lift_study.metric AND NOT a.is_control AND a.arm = coalesce(treatment, col);
-    IF NOT FOUND THEN
+    IF NOT found_arm THEN
         RAISE EXCEPTION 'treatment "%" is not a treatment arm of experiment "%"', treatment, experiment USING ERRCODE = '22023';
     END IF;
     IF NOT r.se > 0 THEN
