@@ -282,9 +282,10 @@ SELECT r.arm, r.units::bigint AS sends, r.total::bigint AS conversions, round(10
  ORDER BY r.arm;
 
 -- A holdout lift study of TV (half an audience held out for 8 weeks) measures
--- what TV adds; registered with a copy of the demo model in one call (its lift and
--- standard error become a likelihood term of the posterior, doc/experiment.md), it
--- pulls the model's TV estimate toward the truth.
+-- what TV adds over those weeks; registered with a copy of the demo model in one
+-- call, its lift and standard error become a likelihood term of the posterior
+-- (doc/experiment.md).  It constrains TV's effect over the study weeks; how TV's
+-- ROI over all the training weeks moves is shown as it comes out, next to the truth.
 SELECT mixmodel.create_experiment('tv_lift', 'raw.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}') \g /dev/null
