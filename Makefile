@@ -67,6 +67,16 @@ OBJS = \
 	src/math/drift.o \
 	src/ops/drift.o \
 	src/ops/autonomous.o \
+	src/math/experiment/abtest.o \
+	src/math/experiment/bayes.o \
+	src/math/experiment/bandit.o \
+	src/experiment/arms.o \
+	src/experiment/abtest.o \
+	src/experiment/posterior.o \
+	src/experiment/arm_stats.o \
+	src/experiment/bandit.o \
+	src/math/experiment/units.o \
+	src/experiment/generate.o \
 	src/report/svg.o \
 	src/report/svg_axis.o \
 	src/report/svg_time.o \
@@ -110,6 +120,14 @@ STAGE_SQL = \
 	src/ops/schedule.sql \
 	src/ops/status.sql \
 	src/ops/comments.sql \
+	src/experiment/abtest.sql \
+	src/experiment/stats.sql \
+	src/experiment/bandit.sql \
+	src/experiment/analysis.sql \
+	src/experiment/catalog.sql \
+	src/experiment/lift.sql \
+	src/experiment/generate.sql \
+	src/experiment/comments.sql \
 	src/report/chart.sql \
 	src/report/model_charts.sql \
 	src/report/data_chart.sql \
@@ -130,6 +148,8 @@ PG_CONFIG ?= pg_config
 PG_CPPFLAGS += -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server) $(shell pkg-config --cflags gsl lapacke)
 # GSL's own CBLAS is replaced by the system BLAS (Debian alternatives: OpenBLAS).
 SHLIB_LINK  += $(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+# R's standalone mathematics library (r-mathlib): Beta distribution functions at any count
+SHLIB_LINK  += -lRmath
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -149,7 +169,7 @@ MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c) $(wildcard src/report/svg*.c)
 test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
-		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm -pthread
+		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lRmath -lm -pthread
 
 unittest: test/unit/run_unit
 	test/unit/run_unit

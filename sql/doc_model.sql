@@ -19,26 +19,26 @@ SELECT mixmodel.create_model('doc_cal', source => 'doc_model.weekly_wide', date_
 SELECT split, mape_lift IS NOT NULL AS lift_scored FROM mixmodel.train('doc_cal', seed => 1);
 SELECT lift_gaussian >= 0 AS penalised FROM mixmodel.run_candidates WHERE model = 'doc_cal' AND chosen;
 
--- doc/model.md:131
+-- doc/model.md:133
 SELECT round(mu::numeric, 6) AS mu, round(sigma::numeric, 6) AS sigma
   FROM mixmodel.roi_prior_lognormal(2, 1);
 
--- doc/model.md:147
+-- doc/model.md:149
 SELECT mixmodel.create_model('doc_ts', source => 'doc_model.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
        options => '{"inference": "ridge", "candidates": 100, "train_size": 0.7}');
 SELECT split, n FROM mixmodel.train('doc_ts', seed => 1);
 
--- doc/model.md:283
+-- doc/model.md:285
 SELECT candidate AS other FROM mixmodel.run_candidates
  WHERE model = 'doc_m' AND run = 1 ORDER BY chosen, candidate LIMIT 1 \gset
 SELECT split FROM mixmodel.select_candidate('doc_m', 1, :other);
 
--- doc/model.md:325
+-- doc/model.md:327
 SELECT channel, adstock, saturation, coef >= 0 AS nonneg FROM mixmodel.run_channels
  WHERE model = 'doc_m' AND run = 1 ORDER BY position;
 SELECT item FROM mixmodel.run_diagnostics WHERE model = 'doc_m' AND term = '' ORDER BY item;
 
--- doc/model.md:339
+-- doc/model.md:341
 SELECT split, n FROM mixmodel.model_metrics WHERE model = 'doc_m' ORDER BY split DESC;
 SELECT count(*) FILTER (WHERE holdout) AS holdout_weeks FROM mixmodel.model_fit WHERE model = 'doc_m';

@@ -18,7 +18,7 @@ as_root() {
 MM_PACKAGES="make gcc pkg-config postgresql-$PGVER postgresql-server-dev-$PGVER \
 postgresql-common libgsl-dev liblapacke-dev libopenblas-dev \
 postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl \
-postgresql-$PGVER-cron chromium libxml2-utils fonts-dejavu-core"
+postgresql-$PGVER-cron r-mathlib chromium libxml2-utils fonts-dejavu-core"
 # The browser checks of the report (test/browser/run) skip, saying so, where these cannot be installed.
 MM_OPTIONAL_PACKAGES="chromium"
 

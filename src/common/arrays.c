@@ -65,6 +65,25 @@ mm_float8_array_values(ArrayType *arr, const char *argname, int flags, int *n)
 	return values;
 }
 
+Datum *
+mm_text_array_values(ArrayType *arr, const char *argname, int *n)
+{
+	Datum	   *values;
+	bool	   *nulls;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array \"%s\" must be one-dimensional", argname)));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, n);
+	for (int i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("array \"%s\" must not contain nulls", argname)));
+	return values;
+}
+
 ArrayType *
 mm_float8_array_build(const float8 *values, int n)
 {

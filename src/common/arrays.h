@@ -23,6 +23,12 @@ extern int	mm_max_array_length;
 extern float8 *mm_float8_array_values(ArrayType *arr, const char *argname,
 									  int flags, int *n);
 
+/*
+ * The elements of a one-dimensional text[] as Datums, after checking: no NULL
+ * element (22004), one dimension (2202E).  argname names the argument.
+ */
+extern Datum *mm_text_array_values(ArrayType *arr, const char *argname, int *n);
+
 /* Build a float8[] from n values. */
 extern ArrayType *mm_float8_array_build(const float8 *values, int n);
 

@@ -33,6 +33,7 @@
 #include "common/arrays.h"
 #include "common/errors.h"
 #include "common/rng.h"
+#include "experiment/generate.h"
 #include "math/generate.h"
 
 PG_FUNCTION_INFO_V1(generate_raw_data);
@@ -45,13 +46,13 @@ enum
 {
 	TB_DAILY_MEDIA, TB_WEEKLY_MEDIA, TB_SENDS, TB_EVENTS, TB_CONVERSIONS,
 	TB_FACTORS, TB_HOLIDAYS, TB_WIDE, TB_TRUTH_PARAMS, TB_TRUTH_CONTRIB,
-	TB_TRUTH_KPI, NTABLES
+	TB_TRUTH_KPI, TB_EXP_UNITS, TB_EXP_TRUTH, NTABLES
 };
 
 static const char *const table_names[NTABLES] = {
 	"daily_media", "weekly_media", "sends", "events", "conversions_daily",
 	"factors", "holidays", "weekly_wide", "truth_parameters",
-	"truth_contributions", "truth_kpi"
+	"truth_contributions", "truth_kpi", "experiment_assignments", "experiment_truth"
 };
 
 /* Column lists (weekly_wide is built per call). */
@@ -72,7 +73,14 @@ static const char *const table_columns[NTABLES] = {
 	NULL,
 	"channel text NOT NULL, parameter text NOT NULL, value float8, setting text",
 	"week date NOT NULL, term text NOT NULL, contribution float8 NOT NULL",
-	"week date NOT NULL, expected float8 NOT NULL, noise float8 NOT NULL, kpi float8 NOT NULL"
+	"week date NOT NULL, expected float8 NOT NULL, noise float8 NOT NULL, kpi float8 NOT NULL",
+	"experiment text NOT NULL, treatment text NOT NULL, profile_id bigint NOT NULL, "
+	"assigned_at timestamptz NOT NULL, channel text NOT NULL, campaign text, opened int, clicked int, "
+	"converted int NOT NULL, orders int NOT NULL, revenue float8 NOT NULL",
+	"experiment text NOT NULL, kind text NOT NULL, channel text NOT NULL, treatment text NOT NULL, "
+	"control boolean NOT NULL, share float8 NOT NULL, start_date date NOT NULL, end_date date NOT NULL, "
+	"open_rate float8, click_rate float8, conversion_rate float8 NOT NULL, revenue_per_unit float8 NOT NULL, "
+	"rate_lift float8, incremental_revenue float8"
 };
 
 /* Options (doc/generator.md). */
@@ -88,6 +96,8 @@ typedef struct GenOptions
 	double		online_share;
 	double		spend_ratio;
 	bool		replace;
+	bool		experiments;	/* write the experiment tables' rows */
+	char	   *lift_channel;	/* NULL: tv, else the first paid channel */
 	bool		random_shapes;	/* shapes "random": each channel's true response drawn */
 } GenOptions;
 
@@ -259,6 +269,8 @@ parse_options(Jsonb *jb, GenOptions *o)
 	o->online_share = 0.4;
 	o->spend_ratio = 0.15;
 	o->replace = false;
+	o->experiments = true;
+	o->lift_channel = NULL;
 	o->random_shapes = false;
 
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
@@ -320,20 +332,32 @@ parse_options(Jsonb *jb, GenOptions *o)
 						 errmsg("option \"shapes\" must be \"vocabulary\" or \"random\"")));
 			o->random_shapes = strcmp(sv, "random") == 0;
 		}
-		else if (strcmp(key, "replace") == 0)
+		else if (strcmp(key, "replace") == 0 || strcmp(key, "experiments") == 0)
 		{
 			if (v.type != jbvBool)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("option \"replace\" must be a boolean")));
-			o->replace = v.val.boolean;
+						 errmsg("option \"%s\" must be a boolean", key)));
+			if (key[0] == 'r')
+				o->replace = v.val.boolean;
+			else
+				o->experiments = v.val.boolean;
+		}
+		else if (strcmp(key, "lift_channel") == 0)
+		{
+			if (v.type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"lift_channel\" must be a channel name")));
+			o->lift_channel = pnstrdup(v.val.string.val, v.val.string.len);
 		}
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown option \"%s\"", key),
 					 errhint("Known options: noise, geos, campaigns, restatement_share, "
-							 "forecast_weeks, profiles, aov, online_share, spend_ratio, shapes, replace.")));
+							 "forecast_weeks, profiles, aov, online_share, spend_ratio, shapes, replace, "
+							 "experiments, lift_channel.")));
 	}
 }
 
@@ -527,6 +551,8 @@ typedef struct Gen
 	Datum	   *touch_channel;
 	Datum	   *touch_campaign;
 	double	   *touch_clicks;	/* D x ntouch clicks of true rows */
+	int			exp_owned;		/* owned channel of the content experiment, or -1 */
+	double	   *exp_sends;		/* D daily sends of that channel */
 	int64		counts[NTABLES];
 } Gen;
 
@@ -777,6 +803,8 @@ write_sends(Gen *g)
 
 				g->x[c * g->T + t] += sends;
 				g->touch_clicks[(size_t) i * g->ntouch + tcol + k] += clicks;
+				if (c == g->exp_owned)
+					g->exp_sends[i] += sends;
 				B_SET(&b, 0, DateADTGetDatum(g->start + i));
 				B_SET(&b, 1, ch_txt);
 				B_SET(&b, 2, jn_txt[k]);
@@ -1268,7 +1296,8 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	Oid			nsp;
 	int			save_nestlevel;
 	int			ndaily = 0,
-				nowned = 0;
+				nowned = 0,
+				lift;
 	double	   *holiday,
 			   *z,
 			   *contrib,
@@ -1353,6 +1382,24 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	g->touch_channel = palloc(sizeof(Datum) * Max(g->ntouch, 1));
 	g->touch_campaign = palloc(sizeof(Datum) * Max(g->ntouch, 1));
 	g->touch_clicks = palloc0(sizeof(double) * Max((size_t) g->D * g->ntouch, 1));
+	g->exp_sends = palloc0(sizeof(double) * g->D);
+	g->exp_owned = -1;
+	lift = -1;
+	for (int c = 0; c < g->C && g->o.experiments; c++)
+	{
+		bool		owned = g->def[c]->type == MM_GEN_OWNED;
+
+		if (owned && g->exp_owned < 0)
+			g->exp_owned = c;
+		if (!owned && (g->o.lift_channel ? strcmp(g->def[c]->name, g->o.lift_channel) == 0
+					   : lift < 0 || strcmp(g->def[c]->name, "tv") == 0))
+			lift = c;
+	}
+	if (g->o.lift_channel && g->o.experiments && lift < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lift_channel \"%s\" is not a paid channel of the data", g->o.lift_channel),
+				 errhint("Name one of the paid channels in \"channels\".")));
 	holiday = palloc(sizeof(double) * g->T);
 	z = palloc(sizeof(double) * MM_GEN_NFACTORS * g->T);
 	contrib = palloc(sizeof(double) * (MM_GEN_NFIXED + g->C) * g->T);
@@ -1449,6 +1496,31 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	write_events(g, conv, conv_rev);
 	write_wide(g, y, orders_week, z, holiday);
 	write_truth(g, &params, contrib, mu, y);
+	if (g->o.experiments)
+	{
+		MMGenExperiments x = {0};
+
+		x.seed = g->seed;
+		x.start = g->start;
+		x.T = g->T;
+		x.D = g->D;
+		x.aov = g->o.aov;
+		if (g->exp_owned >= 0)
+		{
+			x.owned_channel = g->def[g->exp_owned]->name;
+			x.owned_rate = g->def[g->exp_owned]->rate;
+			x.owned_sends = g->exp_sends;
+		}
+		if (lift >= 0)
+		{
+			x.lift_channel = g->def[lift]->name;
+			x.lift_contrib = contrib + (size_t) (MM_GEN_NFIXED + lift) * g->T;
+			x.mu = mu;
+		}
+		x.assignments_table = qualified(g, TB_EXP_UNITS);
+		x.truth_table = qualified(g, TB_EXP_TRUTH);
+		mm_generate_experiments(&x, &g->counts[TB_EXP_UNITS], &g->counts[TB_EXP_TRUTH]);
+	}
 
 	AtEOXact_GUC(false, save_nestlevel);
 	SPI_finish();

@@ -23,6 +23,6 @@ CREATE FUNCTION mixmodel.generate_raw_data(
         options pg_catalog.jsonb DEFAULT '{}')
     RETURNS TABLE (table_name pg_catalog.text, row_count pg_catalog.int8)
     AS 'MODULE_PATHNAME', 'generate_raw_data'
-    LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 11;
+    LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 13;
 COMMENT ON FUNCTION mixmodel.generate_raw_data(pg_catalog.name, pg_catalog.int8, pg_catalog.int4, pg_catalog.date, pg_catalog.text[], pg_catalog.text, pg_catalog.int8, pg_catalog.jsonb)
-    IS 'Creates raw marketing tables (daily_media, weekly_media, sends, events, conversions_daily, factors, holidays, weekly_wide) in target_schema from a known, seeded marketing-mix model, with its truth (truth_parameters, truth_contributions, truth_kpi); returns each table and its row count. Same arguments, same tables.';
+    IS 'Creates raw marketing tables (daily_media, weekly_media, sends, events, conversions_daily, factors, holidays, weekly_wide) in target_schema from a known, seeded marketing-mix model, with its truth (truth_parameters, truth_contributions, truth_kpi) and experiments with known true rates (experiment_assignments, experiment_truth); returns each table and its row count. Same arguments, same tables.';

@@ -30,26 +30,6 @@ PG_FUNCTION_INFO_V1(generate_events_day);
 /* Events of one call, at most (a day of a very large data set). */
 #define MAX_EVENTS_PER_DAY 100000000
 
-/* Elements of a text[] without NULLs, as Datums. */
-static Datum *
-text_array_values(ArrayType *arr, const char *argname, int *n)
-{
-	Datum	   *values;
-	bool	   *nulls;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"%s\" must be one-dimensional", argname)));
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, n);
-	for (int i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("array \"%s\" must not contain nulls", argname)));
-	return values;
-}
-
 Datum
 generate_events_day(PG_FUNCTION_ARGS)
 {
@@ -103,8 +83,8 @@ generate_events_day(PG_FUNCTION_ARGS)
 				 errmsg("revenue must be 0 when there are no conversions"),
 				 errdetail("Got %g.", revenue)));
 
-	channels = text_array_values(PG_GETARG_ARRAYTYPE_P(6), "channels", &nch);
-	campaigns = text_array_values(PG_GETARG_ARRAYTYPE_P(7), "campaigns", &ncp);
+	channels = mm_text_array_values(PG_GETARG_ARRAYTYPE_P(6), "channels", &nch);
+	campaigns = mm_text_array_values(PG_GETARG_ARRAYTYPE_P(7), "campaigns", &ncp);
 	weights = mm_float8_array_values(PG_GETARG_ARRAYTYPE_P(8), "weights",
 									 MM_ARR_NONNEG | MM_ARR_ALLOW_EMPTY, &nw);
 	if (nch != ncp || nch != nw)

@@ -31,6 +31,7 @@ main(void)
 	test_response();
 	test_posterior();
 	test_drift();
+	test_experiment();
 	test_svg();
 
 	printf("1..%d\n", unit_count);

@@ -45,6 +45,7 @@ void		test_decompose(void);
 void		test_response(void);
 void		test_posterior(void);
 void		test_drift(void);
+void		test_experiment(void);
 void		test_svg(void);
 
 #endif

@@ -1,0 +1,75 @@
+-- experiment: COMMENTs on the columns of the stage's table and views (\d+ explains each;
+-- test/pgtap/01_comments.sql keeps it so)
+
+COMMENT ON COLUMN mixmodel.experiments.name IS 'Experiment name.';
+COMMENT ON COLUMN mixmodel.experiments.source IS 'Table or view the experiment is read from, in place, at every query.';
+COMMENT ON COLUMN mixmodel.experiments.arm_column IS 'Column with each unit''s arm (treatment).';
+COMMENT ON COLUMN mixmodel.experiments.control IS 'The control arm''s label.';
+COMMENT ON COLUMN mixmodel.experiments.conversion_column IS 'Column marking converted units (boolean, or a number: converted when > 0; with units_column, the converted units); NULL: none.';
+COMMENT ON COLUMN mixmodel.experiments.value_column IS 'Column with the metric per unit, such as revenue (with units_column, its sum over the row''s units); NULL: none.';
+COMMENT ON COLUMN mixmodel.experiments.units_column IS 'NULL: one row per unit; else the column with the units a pre-aggregated row counts.';
+COMMENT ON COLUMN mixmodel.experiments.value_sq_column IS 'Pre-aggregated rows: the column with the sum of the squared metric.';
+COMMENT ON COLUMN mixmodel.experiments.time_column IS 'Column with the assignment time (date or timestamp; UTC days), for the daily sequence and the bandit weeks; NULL: none.';
+COMMENT ON COLUMN mixmodel.experiments.filter IS 'Rows read: {"column": value, ...} equalities (JSON null: IS NULL); NULL: all rows.';
+COMMENT ON COLUMN mixmodel.experiments.options IS 'alpha, rho2, planned_split {"arm": share}, srm_threshold, and the bandit''s floor, draws and seed.';
+COMMENT ON COLUMN mixmodel.experiments.created_at IS 'When the experiment was (re)defined.';
+
+COMMENT ON COLUMN mixmodel.experiment_results.experiment IS 'Experiment name.';
+COMMENT ON COLUMN mixmodel.experiment_results.metric IS 'conversion (the conversion rate) or value (the metric per unit).';
+COMMENT ON COLUMN mixmodel.experiment_results.arm IS 'Arm label.';
+COMMENT ON COLUMN mixmodel.experiment_results.is_control IS 'Whether this is the control arm (its comparison columns are NULL).';
+COMMENT ON COLUMN mixmodel.experiment_results.units IS 'Units assigned to the arm.';
+COMMENT ON COLUMN mixmodel.experiment_results.total IS 'Converted units (conversion) or the metric''s sum (value).';
+COMMENT ON COLUMN mixmodel.experiment_results.mean IS 'Conversion rate or metric per unit.';
+COMMENT ON COLUMN mixmodel.experiment_results.sd IS 'Sample standard deviation per unit.';
+COMMENT ON COLUMN mixmodel.experiment_results.mean_low IS 'Anytime-valid interval of the mean, lower end (level alpha).';
+COMMENT ON COLUMN mixmodel.experiment_results.mean_high IS 'Anytime-valid interval of the mean, upper end.';
+COMMENT ON COLUMN mixmodel.experiment_results.diff IS 'Mean minus the control''s mean.';
+COMMENT ON COLUMN mixmodel.experiment_results.lift IS 'diff / the control''s mean.';
+COMMENT ON COLUMN mixmodel.experiment_results.se IS 'Standard error of diff (unpooled for rates, Welch for means).';
+COMMENT ON COLUMN mixmodel.experiment_results.p_value IS 'Fixed-horizon p-value of diff (pooled two-proportion z test or Welch t test).';
+COMMENT ON COLUMN mixmodel.experiment_results.ci_low IS 'Fixed-horizon interval of diff at the Bonferroni level alpha/(K-1), lower end.';
+COMMENT ON COLUMN mixmodel.experiment_results.ci_high IS 'Fixed-horizon interval of diff, upper end.';
+COMMENT ON COLUMN mixmodel.experiment_results.anytime_p IS 'Anytime-valid p-value of diff (formulas §7.2), valid at every look.';
+COMMENT ON COLUMN mixmodel.experiment_results.anytime_low IS 'Anytime-valid interval of diff at alpha/(K-1), lower end.';
+COMMENT ON COLUMN mixmodel.experiment_results.anytime_high IS 'Anytime-valid interval of diff, upper end.';
+COMMENT ON COLUMN mixmodel.experiment_results.significant IS 'anytime_p < alpha/(K-1): the anytime-valid interval excludes 0.';
+COMMENT ON COLUMN mixmodel.experiment_results.p_best IS 'Posterior probability that the arm is best (Beta or Normal posteriors, by quadrature).';
+COMMENT ON COLUMN mixmodel.experiment_results.expected_loss IS 'Expected loss of choosing the arm, E[max mean - mean of the arm].';
+COMMENT ON COLUMN mixmodel.experiment_results.first_significant IS 'First day on which the arm was significant (experiments with a time column).';
+COMMENT ON COLUMN mixmodel.experiment_results.stayed_significant IS 'Whether it was significant on every day from first_significant on.';
+
+COMMENT ON COLUMN mixmodel.experiment_daily.experiment IS 'Experiment name.';
+COMMENT ON COLUMN mixmodel.experiment_daily.day IS 'Day of the look (UTC), every unit assigned up to its end counted.';
+COMMENT ON COLUMN mixmodel.experiment_daily.metric IS 'conversion or value.';
+COMMENT ON COLUMN mixmodel.experiment_daily.arm IS 'Arm label.';
+COMMENT ON COLUMN mixmodel.experiment_daily.is_control IS 'Whether this is the control arm.';
+COMMENT ON COLUMN mixmodel.experiment_daily.units IS 'Units assigned so far.';
+COMMENT ON COLUMN mixmodel.experiment_daily.total IS 'Converted units or the metric''s sum so far.';
+COMMENT ON COLUMN mixmodel.experiment_daily.mean IS 'Conversion rate or metric per unit so far.';
+COMMENT ON COLUMN mixmodel.experiment_daily.mean_low IS 'Anytime-valid interval of the mean, lower end.';
+COMMENT ON COLUMN mixmodel.experiment_daily.mean_high IS 'Anytime-valid interval of the mean, upper end.';
+COMMENT ON COLUMN mixmodel.experiment_daily.diff IS 'Mean minus the control''s mean so far.';
+COMMENT ON COLUMN mixmodel.experiment_daily.anytime_low IS 'Anytime-valid interval of diff at alpha/(K-1), lower end.';
+COMMENT ON COLUMN mixmodel.experiment_daily.anytime_high IS 'Anytime-valid interval of diff, upper end.';
+COMMENT ON COLUMN mixmodel.experiment_daily.anytime_p IS 'Anytime-valid p-value of diff.';
+COMMENT ON COLUMN mixmodel.experiment_daily.significant IS 'anytime_p < alpha/(K-1) on this day.';
+
+COMMENT ON COLUMN mixmodel.experiment_srm.experiment IS 'Experiment name.';
+COMMENT ON COLUMN mixmodel.experiment_srm.arm IS 'Arm label.';
+COMMENT ON COLUMN mixmodel.experiment_srm.units IS 'Units assigned to the arm.';
+COMMENT ON COLUMN mixmodel.experiment_srm.planned_share IS 'The arm''s share in the planned split.';
+COMMENT ON COLUMN mixmodel.experiment_srm.observed_share IS 'The arm''s share of the units.';
+COMMENT ON COLUMN mixmodel.experiment_srm.chi2 IS 'Pearson chi-square of the units against the planned split (all arms).';
+COMMENT ON COLUMN mixmodel.experiment_srm.df IS 'Degrees of freedom, K - 1.';
+COMMENT ON COLUMN mixmodel.experiment_srm.p_value IS 'Upper-tail p-value of chi2.';
+COMMENT ON COLUMN mixmodel.experiment_srm.mismatch IS 'p_value < srm_threshold (0.001): units were lost or mis-assigned.';
+
+COMMENT ON COLUMN mixmodel.bandit_weights.experiment IS 'Experiment name.';
+COMMENT ON COLUMN mixmodel.bandit_weights.week IS 'Week of the allocation, 1 from the first day (weeks of 7 days).';
+COMMENT ON COLUMN mixmodel.bandit_weights.from_date IS 'First day of that week.';
+COMMENT ON COLUMN mixmodel.bandit_weights.arm IS 'Arm label.';
+COMMENT ON COLUMN mixmodel.bandit_weights.units IS 'Units of the arm in the weeks before (cumulative).';
+COMMENT ON COLUMN mixmodel.bandit_weights.conversions IS 'Converted units of the arm in the weeks before (cumulative).';
+COMMENT ON COLUMN mixmodel.bandit_weights.p_best IS 'Monte-Carlo probability to be best after the weeks before (NULL in week 1).';
+COMMENT ON COLUMN mixmodel.bandit_weights.weight IS 'Share of the week''s traffic: floor + (1 - K floor) p_best (even in week 1).';
