@@ -48,7 +48,11 @@ OBJS = \
 	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
-	src/score/response.o
+	src/score/response.o \
+	src/math/attribution/rules.o \
+	src/math/attribution/markov.o \
+	src/math/attribution/shapley.o \
+	src/math/attribution/survival.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -104,8 +108,8 @@ mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 
 # Core unit tests: src/math without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
