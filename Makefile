@@ -52,7 +52,14 @@ OBJS = \
 	src/math/attribution/rules.o \
 	src/math/attribution/markov.o \
 	src/math/attribution/shapley.o \
-	src/math/attribution/survival.o
+	src/math/attribution/survival.o \
+	src/math/attribution/transforms.o \
+	src/attribution/paths.o \
+	src/attribution/weights.o \
+	src/attribution/transform_path.o \
+	src/attribution/markov.o \
+	src/attribution/path_models.o \
+	src/attribution/algorithmic.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -77,7 +84,12 @@ STAGE_SQL = \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
-	src/plan/compare.sql
+	src/plan/compare.sql \
+	src/attribution/primitives.sql \
+	src/attribution/tables.sql \
+	src/attribution/config.sql \
+	src/attribution/attribute.sql \
+	src/attribution/run.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
