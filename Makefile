@@ -40,6 +40,8 @@ OBJS = \
 	src/math/generate.o \
 	src/harmonize/generate.o \
 	src/harmonize/generate_events.o \
+	src/harmonize/batch.o \
+	src/harmonize/generate_journeys.o \
 	src/math/ridge.o \
 	src/math/objective.o \
 	src/math/search.o \
@@ -89,7 +91,9 @@ STAGE_SQL = \
 	src/attribution/tables.sql \
 	src/attribution/config.sql \
 	src/attribution/attribute.sql \
-	src/attribution/run.sql
+	src/attribution/run.sql \
+	src/attribution/unified.sql \
+	src/attribution/views.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

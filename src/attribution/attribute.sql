@@ -60,12 +60,14 @@ BEGIN
            count(*) FILTER (WHERE e.is_conv AND e.revenue IS NOT NULL AND NOT (e.revenue BETWEEN -1e300 AND 1e300))
       INTO n_ev, n_noperson, n_notime, n_badrev FROM mm_attr_ev e;
     IF n_noperson > 0 OR n_notime > 0 THEN
-        RAISE EXCEPTION '% touch or conversion rows have no %', CASE WHEN n_noperson > 0 THEN n_noperson ELSE n_notime END,
+        RAISE EXCEPTION '% without a %', CASE WHEN greatest(n_noperson, n_notime) = 1 THEN 'a touch or conversion row is'
+                                              ELSE greatest(n_noperson, n_notime) || ' touch or conversion rows are' END,
             CASE WHEN n_noperson > 0 THEN 'person' ELSE 'time' END USING ERRCODE = '22004',
             HINT = 'Every touch and conversion needs a person and a time; filter such rows out first (a view will do).';
     END IF;
     IF n_badrev > 0 THEN
-        RAISE EXCEPTION '% conversions have a revenue that is not finite', n_badrev USING ERRCODE = '22023';
+        RAISE EXCEPTION 'revenue of % is not finite', CASE WHEN n_badrev = 1 THEN 'a conversion' ELSE n_badrev || ' conversions' END
+            USING ERRCODE = '22023';
     END IF;
     IF f IS NULL OR t IS NULL THEN
         SELECT coalesce(f, min(e.ts)), coalesce(t, max(e.ts)) INTO f, t FROM mm_attr_ev e WHERE e.is_conv;

@@ -59,7 +59,7 @@ BEGIN
         RAISE EXCEPTION 'option "key" must be a dimension name or an array of them' USING ERRCODE = '22023';
     END IF;
     FOR d IN SELECT jsonb_array_elements_text(v) LOOP
-        IF NOT (o->'dimensions') ? d THEN
+        IF NOT coalesce((o->'dimensions') ? d, false) THEN
             RAISE EXCEPTION 'key dimension "%" is not in option "dimensions"', d USING ERRCODE = '22023',
                 HINT = 'Name its column under "dimensions" first.';
         END IF;
@@ -407,7 +407,7 @@ BEGIN
     PERFORM mixmodel._attribution_compile(source, conversion, tps, person_column, time_column, o);
     INSERT INTO mixmodel.attributions (name, source, conversion, touchpoints, person_column, time_column, lookback, models, options)
     VALUES (name, source, conversion, tps, person_column, time_column,
-            CASE WHEN lower(btrim(lookback)) = 'session' THEN 'session' ELSE mixmodel._attribution_lookback(lookback)::text END,
+            CASE WHEN lower(btrim(lookback)) = 'session' THEN 'session' ELSE btrim(lookback) END,
             mixmodel._attribution_models(models, o), o);
     RETURN name;
 END $$;

@@ -22,6 +22,7 @@
 #include "attribution/paths.h"
 #include "common/arrays.h"
 #include "common/errors.h"
+#include "common/rng.h"
 #include "math/attribution/markov.h"
 
 PG_FUNCTION_INFO_V1(markov_attribution);
@@ -33,6 +34,9 @@ PG_FUNCTION_INFO_V1(markov_attribution);
 #define MAX_SWEEPS 1000000
 /* states and transitions one call may build */
 #define MAX_STATES 2000000
+/* Monte-Carlo mode: walks per call, steps per walk */
+#define MAX_WALKS INT64CONST(1000000000)
+#define MAX_STEPS 100000
 
 typedef struct StateKey
 {
@@ -240,12 +244,15 @@ markov_attribution(PG_FUNCTION_ARGS)
 	MMStatus	st;
 	HASH_SEQ_STATUS seq;
 	TransEntry *te;
+	int64		walks,
+				seed;
 
 	for (int i = 0; i < 3; i++)
 		if (PG_ARGISNULL(i))
 			mm_null_argument(i == 0 ? "source" : i == 1 ? "path_column" : "conversions_column");
-	if (PG_ARGISNULL(5) || PG_ARGISNULL(6) || PG_ARGISNULL(7))
-		mm_null_argument(PG_ARGISNULL(5) ? "order" : PG_ARGISNULL(6) ? "use_null" : "separator");
+	if (PG_ARGISNULL(5) || PG_ARGISNULL(6) || PG_ARGISNULL(7) || PG_ARGISNULL(8) || PG_ARGISNULL(9))
+		mm_null_argument(PG_ARGISNULL(5) ? "order" : PG_ARGISNULL(6) ? "use_null" : PG_ARGISNULL(7) ? "separator"
+						 : PG_ARGISNULL(8) ? "walks" : "seed");
 	relid = PG_GETARG_OID(0);
 	path_col = attr_name_arg(fcinfo, 1);
 	conv_col = attr_name_arg(fcinfo, 2);
@@ -254,6 +261,14 @@ markov_attribution(PG_FUNCTION_ARGS)
 	c.order = PG_GETARG_INT32(5);
 	c.use_null = PG_GETARG_BOOL(6);
 	separator = text_to_cstring(PG_GETARG_TEXT_PP(7));
+	walks = PG_GETARG_INT64(8);
+	seed = PG_GETARG_INT64(9);
+	if (walks < 0 || walks > MAX_WALKS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("walks must be in the range [0, %lld]", (long long) MAX_WALKS),
+				 errdetail("Got %lld.", (long long) walks),
+				 errhint("0 computes the removal effects exactly; a number of walks estimates them by simulation.")));
 	if (c.order < 1 || c.order > MAX_ORDER)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -298,7 +313,7 @@ markov_attribution(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	if (!(c.total_conv > 0.0))
 		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
+				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the paths have no conversions"),
 				 errhint("Markov attribution needs at least one converting path.")));
 
@@ -360,37 +375,77 @@ markov_attribution(PG_FUNCTION_ARGS)
 	chain.conv = r;
 	chain.value = rv;
 
-	work = palloc_extended(sizeof(double) * mm_markov_work_doubles(c.n, DENSE_LIMIT), MCXT_ALLOC_HUGE);
-	iwork = palloc(sizeof(int) * mm_markov_work_ints(c.n, DENSE_LIMIT));
-	st = mm_markov_absorb(&chain, NULL, DENSE_LIMIT, SWEEP_TOL, MAX_SWEEPS, full, work, iwork,
-						  mixmodel_interrupt_check);
-	mixmodel_check_core(st, "markov_attribution");
-
-	/* one solve per channel, with its states leading to (null) */
-	removed = palloc(sizeof(bool) * c.n);
 	re = palloc0(sizeof(double) * nchan);
 	rev = palloc0(sizeof(double) * nchan);
-	for (int k = 0; k < nchan; k++)
+	if (walks > 0)
 	{
-		double		out[2];
-		bool		any = false;
+		/* the Monte-Carlo estimate: one set of walks serves every removal */
+		int		   *chan_ptr = palloc(sizeof(int) * (c.n + 1));
+		int		   *chan_ids = palloc(sizeof(int) * Max(c.n * MAX_ORDER, 1));
+		double	   *removed_out = palloc(sizeof(double) * 2 * nchan);
+		int64	   *stamp = palloc(sizeof(int64) * nchan);
 
+		chan_ptr[0] = 0;
 		for (int s = 0; s < c.n; s++)
 		{
-			removed[s] = false;
+			const StateKey *k = &c.key[perm[s]];
+			int			m = chan_ptr[s];
+
 			for (int j = 0; j < MAX_ORDER; j++)
-				removed[s] |= c.key[perm[s]].tok[j] == k;
-			any |= removed[s];
+			{
+				bool		dup = k->tok[j] < 0;
+
+				for (int i = chan_ptr[s]; i < m && !dup; i++)
+					dup = chan_ids[i] == k->tok[j];
+				if (!dup)
+					chan_ids[m++] = k->tok[j];
+			}
+			chan_ptr[s + 1] = m;
 		}
-		if (!any)
-			continue;			/* seen only on paths that add nothing */
-		st = mm_markov_absorb(&chain, removed, DENSE_LIMIT, SWEEP_TOL, MAX_SWEEPS, out, work, iwork,
+		st = mm_markov_simulate(&chain, chan_ptr, chan_ids, nchan, walks, MAX_STEPS,
+								mm_rng_create((unsigned long) seed), full, removed_out, stamp,
+								mixmodel_interrupt_check);
+		mixmodel_check_core(st, "markov_attribution");
+		for (int k = 0; k < nchan; k++)
+		{
+			re[k] = mm_markov_removal_effect(full[0], removed_out[2 * k]);
+			rev[k] = mm_markov_removal_effect(full[1], removed_out[2 * k + 1]);
+			sum_re += re[k];
+			sum_rev += rev[k];
+		}
+	}
+	else
+	{
+		work = palloc_extended(sizeof(double) * mm_markov_work_doubles(c.n, DENSE_LIMIT), MCXT_ALLOC_HUGE);
+		iwork = palloc(sizeof(int) * mm_markov_work_ints(c.n, DENSE_LIMIT));
+		st = mm_markov_absorb(&chain, NULL, DENSE_LIMIT, SWEEP_TOL, MAX_SWEEPS, full, work, iwork,
 							  mixmodel_interrupt_check);
 		mixmodel_check_core(st, "markov_attribution");
-		re[k] = mm_markov_removal_effect(full[0], out[0]);
-		rev[k] = mm_markov_removal_effect(full[1], out[1]);
-		sum_re += re[k];
-		sum_rev += rev[k];
+
+		/* one solve per channel, with its states leading to (null) */
+		removed = palloc(sizeof(bool) * c.n);
+		for (int k = 0; k < nchan; k++)
+		{
+			double		out[2];
+			bool		any = false;
+
+			for (int s = 0; s < c.n; s++)
+			{
+				removed[s] = false;
+				for (int j = 0; j < MAX_ORDER; j++)
+					removed[s] |= c.key[perm[s]].tok[j] == k;
+				any |= removed[s];
+			}
+			if (!any)
+				continue;		/* seen only on paths that add nothing */
+			st = mm_markov_absorb(&chain, removed, DENSE_LIMIT, SWEEP_TOL, MAX_SWEEPS, out, work, iwork,
+								  mixmodel_interrupt_check);
+			mixmodel_check_core(st, "markov_attribution");
+			re[k] = mm_markov_removal_effect(full[0], out[0]);
+			rev[k] = mm_markov_removal_effect(full[1], out[1]);
+			sum_re += re[k];
+			sum_rev += rev[k];
+		}
 	}
 
 	for (int i = 0; i < nchan; i++)

@@ -22,14 +22,15 @@ COMMENT ON FUNCTION mixmodel.transform_path(pg_catalog.text, pg_catalog.text[], 
 CREATE FUNCTION mixmodel.markov_attribution(source pg_catalog.regclass, path_column pg_catalog.name,
         conversions_column pg_catalog.name, value_column pg_catalog.name DEFAULT NULL,
         null_column pg_catalog.name DEFAULT NULL, "order" pg_catalog.int4 DEFAULT 1,
-        use_null pg_catalog.bool DEFAULT true, separator pg_catalog.text DEFAULT ' > ')
+        use_null pg_catalog.bool DEFAULT true, separator pg_catalog.text DEFAULT ' > ',
+        walks pg_catalog.int8 DEFAULT 0, seed pg_catalog.int8 DEFAULT 42)
     RETURNS TABLE (channel pg_catalog.text, removal_effect pg_catalog.float8,
                    removal_effect_value pg_catalog.float8, conversions pg_catalog.float8,
                    revenue pg_catalog.float8)
     AS 'MODULE_PATHNAME', 'markov_attribution'
     LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
-COMMENT ON FUNCTION mixmodel.markov_attribution(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.int4, pg_catalog.bool, pg_catalog.text)
-    IS 'Exact Markov-chain attribution of order 1-4 over a path table (path ''a > b > c'', conversions, value, non-conversions) as in ChannelAttribution, with absorbing-chain linear solves instead of simulation (formulas §6.3): removal effects and the conversions and revenue they attribute, one row per channel.';
+COMMENT ON FUNCTION mixmodel.markov_attribution(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.int4, pg_catalog.bool, pg_catalog.text, pg_catalog.int8, pg_catalog.int8)
+    IS 'Exact Markov-chain attribution of order 1-4 over a path table (path ''a > b > c'', conversions, value, non-conversions) as in ChannelAttribution, with absorbing-chain linear solves instead of simulation (formulas §6.3): removal effects and the conversions and revenue they attribute, one row per channel. walks > 0 estimates the same by that many seeded random walks instead (ChannelAttribution''s method).';
 
 CREATE FUNCTION mixmodel.heuristic_attribution(source pg_catalog.regclass, path_column pg_catalog.name,
         conversions_column pg_catalog.name, value_column pg_catalog.name DEFAULT NULL,

@@ -27,7 +27,7 @@ BEGIN
     INSERT INTO mixmodel.attribution_touchpoints
     SELECT name, run, k.key, k.touches, k.conv_paths, k.non_paths,
            k.conv_paths / nullif(nconv, 0), k.non_paths / nullif(nnon, 0),
-           k.conv_paths / nullif(k.conv_paths + k.non_paths, 0),
+           CAST(k.conv_paths AS float8) / nullif(k.conv_paths + k.non_paths, 0),
            (SELECT r.removal_effect FROM pg_temp.mm_attr_re r WHERE r.key = k.key AND 'markov' = ANY (models)),
            a.incremental / nullif(k.touches, 0), NULL
       FROM (SELECT tc.key, count(*) AS touches,

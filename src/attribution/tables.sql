@@ -134,10 +134,11 @@ CREATE TABLE mixmodel.attribution_scaling (
     channel          text NOT NULL,
     model_channel    text NOT NULL,
     period           date NOT NULL,
+    spend            float8,
     mmm_contribution float8 NOT NULL,
     event_credit     float8 NOT NULL,
     factor           float8,
     PRIMARY KEY (attribution, run, model, channel, period),
     FOREIGN KEY (attribution, run) REFERENCES mixmodel.attribution_runs ON UPDATE CASCADE ON DELETE CASCADE
 );
-COMMENT ON TABLE mixmodel.attribution_scaling IS 'Unified measurement, MMM to MTA: per channel and MMM period, the marketing-mix model''s contribution, the event-level incremental credit of the conversions in that period (in the model''s KPI unit) and the factor that rescales the event scores to the contribution (NULL when no event credit can carry a contribution).';
+COMMENT ON TABLE mixmodel.attribution_scaling IS 'Unified measurement, MMM to MTA: per channel and MMM period, the model channel''s spend (NULL when not paid), the marketing-mix model''s contribution, the event-level incremental credit of the conversions in that period (in the model''s KPI unit) and the factor that rescales the event scores to the contribution (NULL when no event credit can carry a contribution).';

@@ -170,3 +170,74 @@ mm_markov_absorb(const MMMarkovChain *c, const bool *removed,
 		return absorb_dense(c, kept, nk, out, work, iwork + c->n);
 	return absorb_sparse(c, kept, tol, max_sweeps, out, work, interrupt);
 }
+
+MMStatus
+mm_markov_simulate(const MMMarkovChain *c, const int *chan_ptr, const int *chan_ids,
+				   int nchan, int64_t walks, int max_steps, gsl_rng *r,
+				   double *out_full, double *out_removed, int64_t *stamp,
+				   MMInterruptFn interrupt)
+{
+	MMStatus	st = check_chain(c);
+	double		conv = 0.0,
+				value = 0.0;
+
+	if (st != MM_OK)
+		return st;
+	if (walks < 1 || max_steps < 1 || nchan < 0 || chan_ptr == NULL || r == NULL)
+		return MM_EDOM;
+	for (int k = 0; k < nchan; k++)
+	{
+		stamp[k] = -1;
+		out_removed[2 * k] = out_removed[2 * k + 1] = 0.0;
+	}
+	for (int64_t w = 0; w < walks; w++)
+	{
+		int			s = 0;
+		bool		converted = false;
+
+		if (interrupt && (w & 0xFFFF) == 0)
+			interrupt();
+		for (int step = 0; step < max_steps; step++)
+		{
+			double		u = gsl_rng_uniform(r),
+						acc = 0.0;
+			int			next = -1;
+
+			for (int e = c->rowptr[s]; e < c->rowptr[s + 1]; e++)
+			{
+				acc += c->prob[e];
+				if (u < acc)
+				{
+					next = c->col[e];
+					break;
+				}
+			}
+			if (next < 0)
+			{
+				converted = u < acc + c->conv[s];
+				break;
+			}
+			s = next;
+			for (int j = chan_ptr[s]; j < chan_ptr[s + 1]; j++)
+				stamp[chan_ids[j]] = w;
+		}
+		if (converted)
+		{
+			double		v = c->value && c->conv[s] > 0.0 ? c->value[s] / c->conv[s] : 0.0;
+
+			conv += 1.0;
+			value += v;
+			for (int k = 0; k < nchan; k++)
+				if (stamp[k] != w)
+				{
+					out_removed[2 * k] += 1.0;
+					out_removed[2 * k + 1] += v;
+				}
+		}
+	}
+	out_full[0] = conv / (double) walks;
+	out_full[1] = value / (double) walks;
+	for (int k = 0; k < 2 * nchan; k++)
+		out_removed[k] /= (double) walks;
+	return MM_OK;
+}

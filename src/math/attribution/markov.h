@@ -14,6 +14,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
 
 #include "math/mm_status.h"
 
@@ -51,5 +54,21 @@ extern MMStatus mm_markov_absorb(const MMMarkovChain *c, const bool *removed,
  * of the full chain) and h^(-k); 0 when h = 0.
  */
 extern double mm_markov_removal_effect(double h_full, double h_removed);
+
+/*
+ * The Monte-Carlo estimate of the same quantities, as ChannelAttribution
+ * computes them: walks from (start) drawn by the transition probabilities
+ * (at most max_steps steps each; a longer walk counts as not converting).
+ * A walk that converts absorbs the mean value of its last state.  Removing
+ * channel k keeps the conversions of the walks that never visited a state
+ * containing it.  Channels of state s: chan_ids[chan_ptr[s] .. chan_ptr[s+1]).
+ * out_full[0..1]: converting share of the walks and value per walk;
+ * out_removed[2k], [2k+1]: the same with channel k removed.  stamp holds
+ * nchan ints.  interrupt (may be NULL) is called every 65536 walks.
+ */
+extern MMStatus mm_markov_simulate(const MMMarkovChain *c, const int *chan_ptr, const int *chan_ids,
+								   int nchan, int64_t walks, int max_steps, gsl_rng *r,
+								   double *out_full, double *out_removed, int64_t *stamp,
+								   MMInterruptFn interrupt);
 
 #endif
