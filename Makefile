@@ -61,7 +61,8 @@ OBJS = \
 	src/attribution/transform_path.o \
 	src/attribution/markov.o \
 	src/attribution/path_models.o \
-	src/attribution/algorithmic.o
+	src/attribution/algorithmic.o \
+	src/attribution/credits.o
 
 # Install SQL, in load order.
 STAGE_SQL = \

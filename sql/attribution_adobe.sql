@@ -1,4 +1,6 @@
 -- attribute(): Adobe's documented example (CJA attribution-example, formulas §6.2) to the cent
+-- (in one transaction, rolled back, so the definitions of other tests are untouched)
+BEGIN;
 \pset footer off
 SET extra_float_digits = 0;
 CREATE TEMP TABLE web (event_id int, person text, at timestamptz, channel text, conversiontype text, revenue numeric);
@@ -33,3 +35,15 @@ SELECT model, string_agg(channel || ' ' || to_char(revenue, 'FM990.00'), ', ' OR
  GROUP BY model ORDER BY model;
 SELECT model, round(sum(credit)::numeric, 12) AS conversion FROM mixmodel.event_scores
  WHERE attribution = 'adobe_person' GROUP BY model ORDER BY model;
+-- transforms at the event level: p5 clicks search twice, then social, then buys; exposure collapses
+-- the repeated search click, so linear splits the purchase in two and credits the first click
+INSERT INTO web VALUES (20, 'p5', '2023-09-20 09:00+00', 'paid_search', NULL, NULL),
+  (21, 'p5', '2023-09-20 09:30+00', 'paid_search', NULL, NULL), (22, 'p5', '2023-09-21 09:00+00', 'social', NULL, NULL),
+  (23, 'p5', '2023-09-21 10:00+00', NULL, 'purchase', 30);
+SELECT mixmodel.create_attribution('adobe_exposure', 'web', 'purchase', 'person', 'at', models => '{linear, last_touch}',
+         options => '{"transforms": ["exposure"], "event_column": "event_id"}');
+SELECT model, channel, revenue FROM mixmodel.attribute('adobe_exposure', '2023-09-21', '2023-09-22') ORDER BY model, channel;
+SELECT model, touch_event, channel, touch_index, path_length, credit FROM mixmodel.event_scores
+ WHERE attribution = 'adobe_exposure' ORDER BY model, touch_index;
+SELECT path, conversions FROM mixmodel.attribution_top_paths WHERE attribution = 'adobe_exposure';
+ROLLBACK;

@@ -1,4 +1,6 @@
 -- attribution: bad input, each from a working call with one argument made hostile; nothing partial is written
+-- (in one transaction, rolled back, so the definitions of other tests are untouched)
+BEGIN;
 \pset footer off
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -90,3 +92,4 @@ SELECT pg_temp.err($$SELECT mixmodel.drop_attribution('nope')$$) AS drop_unknown
 SELECT mixmodel.drop_attribution('a');
 SELECT count(*) AS scores_left FROM mixmodel.event_scores WHERE attribution = 'a';
 SELECT count(*) AS runs_left FROM mixmodel.attribution_runs WHERE attribution = 'a';
+ROLLBACK;

@@ -1,4 +1,6 @@
 -- attribute() on generated journeys with known causes; unified measurement with a trained model
+-- (in one transaction, rolled back, so the definitions of other tests are untouched)
+BEGIN;
 \pset footer off
 SET extra_float_digits = 0;
 SELECT table_name, row_count > 0 AS written
@@ -110,3 +112,12 @@ SELECT sum((after - prior) ^ 2) < sum((before - prior) ^ 2) AS nearer_the_attrib
        sum((after - truth) ^ 2) < sum((before - truth) ^ 2) AS nearer_the_truth,
        sum((prior - truth) ^ 2) < sum((before - truth) ^ 2) AS attribution_nearer_than_mmm
   FROM s;
+-- supplemental ids as the key: credit per journey step of the owned channels
+SELECT mixmodel.create_attribution('gen_steps', 'gen_j.events', 'online', 'profile_id', 'event_ts', lookback => '28 days',
+         touchpoints => '{email, push}', models => '{linear}',
+         options => '{"dataset": "journeys", "dimensions": {"journey": "journey", "message": "message"}, "key": "message"}');
+SELECT count(*) > 0 AS scored FROM mixmodel.attribute('gen_steps');
+SELECT touch_key, journey, message, round(sum(credit)::numeric, 1) AS conversions
+  FROM mixmodel.event_scores WHERE attribution = 'gen_steps' AND channel = 'email'
+ GROUP BY 1, 2, 3 ORDER BY conversions DESC LIMIT 3;
+ROLLBACK;

@@ -1,4 +1,6 @@
 -- attribution primitives: rule weights, path transforms, Markov, heuristic and Shapley over path tables
+-- (in one transaction, rolled back, so the definitions of other tests are untouched)
+BEGIN;
 \pset footer off
 SET extra_float_digits = 0;
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -51,6 +53,26 @@ SELECT * FROM mixmodel.shapley_attribution('sets', 'path', 'conversions') WHERE 
 SELECT channel, round(conversions::numeric, 12) AS conversions
   FROM mixmodel.shapley_attribution('sets', 'path', 'conversions', null_column => 'nulls', value_function => 'conversion_rate');
 
+-- the aggregate: the same credits, and partial states that combine (parallel workers)
+SELECT key AS channel, round((value->>'conversions')::numeric, 12) AS conversions, round((value->>'revenue')::numeric, 12) AS revenue
+  FROM jsonb_each((SELECT mixmodel.path_credits(path, conversions, value, 'u_shaped') FROM toy)) ORDER BY 1;
+SELECT key AS channel, value->>'conversions' AS conversions
+  FROM jsonb_each((SELECT mixmodel.path_credits(path, conversions, NULL, 'shapley') FROM sets)) ORDER BY 1;
+CREATE TABLE attr_many AS
+SELECT (ARRAY['a', 'b', 'c', 'd'])[1 + i % 4] || ' > ' || (ARRAY['b', 'c', 'e'])[1 + i % 3]
+       || CASE WHEN i % 5 = 0 THEN ' > a' ELSE '' END AS path, (i % 3)::float8 AS conversions, (i % 7)::float8 AS revenue
+  FROM generate_series(1, 200000) i;
+ANALYZE attr_many;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT mixmodel.path_credits(path, conversions, revenue, 'linear') FROM attr_many;
+SELECT p.key AS channel, abs((p.value->>'conversions')::float8 - h.conversions) < 1e-9 * h.conversions AS same_as_heuristic
+  FROM jsonb_each((SELECT mixmodel.path_credits(path, conversions, revenue, 'linear') FROM attr_many)) p
+  JOIN mixmodel.heuristic_attribution('attr_many', 'path', 'conversions', 'revenue') h ON h.channel = p.key AND h.model = 'linear'
+ ORDER BY 1;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size; RESET max_parallel_workers_per_gather;
+DROP TABLE attr_many;
+
 -- bad input
 SELECT pg_temp.err($$SELECT mixmodel.attribution_weights('w_shaped', 3)$$);
 SELECT pg_temp.err($$SELECT mixmodel.attribution_weights('linear', 0)$$);
@@ -82,3 +104,7 @@ CREATE TEMP TABLE wide (path text, conversions int, nulls int);
 INSERT INTO wide SELECT string_agg('ch' || i, ' > '), 1, 1 FROM generate_series(1, 17) i;
 SELECT pg_temp.err($$SELECT * FROM mixmodel.shapley_attribution('wide', 'path', 'conversions', null_column => 'nulls', value_function => 'conversion_rate')$$);
 SELECT count(*) FROM mixmodel.shapley_attribution('wide', 'path', 'conversions');
+SELECT pg_temp.err($$SELECT mixmodel.path_credits(path, conversions, value, 'time_decay') FROM toy$$);
+SELECT pg_temp.err($$SELECT mixmodel.path_credits_final('\x00'::bytea)$$);
+SELECT pg_temp.err($$SELECT mixmodel.path_credits_combine('\x4d4d'::bytea, NULL)$$);
+ROLLBACK;

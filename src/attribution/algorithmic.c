@@ -240,7 +240,7 @@ attribution_survival(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "attribution: SPI_connect failed");
-	st = mm_surv_fit(&spec, scan_journeys, &arg, z, 100, 1e-9, &info, work, iwork,
+	st = mm_surv_fit(&spec, scan_journeys, &arg, z, 100, 1e-12, &info, work, iwork,
 					 mixmodel_interrupt_check);
 	SPI_finish();
 	if (st == MM_EDOM)

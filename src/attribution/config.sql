@@ -11,7 +11,7 @@ COMMENT ON FUNCTION mixmodel._attribution_model_names() IS 'Internal: the event-
 -- Options with their defaults filled in; 22023 for unknown keys and bad values.
 CREATE FUNCTION mixmodel._attribution_options(options jsonb)
     RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -19,7 +19,7 @@ DECLARE
     k text;
     known constant text[] := ARRAY['event_column', 'revenue_column', 'dimensions', 'key', 'exclude', 'transforms',
         'session_column', 'session_gap', 'half_life', 'decay_unit', 'custom', 'markov_order', 'markov_null',
-        'shapley', 'lag_buckets', 'ridge', 'population', 'dataset'];
+        'shapley', 'lag_buckets', 'ridge', 'population', 'dataset', 'non_converting', 'analytics'];
     v jsonb;
     d text;
     t text;
@@ -115,6 +115,12 @@ BEGIN
         RAISE EXCEPTION 'option "markov_order" must be 1, 2, 3 or 4' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', o->'markov_order');
     END IF;
+    FOR k IN SELECT unnest(ARRAY['non_converting', 'analytics']) LOOP
+        IF o ? k AND jsonb_typeof(o->k) <> 'boolean' THEN
+            RAISE EXCEPTION 'option "%" must be a boolean', k USING ERRCODE = '22023';
+        END IF;
+    END LOOP;
+    o := o || jsonb_build_object('analytics', coalesce((o->>'analytics')::boolean, true));
     IF o ? 'markov_null' AND jsonb_typeof(o->'markov_null') <> 'boolean' THEN
         RAISE EXCEPTION 'option "markov_null" must be a boolean' USING ERRCODE = '22023';
     END IF;
@@ -148,7 +154,7 @@ COMMENT ON FUNCTION mixmodel._attribution_options(jsonb) IS 'Internal: checks an
 
 CREATE FUNCTION mixmodel._attribution_models(models text[], options jsonb)
     RETURNS text[]
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -161,6 +167,10 @@ BEGIN
     END IF;
     IF cardinality(models) = 0 THEN
         RAISE EXCEPTION 'models must not be empty' USING ERRCODE = '2202E';
+    END IF;
+    IF cardinality(models) > 100 THEN
+        RAISE EXCEPTION 'models lists % models', cardinality(models) USING ERRCODE = '22023',
+            HINT = 'Name each of the models at most once (NULL: all).';
     END IF;
     FOREACH m IN ARRAY models LOOP
         IF m IS NULL THEN
@@ -184,7 +194,7 @@ COMMENT ON FUNCTION mixmodel._attribution_models(text[], jsonb) IS 'Internal: ch
 
 CREATE FUNCTION mixmodel._attribution_lookback(lookback text)
     RETURNS interval
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -272,7 +282,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._attribution_rule_sql(regclass, jsonb, text, text) IS 'Internal: a touchpoint or conversion rule as an SQL condition on an event row s.';
 
-CREATE FUNCTION mixmodel._attribution_column(source regclass, col text, what text, types regtype[])
+CREATE FUNCTION mixmodel._attribution_column(source regclass, col text, what text, types text[])
     RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -285,13 +295,13 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'column "%" (%) does not exist in %', col, what, source USING ERRCODE = '42703';
     END IF;
-    IF types IS NOT NULL AND NOT t = ANY (types) THEN
+    IF types IS NOT NULL AND NOT t::text = ANY (types) THEN
         RAISE EXCEPTION '% column "%" has type %', what, col, t USING ERRCODE = '42804',
-            HINT = 'Expected ' || array_to_string(types::text[], ', ') || '.';
+            HINT = 'Expected ' || array_to_string(types, ', ') || '.';
     END IF;
     RETURN format('s.%I', col);
 END $$;
-COMMENT ON FUNCTION mixmodel._attribution_column(regclass, text, text, regtype[]) IS 'Internal: a checked column reference s."col" of an event table.';
+COMMENT ON FUNCTION mixmodel._attribution_column(regclass, text, text, text[]) IS 'Internal: a checked column reference s."col" of an event table.';
 
 -- Everything a run needs as SQL over the event table s.
 CREATE FUNCTION mixmodel._attribution_compile(source regclass, conversion text, touchpoints text[],
@@ -308,7 +318,7 @@ DECLARE
     t text;
     touch_sql text := 'CASE';
     rev text := 'CAST(NULL AS pg_catalog.float8)';
-    numeric_types constant regtype[] := ARRAY['int2', 'int4', 'int8', 'float4', 'float8', 'numeric']::regtype[];
+    numeric_types constant text[] := ARRAY['int2', 'int4', 'int8', 'float4', 'float8', 'numeric']::regtype[]::text[];
     d text;
     dims jsonb := '{}';
 BEGIN
@@ -328,6 +338,10 @@ BEGIN
     END IF;
     IF touchpoints IS NULL OR cardinality(touchpoints) = 0 THEN
         RAISE EXCEPTION 'no touchpoints' USING ERRCODE = '2202E', HINT = 'Define touchpoints with mixmodel.add_touchpoint.';
+    END IF;
+    IF cardinality(touchpoints) > 1000 THEN
+        RAISE EXCEPTION 'too many touchpoints' USING ERRCODE = '54000',
+            DETAIL = format('Got %s; an attribution takes at most 1000.', cardinality(touchpoints));
     END IF;
     FOREACH t IN ARRAY touchpoints LOOP
         SELECT * INTO tp FROM mixmodel.touchpoints x WHERE x.name = t;
@@ -359,7 +373,7 @@ BEGIN
                       WHERE c.oid = source),
         'person', mixmodel._attribution_column(source, person_column, 'person', NULL),
         'time', format('CAST(%s AS pg_catalog.timestamptz)',
-                       mixmodel._attribution_column(source, time_column, 'time', ARRAY['timestamptz', 'timestamp', 'date']::regtype[])),
+                       mixmodel._attribution_column(source, time_column, 'time', ARRAY['timestamptz', 'timestamp', 'date']::regtype[]::text[])),
         'touch', touch_sql,
         'conversion', mixmodel._attribution_rule_sql(source, maps, conv.rule, format('conversion "%s"', conversion)),
         'revenue', rev,
@@ -383,6 +397,7 @@ AS $$
 DECLARE
     o jsonb;
     tps text[];
+    k int;
 BEGIN
     IF name IS NULL OR source IS NULL OR conversion IS NULL OR person_column IS NULL OR time_column IS NULL THEN
         RAISE EXCEPTION 'name, source, conversion, person_column and time_column must not be null' USING ERRCODE = '22004';
@@ -408,7 +423,11 @@ BEGIN
     INSERT INTO mixmodel.attributions (name, source, conversion, touchpoints, person_column, time_column, lookback, models, options)
     VALUES (name, source, conversion, tps, person_column, time_column,
             CASE WHEN lower(btrim(lookback)) = 'session' THEN 'session' ELSE btrim(lookback) END,
-            mixmodel._attribution_models(models, o), o);
+            mixmodel._attribution_models(models, o), o)
+    RETURNING id INTO k;
+    -- its own partition of event_scores: a rerun truncates it
+    EXECUTE format('CREATE TABLE mixmodel.%I PARTITION OF mixmodel.event_scores FOR VALUES IN (%L)',
+                   'event_scores_' || k, name);
     RETURN name;
 END $$;
 COMMENT ON FUNCTION mixmodel.create_attribution(text, regclass, text, name, name, text[], text, text[], jsonb) IS 'Define an event-level attribution: the event table, its person and time columns, a conversion and touchpoints (their rules read columns of the table, or a dataset rule''s mappings), a lookback (1 day to 52 weeks, or session), the models and options; names are checked now and again at every run.';
@@ -418,15 +437,17 @@ CREATE FUNCTION mixmodel.drop_attribution(name text)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    k int;
 BEGIN
     IF name IS NULL THEN
         RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004';
     END IF;
-    PERFORM 1 FROM mixmodel.attributions a WHERE a.name = drop_attribution.name FOR UPDATE;
+    SELECT a.id INTO k FROM mixmodel.attributions a WHERE a.name = drop_attribution.name FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'attribution "%" does not exist', name USING ERRCODE = '42704';
     END IF;
-    DELETE FROM mixmodel.event_scores e WHERE e.attribution = drop_attribution.name;
+    EXECUTE format('DROP TABLE IF EXISTS mixmodel.%I', 'event_scores_' || k);
     DELETE FROM mixmodel.attributions a WHERE a.name = drop_attribution.name;
     RETURN name;
 END $$;

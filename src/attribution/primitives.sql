@@ -28,7 +28,7 @@ CREATE FUNCTION mixmodel.markov_attribution(source pg_catalog.regclass, path_col
                    removal_effect_value pg_catalog.float8, conversions pg_catalog.float8,
                    revenue pg_catalog.float8)
     AS 'MODULE_PATHNAME', 'markov_attribution'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
+    LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 20;
 COMMENT ON FUNCTION mixmodel.markov_attribution(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.int4, pg_catalog.bool, pg_catalog.text, pg_catalog.int8, pg_catalog.int8)
     IS 'Exact Markov-chain attribution of order 1-4 over a path table (path ''a > b > c'', conversions, value, non-conversions) as in ChannelAttribution, with absorbing-chain linear solves instead of simulation (formulas §6.3): removal effects and the conversions and revenue they attribute, one row per channel. walks > 0 estimates the same by that many seeded random walks instead (ChannelAttribution''s method).';
 
@@ -38,7 +38,7 @@ CREATE FUNCTION mixmodel.heuristic_attribution(source pg_catalog.regclass, path_
     RETURNS TABLE (channel pg_catalog.text, model pg_catalog.text, conversions pg_catalog.float8,
                    revenue pg_catalog.float8)
     AS 'MODULE_PATHNAME', 'heuristic_attribution'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 100;
+    LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 100;
 COMMENT ON FUNCTION mixmodel.heuristic_attribution(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text)
     IS 'Rule-based attribution over a path table, long format: one row per channel and model (first_touch, last_touch, linear, participation, u_shaped, j_curve, inverse_j), with the conversions and revenue credited (formulas §6.2).';
 
@@ -48,7 +48,7 @@ CREATE FUNCTION mixmodel.shapley_attribution(source pg_catalog.regclass, path_co
         separator pg_catalog.text DEFAULT ' > ')
     RETURNS TABLE (channel pg_catalog.text, conversions pg_catalog.float8, revenue pg_catalog.float8)
     AS 'MODULE_PATHNAME', 'shapley_attribution'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
+    LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 20;
 COMMENT ON FUNCTION mixmodel.shapley_attribution(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.name, pg_catalog.text, pg_catalog.text)
     IS 'Shapley attribution over a path table (formulas §6.4): value_function simplified (Zhao et al.: a conversion shared equally by the distinct channels of its path; exact for any number of channels) or conversion_rate (Harsanyi dividends of the conversion rate of each exact channel set, negative values clamped; exact up to 16 distinct channels per converting path).';
 
@@ -56,7 +56,7 @@ CREATE FUNCTION mixmodel._shapley_shares(source pg_catalog.regclass, path_column
         conversions_column pg_catalog.name, null_column pg_catalog.name)
     RETURNS TABLE (path pg_catalog.text, channel pg_catalog.text, share pg_catalog.float8)
     AS 'MODULE_PATHNAME', 'shapley_shares'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 1000;
+    LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 500;
 COMMENT ON FUNCTION mixmodel._shapley_shares(pg_catalog.regclass, pg_catalog.name, pg_catalog.name, pg_catalog.name)
     IS 'Internal: for every converting row of a path table, the conversion-rate Shapley share of each of its distinct channels (negative values clamped to 0).';
 
@@ -65,6 +65,40 @@ CREATE FUNCTION mixmodel._attribution_survival(journeys pg_catalog.regclass, tok
         conversion_days pg_catalog.float8, ridge pg_catalog.float8)
     RETURNS pg_catalog.jsonb
     AS 'MODULE_PATHNAME', 'attribution_survival'
-    LANGUAGE C STABLE PARALLEL SAFE COST 1000000;
+    LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000;
 COMMENT ON FUNCTION mixmodel._attribution_survival(pg_catalog.regclass, pg_catalog.int4, pg_catalog.float8[], pg_catalog.int4, pg_catalog.float8, pg_catalog.float8, pg_catalog.float8)
     IS 'Internal: fits the algorithmic attribution model (discrete-time survival, monotone lag buckets) over a table of journeys (tday int[], ttok int[], cday int[] per person), streaming it once per Newton pass; returns beta0, theta per channel and bucket, and the fit''s figures as jsonb.';
+
+CREATE FUNCTION mixmodel.path_credits_accum(state pg_catalog.bytea, path pg_catalog.text,
+        conversions pg_catalog.float8, revenue pg_catalog.float8, model pg_catalog.text)
+    RETURNS pg_catalog.bytea
+    AS 'MODULE_PATHNAME', 'path_credits_accum'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mixmodel.path_credits_accum(pg_catalog.bytea, pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.text)
+    IS 'Transition function of path_credits: adds one path''s credits per channel to the state.';
+
+CREATE FUNCTION mixmodel.path_credits_combine(a pg_catalog.bytea, b pg_catalog.bytea)
+    RETURNS pg_catalog.bytea
+    AS 'MODULE_PATHNAME', 'path_credits_combine'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mixmodel.path_credits_combine(pg_catalog.bytea, pg_catalog.bytea)
+    IS 'Combine function of path_credits: adds two partial states channel by channel.';
+
+CREATE FUNCTION mixmodel.path_credits_final(state pg_catalog.bytea)
+    RETURNS pg_catalog.jsonb
+    AS 'MODULE_PATHNAME', 'path_credits_final'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mixmodel.path_credits_final(pg_catalog.bytea)
+    IS 'Final function of path_credits: the credits as jsonb {channel: {"conversions": ..., "revenue": ...}}.';
+
+CREATE AGGREGATE mixmodel.path_credits(path pg_catalog.text, conversions pg_catalog.float8,
+        revenue pg_catalog.float8, model pg_catalog.text) (
+    SFUNC = mixmodel.path_credits_accum,
+    STYPE = pg_catalog.bytea,
+    FINALFUNC = mixmodel.path_credits_final,
+    FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = mixmodel.path_credits_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE mixmodel.path_credits(pg_catalog.text, pg_catalog.float8, pg_catalog.float8, pg_catalog.text)
+    IS 'Credits per channel over paths (''a > b > c'', conversions, revenue) under one model: first_touch, last_touch, linear, participation, u_shaped, j_curve, inverse_j or shapley (simplified); as jsonb {channel: {"conversions", "revenue"}}. Partial states combine across parallel workers (float8 sums: the last bits may depend on the split).';

@@ -2,6 +2,7 @@
 
 CREATE TABLE mixmodel.attributions (
     name          text PRIMARY KEY,
+    id            integer GENERATED ALWAYS AS IDENTITY UNIQUE,
     source        regclass NOT NULL,
     conversion    text NOT NULL,
     touchpoints   text[] NOT NULL,
@@ -17,6 +18,8 @@ CREATE TABLE mixmodel.attributions (
 COMMENT ON TABLE mixmodel.attributions IS 'Event-level attribution configurations: an event table, its person and time columns, the conversion and touchpoints whose rules turn rows into conversions and touches, the lookback, the models and their options.';
 COMMENT ON COLUMN mixmodel.attributions.lookback IS 'an interval of 1 day to 52 weeks before each conversion, or session';
 COMMENT ON COLUMN mixmodel.attributions.current_run IS 'the last run, whose rows mixmodel.event_scores holds';
+COMMENT ON COLUMN mixmodel.attributions.id IS 'number of the attribution: its event scores are the partition mixmodel.event_scores_<id>';
+COMMENT ON SEQUENCE mixmodel.attributions_id_seq IS 'numbers of the attributions (attributions.id)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.attributions', '');
 
 CREATE TABLE mixmodel.attribution_runs (
@@ -64,9 +67,9 @@ CREATE TABLE mixmodel.event_scores (
     lag_days         float8,
     credit           float8 NOT NULL,
     revenue_credit   float8
-);
+) PARTITION BY LIST (attribution);
 CREATE INDEX event_scores_run ON mixmodel.event_scores (attribution, run, model);
-COMMENT ON TABLE mixmodel.event_scores IS 'Event-level scores of the current run of each attribution: one row per conversion x touch x model with its credit (share of the conversion) and revenue credit; rows with zero credit are left out. A conversion''s rows of one model sum to 1 (participation: its number of distinct channels).';
+COMMENT ON TABLE mixmodel.event_scores IS 'Event-level scores of the current run of each attribution: one row per conversion x touch x model with its credit (share of the conversion) and revenue credit; rows with zero credit are left out. A conversion''s rows of one model sum to 1 (participation: its number of distinct channels). Partitioned by attribution (create_attribution adds event_scores_<id>), so a rerun replaces its rows by a truncation.';
 COMMENT ON COLUMN mixmodel.event_scores.conversion_id IS 'number of the conversion in the run (in order of person, time, event)';
 COMMENT ON COLUMN mixmodel.event_scores.conversion_event IS 'the conversion row''s event column (option event_column), as text';
 COMMENT ON COLUMN mixmodel.event_scores.person IS 'the person column, as text';
@@ -112,7 +115,7 @@ CREATE TABLE mixmodel.attribution_touchpoints (
     channel              text NOT NULL,
     touches              bigint NOT NULL,
     converting_paths     bigint NOT NULL,
-    non_converting_paths bigint NOT NULL,
+    non_converting_paths bigint,
     converting_share     float8,
     non_converting_share float8,
     conversion_rate      float8,
@@ -124,6 +127,7 @@ CREATE TABLE mixmodel.attribution_touchpoints (
 );
 COMMENT ON TABLE mixmodel.attribution_touchpoints IS 'Touchpoint effectiveness of a run (Adobe''s Diagnostics table): touches on converting and non-converting paths, the share of converting and of non-converting paths the touch key is on, the conversion rate of the paths it is on, its Markov removal effect, its algorithmic incremental conversions per touch and an efficiency score 1-5.';
 COMMENT ON COLUMN mixmodel.attribution_touchpoints.channel IS 'touch key (the touchpoint, or touchpoint/dimension values)';
+COMMENT ON COLUMN mixmodel.attribution_touchpoints.non_converting_paths IS 'non-converting journeys with the key; NULL when the run has none (they are built for the Markov null state, the conversion-rate Shapley value, or option non_converting)';
 COMMENT ON COLUMN mixmodel.attribution_touchpoints.efficiency IS '1 + 4 x (incremental_per_touch - least) / (most - least) over the run''s touch keys, rounded; NULL without the algorithmic model';
 
 CREATE TABLE mixmodel.attribution_scaling (

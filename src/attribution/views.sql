@@ -26,10 +26,11 @@ CREATE VIEW mixmodel.attribution_top_paths AS
 SELECT p.attribution, p.run, rank() OVER (PARTITION BY p.attribution ORDER BY p.conversions DESC, p.path) AS rank,
        p.path, p.channels, p.conversions, p.revenue, p.non_conversions,
        p.conversions / nullif(sum(p.conversions) OVER (PARTITION BY p.attribution), 0) AS share,
-       p.conversions / nullif(p.conversions + p.non_conversions, 0) AS conversion_rate
+       CASE WHEN r.non_converting > 0 THEN p.conversions / nullif(p.conversions + p.non_conversions, 0) END AS conversion_rate
   FROM mixmodel.attribution_paths p
-  JOIN mixmodel.attributions a ON a.name = p.attribution AND a.current_run = p.run;
-COMMENT ON VIEW mixmodel.attribution_top_paths IS 'Conversion paths of the current run of each attribution, ranked by conversions (Adobe''s top conversion paths): distinct channels, conversions, revenue, non-converting journeys, share of the converting paths'' conversions and the path''s conversion rate.';
+  JOIN mixmodel.attributions a ON a.name = p.attribution AND a.current_run = p.run
+  JOIN mixmodel.attribution_runs r ON r.attribution = p.attribution AND r.run = p.run;
+COMMENT ON VIEW mixmodel.attribution_top_paths IS 'Conversion paths of the current run of each attribution, ranked by conversions (Adobe''s top conversion paths): distinct channels, conversions, revenue, non-converting journeys, share of the converting paths'' conversions and the path''s conversion rate (NULL when the run has no non-converting journeys).';
 COMMENT ON COLUMN mixmodel.attribution_top_paths.path IS 'touch keys joined by '' > '' (after the transforms)';
 COMMENT ON COLUMN mixmodel.attribution_top_paths.channels IS 'distinct channels on the path (Adobe''s channels with impact)';
 

@@ -159,7 +159,18 @@ INSERT INTO garden_normal (fname, argname, typ, expr) VALUES
   ('optimize_target', 'k', 'float8[]', '''{10, 10, 10, 10, 10}'''),
   ('optimize_target', 'theta', 'float8[]', '''{0.5, 0.5, 0.5, 0.5, 0.5}'''),
   ('optimize_target', 'lower', 'float8[]', 'NULL'), ('optimize_target', 'upper', 'float8[]', 'NULL'),
-  ('optimize_target', 'spend_pattern', 'text', '''flat''');
+  ('optimize_target', 'spend_pattern', 'text', '''flat'''),
+  ('attribution_weights', 'rule', 'text', '''linear'''),
+  ('transform_path', 'transforms', 'text[]', '''{exposure, first}'''),
+  ('markov_attribution', 'path_column', 'name', '''channel'''),
+  ('markov_attribution', 'conversions_column', 'name', '''orders'''),
+  ('heuristic_attribution', 'path_column', 'name', '''channel'''),
+  ('heuristic_attribution', 'conversions_column', 'name', '''orders'''),
+  ('shapley_attribution', 'path_column', 'name', '''channel'''),
+  ('shapley_attribution', 'conversions_column', 'name', '''orders'''),
+  ('path_credits', 'model', 'text', '''linear'''),
+  ('path_credits_accum', 'model', 'text', '''linear'''),
+  ('path_credits_accum', 'state', 'bytea', 'NULL');
 
 -- State the calls can find: objects named 'tv' (the normal text), made through
 -- the extension's own API.  A statement that fails is printed, not fatal.
@@ -172,7 +183,10 @@ INSERT INTO garden_setup (sql) VALUES
                                   "revenue": {"op": "sum", "column": "revenue"}, "orders": {"op": "sum", "column": "orders"}}}')$$),
   ($$SELECT * FROM mixmodel.sync()$$),
   ($$SELECT mixmodel.add_touchpoint('tv', rule => 'channel = tv', volume_metric => 'tv', spend_metric => 'spend')$$),
-  ($$SELECT mixmodel.add_conversion('tv', rule => 'channel = tv', metric => 'orders', revenue_metric => 'revenue')$$);
+  ($$SELECT mixmodel.add_conversion('tv', rule => 'channel = tv', metric => 'orders', revenue_metric => 'revenue')$$),
+  ($$SELECT mixmodel.create_attribution('tv', 'garden_src', 'tv', person_column => 'geo', time_column => 'week',
+        models => '{last_touch, linear, markov}')$$),
+  ($$SELECT count(*) FROM mixmodel.attribute('tv')$$);
 DO $$
 DECLARE
     st record;

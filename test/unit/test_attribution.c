@@ -15,6 +15,7 @@
 #include "math/attribution/rules.h"
 #include "math/attribution/shapley.h"
 #include "math/attribution/survival.h"
+#include "math/attribution/transforms.h"
 #include "unit.h"
 
 /* Adobe CJA's example: search Sep 15, social Sep 18, email + display Sep 24, $50 on Sep 24. */
@@ -287,7 +288,7 @@ test_survival(void)
 		}
 	}
 	z[0] = -5;
-	st = mm_surv_fit(&spec, sim_scan, &d, z, 100, 1e-9, &info, work, iwork, NULL);
+	st = mm_surv_fit(&spec, sim_scan, &d, z, 100, 1e-12, &info, work, iwork, NULL);
 	UNIT_OK(st == MM_OK, "survival fit converges (%d iterations, %d scans)", info.iterations, info.scans);
 	mm_surv_theta(&spec, z, theta);
 	UNIT_NEAR(z[0], beta0, 0.05, "baseline logit recovered");
@@ -347,10 +348,68 @@ test_survival(void)
 	gsl_rng_free(r);
 }
 
+/* formulas §6.5: D A B B C D C C (D=0, A=1, B=2, C=3) */
+static void
+test_transforms(void)
+{
+	const int	path[8] = {0, 1, 2, 2, 3, 0, 3, 3};
+	int			t[8],
+				cnt[8],
+				n;
+	bool		keep[8];
+
+	memcpy(t, path, sizeof t);
+	n = mm_path_transform(MM_PT_EXPOSURE, -1, 0, t, 8, NULL, keep);
+	UNIT_OK(n == 6 && t[2] == 2 && t[3] == 3 && t[4] == 0 && t[5] == 3 && !keep[3],
+			"exposure: D A B C D C");
+	memcpy(t, path, sizeof t);
+	n = mm_path_transform(MM_PT_FREQUENCY, -1, 0, t, 8, cnt, NULL);
+	UNIT_OK(n == 4 && cnt[0] == 2 && cnt[1] == 1 && cnt[2] == 2 && cnt[3] == 3, "frequency: D(2) A(1) B(2) C(3)");
+	{
+		int			abaa[4] = {1, 2, 1, 1};
+
+		n = mm_path_transform(MM_PT_REMOVE_IF_LAST_AND_NOT_ALL, 1, 0, abaa, 4, NULL, NULL);
+		UNIT_OK(n == 2 && abaa[0] == 1 && abaa[1] == 2, "remove_if_last_and_not_all(A): A B A A -> A B");
+	}
+	memcpy(t, path, sizeof t);
+	n = mm_path_transform(MM_PT_TRIM_LONG_PATH, -1, 3, t, 8, NULL, NULL);
+	UNIT_OK(n == 3 && t[0] == 0 && t[2] == 3, "trim_long_path(3): D C C");
+	UNIT_OK(mm_path_transform(MM_PT_TRIM_LONG_PATH, -1, 0, t, 8, NULL, NULL) == -1, "trim_long_path(0) is refused");
+}
+
+/* The Monte-Carlo estimate of the toy converges to the exact removal effects. */
+static void
+test_markov_simulate(void)
+{
+	int			rowptr[5] = {0, 2, 3, 4, 4};
+	int			col[4] = {1, 2, 2, 3};
+	double		prob[4] = {2.0 / 3, 1.0 / 3, 0.5, 1.0};
+	double		conv[4] = {0, 0, 0, 0.5};
+	double		value[4] = {0, 0, 0, 5};
+	int			chan_ptr[5] = {0, 0, 1, 2, 3};
+	int			chan_ids[3] = {0, 1, 2};
+	MMMarkovChain c = {4, rowptr, col, prob, conv, value};
+	double		full[2],
+				rem[6];
+	int64_t		stamp[3];
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	gsl_rng_set(r, 5);
+	UNIT_OK(mm_markov_simulate(&c, chan_ptr, chan_ids, 3, 400000, 1000, r, full, rem, stamp, NULL) == MM_OK,
+			"simulation runs");
+	UNIT_NEAR(full[0], 1.0 / 3, 0.005, "simulated conversion rate near 1/3");
+	UNIT_NEAR(mm_markov_removal_effect(full[0], rem[0]), 0.5, 0.01, "simulated RE(c1) near 0.5");
+	UNIT_NEAR(mm_markov_removal_effect(full[0], rem[2]), 1.0, 1e-12, "simulated RE(c2) = 1");
+	UNIT_NEAR(full[1] / full[0], 10, 1e-9, "a converting walk carries its last state's mean value");
+	gsl_rng_free(r);
+}
+
 void
 test_attribution(void)
 {
 	test_rules();
+	test_transforms();
+	test_markov_simulate();
 	test_markov();
 	test_shapley();
 	test_survival();

@@ -349,13 +349,14 @@ mm_surv_fit(const MMSurvSpec *s, MMSurvScanFn scan, void *arg,
 			dec -= g[freeix[a]] * step[a];
 		info->iterations = it + 1;
 		info->decrement = dec;
-		if (dec / 2.0 < tol)
+		/* half the decrement estimates loss - optimum: small against the loss, which sums every person-day */
+		if (dec / 2.0 < tol * (1.0 + fabs(loss)))
 		{
 			info->loss = loss;
 			return MM_OK;
 		}
 		/* projected backtracking line search (Armijo) */
-		for (int tries = 0; tries < 60; tries++)
+		for (int tries = 0; tries < 30; tries++)
 		{
 			memcpy(z2, z, sizeof(double) * p);
 			slope = 0.0;
@@ -380,9 +381,9 @@ mm_surv_fit(const MMSurvSpec *s, MMSurvScanFn scan, void *arg,
 		}
 		if (!accepted)
 		{
-			/* no decrease left within rounding: at the optimum to working precision */
+			/* no decrease left within the rounding of the loss: at the optimum to working precision */
 			info->loss = loss;
-			return dec < 1e-6 * (1.0 + fabs(loss)) ? MM_OK : MM_ENOCONV;
+			return dec / 2.0 < 1e-8 * (1.0 + fabs(loss)) ? MM_OK : MM_ENOCONV;
 		}
 		memcpy(z, z2, sizeof(double) * p);
 		memcpy(g, g2, sizeof(double) * p);

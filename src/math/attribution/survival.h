@@ -98,9 +98,11 @@ extern size_t mm_surv_fit_work(const MMSurvSpec *s);
 extern size_t mm_surv_fit_iwork(const MMSurvSpec *s);
 
 /*
- * Fit z (in: a start, delta >= 0; out: the estimate).  Stops when the Newton
- * decrement falls below tol (log-likelihood units) with no bound to release,
- * or after max_iter iterations (MM_ENOCONV).
+ * Fit z (in: a start, delta >= 0; out: the estimate).  Stops when half the
+ * Newton decrement (an estimate of loss - optimum) falls below
+ * tol x (1 + |loss|), or when no step decreases the loss beyond its rounding
+ * and that estimate is below 1e-8 x (1 + |loss|); MM_ENOCONV after max_iter
+ * iterations or a line search that fails earlier.
  */
 extern MMStatus mm_surv_fit(const MMSurvSpec *s, MMSurvScanFn scan, void *arg,
 							double *z, int max_iter, double tol, MMSurvFitInfo *info,
