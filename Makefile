@@ -94,7 +94,8 @@ STAGE_SQL = \
 	src/attribution/attribute.sql \
 	src/attribution/run.sql \
 	src/attribution/unified.sql \
-	src/attribution/views.sql
+	src/attribution/views.sql \
+	src/attribution/comments.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

@@ -131,14 +131,17 @@ CREATE UNLOGGED TABLE bench_jr_small AS SELECT * FROM bench_jr WHERE person <= 1
 SELECT clock_timestamp() AS t0 \gset
 SELECT (mixmodel._attribution_survival('bench_jr', 6, '{0, 1, 3, 7, 14, 31}', 180, 1000000, 1000000, 1)->>'scans')::int AS fit_scans \gset
 SELECT extract(epoch FROM clock_timestamp() - :'t0') AS fit_s,
-       (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm_1m \gset
+       (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm_1m,
+       (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'RssAnon:\s+(\d+)'))[1]::bigint AS anon_1m \gset
 \c
 SELECT (mixmodel._attribution_survival('bench_jr_small', 6, '{0, 1, 3, 7, 14, 31}', 180, 100000, 100000, 1)->>'scans')::int AS small_scans \gset
-SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm_100k \gset
+SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint AS hwm_100k,
+       (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'RssAnon:\s+(\d+)'))[1]::bigint AS anon_100k \gset
 SELECT format('attribution algorithmic: %s journeys (%s events): whole run %s s; fit alone %s s, %s passes over the data, '
-              '%s parameters (%s kB of Newton work space); backend peak memory (VmHWM) %s MB with 1 M journeys, %s MB with 100 k',
+              '%s parameters (%s kB of Newton work space); backend peak memory (VmHWM, shared buffers read included) %s MB '
+              'with 1 M journeys, %s MB with 100 k; private memory (RssAnon) after the fit %s MB and %s MB',
               :persons, (SELECT count(*) FROM bench_events), round(:run_s::numeric, 1), round(:fit_s::numeric, 1), :fit_scans,
               :params, round((2 * :params + 3 * :params * :params + 3 * :params) * 8 / 1024.0, 1),
-              round(:hwm_1m / 1024.0), round(:hwm_100k / 1024.0));
+              round(:hwm_1m / 1024.0), round(:hwm_100k / 1024.0), round(:anon_1m / 1024.0), round(:anon_100k / 1024.0));
 SELECT mixmodel.drop_attribution('bench_alg') \g /dev/null
 DROP TABLE bench_events, bench_jr, bench_jr_small;
