@@ -62,7 +62,16 @@ OBJS = \
 	src/attribution/markov.o \
 	src/attribution/path_models.o \
 	src/attribution/algorithmic.o \
-	src/attribution/credits.o
+	src/attribution/credits.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o \
+	src/report/svg.o \
+	src/report/svg_axis.o \
+	src/report/svg_time.o \
+	src/report/svg_bars.o \
+	src/report/svg_curves.o \
+	src/report/chart.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -88,6 +97,20 @@ STAGE_SQL = \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
 	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql \
+	src/report/chart.sql \
+	src/report/model_charts.sql \
+	src/report/data_chart.sql \
+	src/report/plan_charts.sql \
+	src/report/report.sql \
 	src/attribution/primitives.sql \
 	src/attribution/tables.sql \
 	src/attribution/config.sql \
@@ -124,10 +147,10 @@ override CPPFLAGS += -MMD -MP
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
 
-# Core unit tests: src/math without a server.
+# Core unit tests: src/math (and the report's chart renderer) without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c) $(wildcard src/report/svg*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
