@@ -63,6 +63,18 @@ OBJS = \
 	src/attribution/path_models.o \
 	src/attribution/algorithmic.o \
 	src/attribution/credits.o \
+	src/common/json.o \
+	src/common/args.o \
+	src/math/transform_grad.o \
+	src/math/posterior/prior.o \
+	src/math/posterior/model.o \
+	src/math/posterior/nuts.o \
+	src/math/posterior/mcmc_diag.o \
+	src/math/posterior/sample.o \
+	src/math/posterior/derive.o \
+	src/math/posterior/band.o \
+	src/score/band.o \
+	src/model/fit_bayes.o \
 	src/math/drift.o \
 	src/ops/drift.o \
 	src/ops/autonomous.o \
@@ -90,6 +102,7 @@ STAGE_SQL = \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
 	src/model/train.sql \
+	src/model/posterior.sql \
 	src/model/calibration.sql \
 	src/model/views.sql \
 	src/score/score.sql \
@@ -98,6 +111,7 @@ STAGE_SQL = \
 	src/plan/create.sql \
 	src/plan/compare.sql \
 	src/plan/totals.sql \
+	src/plan/bands.sql \
 	src/model/window.sql \
 	src/harmonize/overlap.sql \
 	src/ops/audit.sql \

@@ -83,7 +83,7 @@ SELECT run, count(*) AS channel_rows FROM mixmodel.attribution_channels WHERE at
 -- rescaled to its contribution per channel and week
 SELECT mixmodel.create_model('gen_mmm', source => 'gen_j.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend'], organic => ARRAY['email_sends', 'push_sends'],
-         factors => ARRAY['price_index', 'competitor_spend', 'holiday'], options => '{"candidates": 300, "holdout": 0}');
+         factors => ARRAY['price_index', 'competitor_spend', 'holiday'], options => '{"inference": "ridge", "candidates": 300, "holdout": 0}');
 SELECT count(*) AS metrics FROM mixmodel.train('gen_mmm', seed => 1);
 SELECT channel, model_channel, periods, round(mmm_contribution) AS mmm_contribution, round(event_credit) AS event_credit,
        round(rescaled) AS rescaled, round(unplaced) AS unplaced, max_relative_error < 1e-9 AS reconciled

@@ -76,7 +76,7 @@ SELECT t.channel, round(l.conversions) AS last_touch, round(n.conversions) AS li
 -- doc/attribution.md:325
 SELECT mixmodel.create_model('doc_attr_mmm', source => 'doc_attr.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend'], organic => ARRAY['email_sends'],
-         factors => ARRAY['price_index', 'competitor_spend'], options => '{"candidates": 500, "holdout": 0}');
+         factors => ARRAY['price_index', 'competitor_spend'], options => '{"inference": "ridge", "candidates": 500, "holdout": 0}');
 SELECT count(*) AS metrics FROM mixmodel.train('doc_attr_mmm', seed => 1);
 SELECT channel, model_channel, periods, round(mmm_contribution) AS mmm_contribution, round(event_credit) AS event_credit,
        round(rescaled) AS rescaled, round(unplaced) AS unplaced, coalesce(max_relative_error, 0) < 1e-9 AS reconciled
@@ -84,39 +84,39 @@ SELECT channel, model_channel, periods, round(mmm_contribution) AS mmm_contribut
 SELECT model, channel, round(conversions) AS conversions, round(revenue) AS revenue, round(roas::numeric, 2) AS roas
   FROM mixmodel.attribution_summary WHERE attribution = 'doc_gen' AND model = 'mmm_calibrated' ORDER BY channel;
 
--- doc/attribution.md:361
+-- doc/attribution.md:363
 SELECT channel, model_channel, round(share::numeric, 3) AS prior
   FROM mixmodel.attribution_priors('doc_gen', 'doc_attr_mmm', confidence => 0.9,
          channels => '{"email_open": "email_sends"}', apply => true);
 SELECT key AS channel, value->>'confidence' AS confidence FROM jsonb_each((SELECT options->'priors' FROM mixmodel.models
  WHERE name = 'doc_attr_mmm')) ORDER BY 1;
 
--- doc/attribution.md:389
+-- doc/attribution.md:391
 SELECT mixmodel.attribution_weights('u_shaped', 4) AS u_shaped,
        mixmodel.attribution_weights('custom', 4, first => 30, middle => 40, last => 30) AS custom,
        mixmodel.attribution_weights('time_decay', 4, lags => '{9, 6, 0, 0}') AS time_decay;
 
--- doc/attribution.md:408
+-- doc/attribution.md:410
 SELECT t, mixmodel.transform_path('D > A > B > B > C > D > C > C', ARRAY[t]) AS path
   FROM unnest(ARRAY['exposure', 'first', 'frequency', 'trim_long_path(3)']) t;
 
--- doc/attribution.md:438
+-- doc/attribution.md:440
 CREATE TABLE toy (path text, conversions int, value float8, nulls int);
 INSERT INTO toy VALUES ('c1 > c2 > c3', 1, 10, 0), ('c1', 0, 0, 1), ('c2 > c3', 0, 0, 1);
 SELECT channel, round(removal_effect::numeric, 6) AS removal_effect, round(conversions::numeric, 6) AS conversions,
        round(revenue::numeric, 6) AS revenue
   FROM mixmodel.markov_attribution('toy', 'path', 'conversions', 'value', 'nulls');
 
--- doc/attribution.md:471
+-- doc/attribution.md:473
 SELECT channel, model, conversions FROM mixmodel.heuristic_attribution('toy', 'path', 'conversions')
  WHERE model IN ('first_touch', 'u_shaped') AND conversions > 0 ORDER BY model, channel;
 SELECT * FROM mixmodel.shapley_attribution('toy', 'path', 'conversions', 'value');
 
--- doc/attribution.md:492
+-- doc/attribution.md:494
 SELECT key AS channel, round((value->>'conversions')::numeric, 3) AS conversions
   FROM jsonb_each((SELECT mixmodel.path_credits(path, conversions, value, 'linear') FROM toy)) ORDER BY 1;
 
--- doc/attribution.md:499
+-- doc/attribution.md:501
 SELECT mixmodel.drop_attribution(name) FROM mixmodel.attributions ORDER BY name;
 DELETE FROM mixmodel.models WHERE name = 'doc_attr_mmm';
 SELECT mixmodel.delete_dataset_rule('doc_journeys');
