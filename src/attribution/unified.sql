@@ -169,6 +169,9 @@ DECLARE
     d1 date;
     kpi float8;
     pri jsonb;
+    chs text[];
+    mchs text[];
+    shares float8[];
 BEGIN
     IF attribution IS NULL OR model IS NULL OR score IS NULL OR conf IS NULL OR apply IS NULL THEN
         RAISE EXCEPTION 'attribution, model, confidence, score and apply must not be null' USING ERRCODE = '22004';
@@ -217,28 +220,26 @@ BEGIN
         RAISE EXCEPTION 'the conversions of attribution "%" carry no % in the training periods of model "%"', a_name,
             CASE WHEN unit = 'revenue' THEN 'revenue' ELSE 'conversions' END, m_name USING ERRCODE = '22000';
     END IF;
-    RETURN QUERY
-    SELECT mp.channel, mp.model_channel,
-           coalesce((SELECT CAST(sum(CAST(CASE WHEN unit = 'revenue' THEN s.revenue_credit ELSE s.credit END AS numeric)) AS float8)
-                       FROM mixmodel.event_scores s
-                      WHERE s.attribution = a_name AND s.run = a.current_run AND s.model = score AND s.channel = mp.channel
-                        AND s.conversion_time >= d0 AND s.conversion_time < d1), 0) / kpi
-      FROM mixmodel._attribution_channel_map(a_name, m_name, k, channels) mp
-     WHERE mp.model_channel IS NOT NULL
-     ORDER BY mp.channel;
+    -- each channel's share, once: returned, and with apply written as the model's priors
+    SELECT array_agg(p.channel ORDER BY p.channel), array_agg(p.model_channel ORDER BY p.channel),
+           array_agg(p.share ORDER BY p.channel)
+      INTO chs, mchs, shares
+      FROM (SELECT mp.channel, mp.model_channel,
+                   coalesce((SELECT CAST(sum(CAST(CASE WHEN unit = 'revenue' THEN s.revenue_credit ELSE s.credit END AS numeric)) AS float8)
+                               FROM mixmodel.event_scores s
+                              WHERE s.attribution = a_name AND s.run = a.current_run AND s.model = score AND s.channel = mp.channel
+                                AND s.conversion_time >= d0 AND s.conversion_time < d1), 0) / kpi AS share
+              FROM mixmodel._attribution_channel_map(a_name, m_name, k, channels) mp
+             WHERE mp.model_channel IS NOT NULL) p;
     IF apply THEN
-        SELECT jsonb_object_agg(p.model_channel, jsonb_build_object('contribution', least(greatest(p.share, 0), 1), 'confidence', conf))
+        SELECT jsonb_object_agg(x.mch, jsonb_build_object('contribution', least(greatest(x.share, 0), 1), 'confidence', conf))
           INTO pri
-          FROM (SELECT mp.model_channel,
-                       coalesce((SELECT CAST(sum(CAST(CASE WHEN unit = 'revenue' THEN s.revenue_credit ELSE s.credit END AS numeric)) AS float8)
-                                   FROM mixmodel.event_scores s
-                                  WHERE s.attribution = a_name AND s.run = a.current_run AND s.model = score AND s.channel = mp.channel
-                                    AND s.conversion_time >= d0 AND s.conversion_time < d1), 0) / kpi AS share
-                  FROM mixmodel._attribution_channel_map(a_name, m_name, k, channels) mp
-                 WHERE mp.model_channel IS NOT NULL) p;
+          FROM unnest(mchs, shares) x(mch, share);
         PERFORM mixmodel._model_check_options(m.options || jsonb_build_object('priors', coalesce(m.options->'priors', '{}') || coalesce(pri, '{}')));
         UPDATE mixmodel.models x SET options = x.options || jsonb_build_object('priors', coalesce(x.options->'priors', '{}') || coalesce(pri, '{}'))
          WHERE x.name = m_name;
     END IF;
+    RETURN QUERY SELECT u.channel, u.model_channel, u.share FROM unnest(chs, mchs, shares) WITH ORDINALITY u(channel, model_channel, share, o)
+                  ORDER BY u.o;
 END $$;
 COMMENT ON FUNCTION mixmodel.attribution_priors(text, text, float8, text, jsonb, boolean) IS 'Unified measurement, MTA to MMM: each channel''s attributed incremental share (default algorithmic_incremental) of the conversions (revenue, when the model counts revenue) in the model''s training periods inside the attribution run, with a confidence; apply => true writes them as the model''s contribution priors (option priors, the prior-distance penalty of the training objective), so the next training is pulled towards them.';
