@@ -40,6 +40,8 @@ OBJS = \
 	src/math/generate.o \
 	src/harmonize/generate.o \
 	src/harmonize/generate_events.o \
+	src/harmonize/batch.o \
+	src/harmonize/generate_journeys.o \
 	src/math/ridge.o \
 	src/math/objective.o \
 	src/math/search.o \
@@ -50,6 +52,18 @@ OBJS = \
 	src/math/response.o \
 	src/math/decompose.o \
 	src/score/response.o \
+	src/math/attribution/rules.o \
+	src/math/attribution/markov.o \
+	src/math/attribution/shapley.o \
+	src/math/attribution/survival.o \
+	src/math/attribution/transforms.o \
+	src/attribution/paths.o \
+	src/attribution/weights.o \
+	src/attribution/transform_path.o \
+	src/attribution/markov.o \
+	src/attribution/path_models.o \
+	src/attribution/algorithmic.o \
+	src/attribution/credits.o \
 	src/common/json.o \
 	src/common/args.o \
 	src/math/transform_grad.o \
@@ -132,7 +146,15 @@ STAGE_SQL = \
 	src/report/model_charts.sql \
 	src/report/data_chart.sql \
 	src/report/plan_charts.sql \
-	src/report/report.sql
+	src/report/report.sql \
+	src/attribution/primitives.sql \
+	src/attribution/tables.sql \
+	src/attribution/config.sql \
+	src/attribution/attribute.sql \
+	src/attribution/run.sql \
+	src/attribution/unified.sql \
+	src/attribution/views.sql \
+	src/attribution/comments.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

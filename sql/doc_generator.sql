@@ -16,7 +16,7 @@ SELECT table_name, row_count
          form => 'multiplicative', events => 5000, options => '{"replace": true, "geos": 1}');
 DROP SCHEMA generated CASCADE;
 
--- doc/generator.md:206
+-- doc/generator.md:207
 SELECT table_name, row_count FROM mixmodel.generate_raw_data('gen_exp', weeks => 60, events => 20000,
          channels => ARRAY['tv', 'search', 'email'], options => '{"lift_channel": "search"}')
  WHERE table_name LIKE 'experiment%';
@@ -27,7 +27,7 @@ SELECT experiment, treatment, count(*) AS units, round(avg(converted), 4) AS rat
   FROM gen_exp.experiment_assignments GROUP BY 1, 2 ORDER BY 1, 2;
 DROP SCHEMA gen_exp CASCADE;
 
--- doc/generator.md:250
+-- doc/generator.md:283
 SELECT count(*), sum(revenue)
   FROM mixmodel.generate_events_day(1, '2024-01-01', 3, 240, 10, 100,
        ARRAY['search','email'], ARRAY['search_c1','email_c1'], ARRAY[2,1]::float8[]);

@@ -40,10 +40,12 @@ SELECT spend::numeric AS weekly_spend,
 
 -- ingest: generated raw data
 -- Three years of raw marketing data in schema raw, as the sources deliver it,
--- drawn from a known model (seed 42) whose truth is stored beside it.
+-- drawn from a known model (seed 42) whose truth is stored beside it.  The web
+-- events carry persons, sessions and email journeys, and each online order its
+-- true cause (a channel's touch, or the base), for event-level attribution.
 \echo
 \echo 'Generated raw data: tables and row counts (schema raw)'
-SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 156, events => 50000);
+SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 156, events => 50000, options => '{"journeys": true}');
 \echo 'First 4 weeks, Robyn-style (raw.weekly_wide)'
 SELECT week, round(revenue) AS revenue, round(tv_spend) AS tv, round(search_spend) AS search,
        round(social_spend) AS social, round(display_spend) AS display, email_sends AS email
@@ -306,6 +308,61 @@ SELECT CASE p.model WHEN 'demo' THEN 'without the lift study' ELSE 'with the lif
  WHERE p.model IN ('demo', 'demo_calibrated') AND p.channel = 'tv_spend' AND t.channel = 'tv' AND t.parameter = 'roi'
  ORDER BY p.model;
 
+-- attribution: event-level scores
+-- Each online order in raw.events is credited to the touches of the person who
+-- ordered, in the 28 days before: clicks on search, social and display, opened
+-- emails.  Last touch, linear and Markov credit what converting people touched;
+-- the algorithmic model (a survival model fitted on converting and non-converting
+-- journeys) estimates what each channel caused.  The generator knows what each
+-- channel caused, drawn from the marketing-mix truth; the MMM column is the
+-- demo model's contribution share over the same weeks.  TV has no touches: MTA
+-- cannot see it, the MMM can.
+SELECT mixmodel.add_field('action', category => 'dimension', data_type => 'string') \g /dev/null
+SELECT mixmodel.add_dataset_rule('journeys', 'raw.events', category => 'event', date_column => 'event_ts', status => 'draft',
+         mappings => '{"dimensions": {"channel": "channel", "action": "action", "conversiontype": "conversion_type"},
+                       "metrics": {"revenue": {"op": "sum", "column": "revenue"}}}') \g /dev/null
+SELECT mixmodel.add_touchpoint('search', rule => 'channel = search', volume_metric => 'clicks', spend_metric => 'spend'),
+       mixmodel.add_touchpoint('social', rule => 'channel = social', volume_metric => 'clicks', spend_metric => 'spend'),
+       mixmodel.add_touchpoint('display', rule => 'channel = display', volume_metric => 'clicks', spend_metric => 'spend'),
+       mixmodel.add_touchpoint('email', rule => 'channel = email and action = open', volume_metric => 'opens'),
+       mixmodel.add_conversion('online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue') \g /dev/null
+SELECT mixmodel.create_attribution('demo_mta', 'raw.events', 'online', 'profile_id', 'event_ts', lookback => '28 days',
+         models => '{last_touch, linear, markov, algorithmic}',
+         options => '{"dataset": "journeys", "event_column": "event_id", "dimensions": {"journey": "journey", "message": "message"}}') \g /dev/null
+SELECT from_date AS m_from, holdout_from - 1 AS m_to FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run
+ WHERE r.model = 'demo' \gset
+\echo
+\echo 'Attribution: share of the online orders credited to each channel (28-day lookback), next to what each channel'
+\echo 'truly caused and the marketing-mix model''s contribution share, over the model''s training weeks'
+WITH a AS (SELECT CASE WHEN x.channel IN ('none', 'baseline') THEN 'base' ELSE x.channel END AS channel, x.model, x.share
+             FROM mixmodel.attribute('demo_mta', :'m_from', (:'m_to'::date + 1)::timestamptz - interval '1 microsecond') x),
+     truth AS (SELECT k.cause AS channel, count(*)::float8 / sum(count(*)) OVER () AS share
+                 FROM raw.truth_conversions k JOIN raw.events e USING (event_id)
+                WHERE e.event_ts >= :'m_from' AND e.event_ts < :'m_to'::date + 1 GROUP BY k.cause),
+     mmm AS (SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, c.share
+               FROM mixmodel.run_channels c JOIN mixmodel.models m ON m.name = c.model AND m.current_run = c.run
+              WHERE c.model = 'demo')
+SELECT c.channel,
+       round(100 * (SELECT x.share FROM a x WHERE x.model = 'last_touch' AND x.channel = c.channel)::numeric, 1) AS "last_touch_%",
+       round(100 * (SELECT x.share FROM a x WHERE x.model = 'linear' AND x.channel = c.channel)::numeric, 1) AS "linear_%",
+       round(100 * (SELECT x.share FROM a x WHERE x.model = 'markov' AND x.channel = c.channel)::numeric, 1) AS "markov_%",
+       round(100 * (SELECT x.share FROM a x WHERE x.model = 'algorithmic_incremental' AND x.channel = c.channel)::numeric, 1)
+           AS "algorithmic_%",
+       round(100 * t.share::numeric, 1) AS "true_%",
+       round(100 * CASE WHEN c.channel = 'base' THEN 1 - (SELECT sum(share) FROM mmm) ELSE m.share END::numeric, 1) AS "mmm_%"
+  FROM (VALUES ('search', 1), ('social', 2), ('display', 3), ('email', 4), ('tv', 5), ('base', 6)) AS c(channel, o)
+  LEFT JOIN truth t ON t.channel = c.channel
+  LEFT JOIN mmm m ON m.channel = c.channel
+ ORDER BY c.o;
+
+-- Unified measurement, MMM -> MTA: the algorithmic scores rescaled, per channel
+-- and week, to the marketing-mix model's contribution (revenue online and in
+-- store): the event-level scores now add up to the model (mixmodel.attribution_scaling).
+\echo
+\echo 'Attribution reconciled with the marketing-mix model: event-level revenue per channel before and after'
+SELECT channel, model_channel, periods AS weeks, round(event_credit) AS event_revenue, round(rescaled) AS rescaled_revenue,
+       round(mmm_contribution) AS mmm_contribution, max_relative_error < 1e-9 AS reconciled
+  FROM mixmodel.reconcile_attribution('demo_mta', 'demo') ORDER BY channel;
 -- operations: every model with its status, and what the audit log recorded of the
 -- models' runs and the plans (who and when are in mixmodel.audit_log too; doc/operations.md)
 \echo

@@ -34,12 +34,13 @@
 #include "common/errors.h"
 #include "common/rng.h"
 #include "experiment/generate.h"
+#include "harmonize/batch.h"
+#include "harmonize/generate_journeys.h"
 #include "math/generate.h"
 
 PG_FUNCTION_INFO_V1(generate_raw_data);
 
 #define MAX_CHANNELS 12
-#define BATCH_ROWS 50000
 
 /* Tables in creation order; the result lists them in this order. */
 enum
@@ -53,6 +54,18 @@ static const char *const table_names[NTABLES] = {
 	"daily_media", "weekly_media", "sends", "events", "conversions_daily",
 	"factors", "holidays", "weekly_wide", "truth_parameters",
 	"truth_contributions", "truth_kpi", "experiment_assignments", "experiment_truth"
+};
+
+/* With option journeys: the events' columns, and two more tables of truth. */
+static const char *const journey_events_columns =
+"event_id bigint NOT NULL, profile_id bigint NOT NULL, session_id bigint, event_ts timestamptz NOT NULL, "
+"event_type text NOT NULL, channel text, campaign text, journey text, message text, action text, "
+"conversion_type text, revenue float8";
+#define NJOURNEY_TABLES 2
+static const char *const journey_table_names[NJOURNEY_TABLES] = {"truth_attribution", "truth_conversions"};
+static const char *const journey_table_columns[NJOURNEY_TABLES] = {
+	"week date NOT NULL, channel text NOT NULL, conversions bigint NOT NULL, revenue float8 NOT NULL",
+	"event_id bigint NOT NULL, cause text NOT NULL, touch_event_id bigint"
 };
 
 /* Column lists (weekly_wide is built per call). */
@@ -98,124 +111,9 @@ typedef struct GenOptions
 	bool		replace;
 	bool		experiments;	/* write the experiment tables' rows */
 	char	   *lift_channel;	/* NULL: tv, else the first paid channel */
+	bool		journeys;		/* events with persons, sessions, journeys and true causes */
 	bool		random_shapes;	/* shapes "random": each channel's true response drawn */
 } GenOptions;
-
-/* Rows buffered as column arrays and inserted with one unnest() per batch. */
-typedef struct Batch
-{
-	int			ncols;
-	Oid		   *elem;
-	int16	   *typlen;
-	bool	   *byval;
-	char	   *align;
-	Datum	  **values;
-	bool	  **nulls;
-	int			n;
-	int64		total;
-	SPIPlanPtr	plan;
-	MemoryContext flushcxt;
-} Batch;
-
-static const char *
-array_type_name(Oid elem)
-{
-	switch (elem)
-	{
-		case DATEOID:
-			return "pg_catalog.date[]";
-		case TEXTOID:
-			return "pg_catalog.text[]";
-		case FLOAT8OID:
-			return "pg_catalog.float8[]";
-		case INT8OID:
-			return "pg_catalog.int8[]";
-		case INT4OID:
-			return "pg_catalog.int4[]";
-		case BOOLOID:
-			return "pg_catalog.bool[]";
-		case TIMESTAMPTZOID:
-			return "pg_catalog.timestamptz[]";
-	}
-	elog(ERROR, "generate: unexpected column type %u", elem);
-	return NULL;
-}
-
-static void
-batch_init(Batch *b, const char *qualified_table, int ncols, const Oid *elem)
-{
-	StringInfoData sql;
-	Oid		   *argtypes = palloc(sizeof(Oid) * ncols);
-
-	b->ncols = ncols;
-	b->elem = palloc(sizeof(Oid) * ncols);
-	b->typlen = palloc(sizeof(int16) * ncols);
-	b->byval = palloc(sizeof(bool) * ncols);
-	b->align = palloc(sizeof(char) * ncols);
-	b->values = palloc(sizeof(Datum *) * ncols);
-	b->nulls = palloc(sizeof(bool *) * ncols);
-	initStringInfo(&sql);
-	/* multi-argument unnest() is parser sugar for ROWS FROM, spelled out to qualify it */
-	appendStringInfo(&sql, "INSERT INTO %s SELECT * FROM ROWS FROM (", qualified_table);
-	for (int j = 0; j < ncols; j++)
-	{
-		b->elem[j] = elem[j];
-		get_typlenbyvalalign(elem[j], &b->typlen[j], &b->byval[j], &b->align[j]);
-		b->values[j] = palloc(sizeof(Datum) * BATCH_ROWS);
-		b->nulls[j] = palloc0(sizeof(bool) * BATCH_ROWS);
-		argtypes[j] = get_array_type(elem[j]);
-		appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", j ? ", " : "", j + 1,
-						 array_type_name(elem[j]));
-	}
-	appendStringInfoChar(&sql, ')');
-	b->plan = SPI_prepare(sql.data, ncols, argtypes);
-	if (b->plan == NULL)
-		elog(ERROR, "generate: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	b->n = 0;
-	b->total = 0;
-	b->flushcxt = AllocSetContextCreate(CurrentMemoryContext, "mixmodel generate batch",
-										ALLOCSET_DEFAULT_SIZES);
-}
-
-static void
-batch_flush(Batch *b)
-{
-	MemoryContext old;
-	Datum	   *args;
-	int			dims[1] = {b->n};
-	int			lbs[1] = {1};
-	int			rc;
-
-	if (b->n == 0)
-		return;
-	old = MemoryContextSwitchTo(b->flushcxt);
-	args = palloc(sizeof(Datum) * b->ncols);
-	for (int j = 0; j < b->ncols; j++)
-		args[j] = PointerGetDatum(construct_md_array(b->values[j], b->nulls[j], 1, dims, lbs,
-													 b->elem[j], b->typlen[j], b->byval[j],
-													 b->align[j]));
-	MemoryContextSwitchTo(old);
-	rc = SPI_execute_plan(b->plan, args, NULL, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "generate: insert failed: %s", SPI_result_code_string(rc));
-	b->total += SPI_processed;
-	b->n = 0;
-	for (int j = 0; j < b->ncols; j++)
-		memset(b->nulls[j], 0, sizeof(bool) * BATCH_ROWS);
-	MemoryContextReset(b->flushcxt);
-	CHECK_FOR_INTERRUPTS();
-}
-
-/* Set column j of the current row; batch_next() moves on. */
-#define B_SET(b, j, d) ((b)->values[j][(b)->n] = (d))
-#define B_NULL(b, j) ((b)->nulls[j][(b)->n] = true, (b)->values[j][(b)->n] = (Datum) 0)
-
-static void
-batch_next(Batch *b)
-{
-	if (++b->n == BATCH_ROWS)
-		batch_flush(b);
-}
 
 static void
 exec_sql(const char *sql)
@@ -271,6 +169,7 @@ parse_options(Jsonb *jb, GenOptions *o)
 	o->replace = false;
 	o->experiments = true;
 	o->lift_channel = NULL;
+	o->journeys = false;
 	o->random_shapes = false;
 
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
@@ -351,13 +250,21 @@ parse_options(Jsonb *jb, GenOptions *o)
 						 errmsg("option \"lift_channel\" must be a channel name")));
 			o->lift_channel = pnstrdup(v.val.string.val, v.val.string.len);
 		}
+		else if (strcmp(key, "journeys") == 0)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"journeys\" must be a boolean")));
+			o->journeys = v.val.boolean;
+		}
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown option \"%s\"", key),
 					 errhint("Known options: noise, geos, campaigns, restatement_share, "
 							 "forecast_weeks, profiles, aov, online_share, spend_ratio, shapes, replace, "
-							 "experiments, lift_channel.")));
+							 "experiments, lift_channel, journeys.")));
 	}
 }
 
@@ -1062,6 +969,73 @@ write_events(Gen *g, const int64 *conv, const double *conv_rev)
 	g->counts[TB_EVENTS] = SPI_processed;
 }
 
+/*
+ * events with option journeys: persons, sessions and journeys whose online
+ * conversions have known causes (generate_journeys.c), touches drawn per day
+ * and source in proportion to clicks as write_events draws them.
+ */
+static void
+write_journey_events(Gen *g, const int64 *conv, const double *conv_rev, const double *contrib,
+					 const double *mu, int64 counts[3])
+{
+	static const char *const journeys[] = {"onboarding", "retention", "promotion", "winback"};
+	JourneyInput in;
+	const char **channel = palloc(sizeof(char *) * g->C);
+	bool	   *owned = palloc(sizeof(bool) * g->C);
+	bool	   *has_touches = palloc(sizeof(bool) * g->C);
+	int		   *source_channel = palloc(sizeof(int) * Max(g->ntouch, 1));
+	const char **source_campaign = palloc(sizeof(char *) * Max(g->ntouch, 1));
+	const char **source_journey = palloc(sizeof(char *) * Max(g->ntouch, 1));
+	double		total_conv = 0.0;
+
+	for (int c = 0; c < g->C; c++)
+	{
+		channel[c] = g->def[c]->name;
+		owned[c] = g->def[c]->type == MM_GEN_OWNED;
+		has_touches[c] = g->def[c]->type != MM_GEN_PAID_WEEKLY;
+	}
+	for (int j = 0; j < g->ntouch; j++)
+	{
+		char	   *ch = TextDatumGetCString(g->touch_channel[j]);
+
+		source_campaign[j] = TextDatumGetCString(g->touch_campaign[j]);
+		source_journey[j] = NULL;
+		for (int c = 0; c < g->C; c++)
+			if (strcmp(channel[c], ch) == 0)
+				source_channel[j] = c;
+		/* campaign k of an owned channel belongs to journey k mod 4, as in sends */
+		if (owned[source_channel[j]])
+			source_journey[j] = journeys[(atoi(strrchr(source_campaign[j], 'c') + 1) - 1) % lengthof(journeys)];
+	}
+	for (int i = 0; i < g->D; i++)
+		total_conv += conv[i];
+	in.r = g->r;
+	in.D = g->D;
+	in.T = g->T;
+	in.start = g->start;
+	in.profiles = g->o.profiles > 0 ? g->o.profiles : Max(100, g->events / 20);
+	in.C = g->C;
+	in.channel = channel;
+	in.owned = owned;
+	in.has_touches = has_touches;
+	in.ntouch = g->ntouch;
+	in.source_channel = source_channel;
+	in.source_campaign = source_campaign;
+	in.source_journey = source_journey;
+	in.weight = g->touch_clicks;
+	in.budget = Max(0.0, (double) g->events - total_conv);
+	in.conv = conv;
+	in.conv_rev = conv_rev;
+	in.contrib = contrib;
+	in.nfixed = MM_GEN_NFIXED;
+	in.mu = mu;
+	in.events_table = qualified(g, TB_EVENTS);
+	in.truth_table = psprintf("%s.%s", g->schema, quote_identifier(journey_table_names[0]));
+	in.causes_table = psprintf("%s.%s", g->schema, quote_identifier(journey_table_names[1]));
+	write_journeys(&in, counts);
+	g->counts[TB_EVENTS] = counts[0];
+}
+
 /* weekly_wide: the same data as one Robyn-style row per week. */
 static void
 write_wide(Gen *g, const double *y, const int64 *orders_week, const double *z, const double *holiday)
@@ -1311,6 +1285,7 @@ generate_raw_data(PG_FUNCTION_ARGS)
 			   *orders_week;
 	MMGenParams params;
 	MMGenModel	model;
+	int64		journey_counts[3] = {0, 0, 0};
 
 	for (int i = 0; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
@@ -1438,9 +1413,24 @@ generate_raw_data(PG_FUNCTION_ARGS)
 						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
 			exec_sql(psprintf("DROP TABLE %s", qualified(g, i)));
 		}
+	for (int i = 0; i < NJOURNEY_TABLES; i++)
+		if (OidIsValid(get_relname_relid(journey_table_names[i], nsp)))
+		{
+			if (!g->o.replace)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_TABLE),
+						 errmsg("table \"%s.%s\" already exists", schema_name, journey_table_names[i]),
+						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
+			exec_sql(psprintf("DROP TABLE %s.%s", g->schema, quote_identifier(journey_table_names[i])));
+		}
 	for (int i = 0; i < NTABLES; i++)
 		if (table_columns[i] != NULL)
-			exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, i), table_columns[i]));
+			exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, i),
+							  i == TB_EVENTS && g->o.journeys ? journey_events_columns : table_columns[i]));
+	if (g->o.journeys)
+		for (int i = 0; i < NJOURNEY_TABLES; i++)
+			exec_sql(psprintf("CREATE TABLE %s.%s (%s)", g->schema, quote_identifier(journey_table_names[i]),
+							  journey_table_columns[i]));
 
 	write_factors(g, z);
 	write_daily_media(g);
@@ -1493,7 +1483,10 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	}
 
 	write_conversions(g, y, conv, conv_rev, orders_week);
-	write_events(g, conv, conv_rev);
+	if (g->o.journeys)
+		write_journey_events(g, conv, conv_rev, contrib, mu, journey_counts);
+	else
+		write_events(g, conv, conv_rev);
 	write_wide(g, y, orders_week, z, holiday);
 	write_truth(g, &params, contrib, mu, y);
 	if (g->o.experiments)
@@ -1534,5 +1527,15 @@ generate_raw_data(PG_FUNCTION_ARGS)
 		values[1] = Int64GetDatum(g->counts[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	if (g->o.journeys)
+		for (int i = 0; i < NJOURNEY_TABLES; i++)
+		{
+			Datum		values[2];
+			bool		nulls[2] = {false, false};
+
+			values[0] = CStringGetTextDatum(journey_table_names[i]);
+			values[1] = Int64GetDatum(journey_counts[i + 1]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	return (Datum) 0;
 }

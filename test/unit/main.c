@@ -29,6 +29,7 @@ main(void)
 	test_pareto();
 	test_decompose();
 	test_response();
+	test_attribution();
 	test_posterior();
 	test_drift();
 	test_experiment();
