@@ -69,7 +69,9 @@ OBJS = \
 	src/report/svg_time.o \
 	src/report/svg_bars.o \
 	src/report/svg_curves.o \
-	src/report/chart.o
+	src/report/chart.o \
+	src/math/scale/suffstats.o \
+	src/scale/suffstats.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -110,7 +112,10 @@ STAGE_SQL = \
 	src/report/model_charts.sql \
 	src/report/data_chart.sql \
 	src/report/plan_charts.sql \
-	src/report/report.sql
+	src/report/report.sql \
+	src/scale/fit_metrics.sql \
+	src/scale/train_source.sql \
+	src/scale/suffstats.sql
 
 DATA_built = mixmodel--$(EXTVERSION).sql
 EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso

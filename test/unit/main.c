@@ -31,6 +31,7 @@ main(void)
 	test_posterior();
 	test_drift();
 	test_svg();
+	test_suffstats();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

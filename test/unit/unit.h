@@ -45,5 +45,6 @@ void		test_response(void);
 void		test_posterior(void);
 void		test_drift(void);
 void		test_svg(void);
+void		test_suffstats(void);
 
 #endif
