@@ -29,6 +29,10 @@ SELECT grp, mixmodel.metrics_mae(s) = (SELECT mixmodel.mae(actual, predicted) FR
   FROM (SELECT grp, mixmodel.fit_metrics(actual, predicted) s FROM fit GROUP BY grp) q ORDER BY grp;
 SELECT mixmodel.fit_metrics(actual, predicted) AS empty_state, mixmodel.metrics_r2(mixmodel.fit_metrics(actual, predicted)) AS r2
   FROM fit WHERE false;
+-- as a window aggregate (running RMSE), the same as mixmodel.rmse over the window
+SELECT i, mixmodel.metrics_rmse(mixmodel.fit_metrics(a, p) OVER w) = mixmodel.rmse(a, p) OVER w AS same,
+       round(mixmodel.metrics_rmse(mixmodel.fit_metrics(a, p) OVER w)::numeric, 6) AS rmse
+  FROM (VALUES (1, 1.0, 1.5), (2, 2, 1.5), (3, 3, 3), (4, 4, 5)) t(i, a, p) WINDOW w AS (ORDER BY i);
 -- several accessors of one fit_metrics call: one aggregate in the plan
 EXPLAIN (COSTS OFF, VERBOSE)
 SELECT mixmodel.metrics_r2(mixmodel.fit_metrics(actual, predicted)),
