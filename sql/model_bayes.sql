@@ -116,6 +116,22 @@ SELECT count(*) FROM mixmodel.train('mb_short', seed => 1);
 SELECT count(*) > 0 AS flagged FROM mixmodel.run_diagnostics WHERE model = 'mb_short' AND item IN ('warning_rhat', 'warning_ess');
 SELECT current_run FROM mixmodel.models WHERE name = 'mb_short';
 
+-- sampling honours statement_timeout (and cancel): a long retraining stops in time, writes nothing
+-- and leaves the previous run current (the options are raised in the catalog directly, as a
+-- stand-in for a model whose sampling runs for minutes)
+SET client_min_messages = error;
+SELECT mixmodel.create_model('mb_long', source => 'mb.weekly_wide', date_column => 'week', kpi => 'revenue',
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"chains": 2, "warmup": 100, "draws": 100}');
+SELECT count(*) > 0 AS trained FROM mixmodel.train('mb_long', seed => 1);
+SET client_min_messages = warning;
+UPDATE mixmodel.models SET options = '{"chains": 16, "warmup": 50000, "draws": 50000}' WHERE name = 'mb_long';
+SET statement_timeout = '2s';
+SELECT mixmodel.train('mb_long', seed => 2);
+RESET statement_timeout;
+SELECT count(*) AS runs, max(run) AS last_run, (SELECT current_run FROM mixmodel.models WHERE name = 'mb_long') AS current_run,
+       (SELECT count(*) FROM mixmodel.run_draws d WHERE d.model = 'mb_long') AS draws_of_run_1
+  FROM mixmodel.runs WHERE model = 'mb_long';
+
 -- bad input: a working model with one option made hostile
 \set ON_ERROR_STOP 0
 SELECT mixmodel.create_model('mb_bad', source => 'mb.weekly_wide', date_column => 'week', kpi => 'revenue',
