@@ -96,7 +96,9 @@ OBJS = \
 	src/report/svg_time.o \
 	src/report/svg_bars.o \
 	src/report/svg_curves.o \
-	src/report/chart.o
+	src/report/chart.o \
+	src/math/scale/suffstats.o \
+	src/scale/suffstats.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -147,6 +149,9 @@ STAGE_SQL = \
 	src/report/data_chart.sql \
 	src/report/plan_charts.sql \
 	src/report/report.sql \
+	src/scale/fit_metrics.sql \
+	src/scale/train_source.sql \
+	src/scale/suffstats.sql \
 	src/attribution/primitives.sql \
 	src/attribution/tables.sql \
 	src/attribution/config.sql \

@@ -33,7 +33,7 @@ SELECT week > 39 AS holdout, round(mixmodel.smape(actual, predicted)::numeric, 4
           FROM generate_series(1, 52) AS w) AS fit
  GROUP BY 1 ORDER BY 1;
 
--- doc/calendar_metrics.md:110
+-- doc/calendar_metrics.md:113
 SELECT mixmodel.metrics_rmse(mixmodel.metrics_combine(
          mixmodel.metrics_accum('{1,0,0,0,0,0,0,0,0,0,0,0}', 3, 2),
          mixmodel.metrics_accum('{1,0,0,0,0,0,0,0,0,0,0,0}', 5, 7))) AS rmse;

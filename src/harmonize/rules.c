@@ -720,7 +720,16 @@ hz_compile(HzRule *rule, HzQuery *q)
 	if (!IsDateType(t))
 		TypeMismatch(q, rule->date_column, t, "date column", "a date or timestamp");
 	q->date_col = ColRef(rule->date_column);
-	q->date_expr = t == DATEOID ? q->date_col : psprintf("CAST(%s AS pg_catalog.date)", q->date_col);
+	/*
+	 * timestamptz becomes a date in UTC inside the SQL itself: the session's
+	 * TimeZone pinned by hz_pin_gucs does not reach Citus workers
+	 */
+	if (t == DATEOID)
+		q->date_expr = q->date_col;
+	else if (t == TIMESTAMPTZOID)
+		q->date_expr = psprintf("CAST(pg_catalog.timezone('UTC', %s) AS pg_catalog.date)", q->date_col);
+	else
+		q->date_expr = psprintf("CAST(%s AS pg_catalog.date)", q->date_col);
 
 	if (rule->loaded_at_column)
 	{

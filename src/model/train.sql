@@ -70,6 +70,7 @@ DECLARE
     y float8[];
     col text;
     arr float8[];
+    orgx float8[];
     channels text[] := '{}';
     paid boolean[] := '{}';
     xs float8[] := '{}';
@@ -122,26 +123,18 @@ BEGIN
 
     -- data, in period order
     IF m.source_kind = 'wide' THEN
-        EXECUTE format('SELECT pg_catalog.array_agg(%1$I::date ORDER BY %1$I), pg_catalog.array_agg(%2$I::float8 ORDER BY %1$I) FROM %3$s',
-                       def->>'date_column', def->>'kpi', m.source)
-           INTO periods, y;
+        -- one query reads every column (one scan of the source, one round of shard
+        -- queries on Citus); each list comes back as a 2-D array, a row per column
+        SELECT * INTO periods, y, xs, spx, orgx, fz FROM mixmodel._wide_source_arrays(m.source, def, o);
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'media') e LOOP
-            EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
-            channels := channels || col; paid := paid || true; xs := xs || arr;
-            -- an exposure column fits the model; its spend column (Robyn's paid_media_spends) feeds DECOMP.RSSD
-            scol := o #>> ARRAY['spend_columns', col];
-            IF scol IS NOT NULL THEN
-                EXECUTE format('SELECT pg_catalog.array_agg(coalesce(%1$I::float8, 0) ORDER BY %2$I) FROM %3$s', scol, def->>'date_column', m.source) INTO arr;
-            END IF;
-            spx := spx || arr;
+            channels := channels || col; paid := paid || true;
         END LOOP;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'organic') e LOOP
-            EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
-            channels := channels || col; paid := paid || false; xs := xs || arr; spx := spx || arr;
+            channels := channels || col; paid := paid || false;
         END LOOP;
+        xs := xs || orgx; spx := spx || orgx;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'factors') e LOOP
-            EXECUTE format('SELECT pg_catalog.array_agg(%1$I::float8 ORDER BY %2$I) FROM %3$s', col, def->>'date_column', m.source) INTO arr;
-            fnames := fnames || col; fz := fz || arr;
+            fnames := fnames || col;
         END LOOP;
     ELSE
         SELECT array_agg(s.period ORDER BY s.period), array_agg(coalesce(s.revenue, s.conversions) ORDER BY s.period)

@@ -34,6 +34,7 @@ main(void)
 	test_drift();
 	test_experiment();
 	test_svg();
+	test_suffstats();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

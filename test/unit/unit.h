@@ -48,5 +48,6 @@ void		test_posterior(void);
 void		test_drift(void);
 void		test_experiment(void);
 void		test_svg(void);
+void		test_suffstats(void);
 
 #endif
