@@ -1,0 +1,2 @@
+-- test/garden/normals_attribution.sql: normal values of the attribution stage's functions
+-- (see normals.sql for the rules).

@@ -1,0 +1,2 @@
+-- test/garden/normals_experiment.sql: normal values of the experiment stage's functions
+-- (see normals.sql for the rules).
