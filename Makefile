@@ -3,7 +3,9 @@
 # throwaway cluster.
 
 EXTENSION  = mixmodel
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
+# The release before EXTVERSION: upgrades start from it (doc/architecture.md, "Upgrades").
+PREVVERSION = 0.1.0
 MODULE_big = mixmodel
 
 # Stages in dependency order; each keeps its install SQL beside its C.
@@ -75,8 +77,13 @@ STAGE_SQL = \
 	src/plan/create.sql \
 	src/plan/compare.sql
 
-DATA_built = mixmodel--$(EXTVERSION).sql
-EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
+# The upgrade from the previous release is composed from src/upgrade/PREV--NEXT/*.sql (in
+# name order) by tools/upgrade_sql; released install and upgrade scripts are frozen in
+# src/upgrade/ and installed as they are, so the upgrade test can start from them.
+UPGRADE_CHANGES = $(sort $(wildcard src/upgrade/$(PREVVERSION)--$(EXTVERSION)/*.sql))
+DATA_built = mixmodel--$(EXTVERSION).sql mixmodel--$(PREVVERSION)--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/mixmodel--*.sql)
+EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql mixmodel--$(PREVVERSION)--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
@@ -101,6 +108,9 @@ override CPPFLAGS += -MMD -MP
 
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
+
+mixmodel--$(PREVVERSION)--$(EXTVERSION).sql: $(UPGRADE_CHANGES) $(STAGE_SQL) tools/upgrade_sql Makefile
+	$(srcdir)/tools/upgrade_sql $(PREVVERSION) $(EXTVERSION) $(UPGRADE_CHANGES) > $@.tmp && mv $@.tmp $@
 
 # Core unit tests: src/math without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)

@@ -1,0 +1,2 @@
+-- common: the version
+-- @function src/common/common.sql version
