@@ -58,12 +58,12 @@ SELECT mixmodel.dataset_rule_sql('tv');
 INSERT INTO raw.search_daily VALUES ('2024-01-22', 'generic', 130, 31, '2024-01-23 06:00+00');
 SELECT dataset, sync_mode, rows_read, rows_written, status FROM mixmodel.sync('incremental');
 
--- doc/harmonize.md:256
+-- doc/harmonize.md:261
 SELECT mixmodel.set_merge_override('clicks', 'event', channels => ARRAY['search']);
 SELECT period, dataset, channel, clicks FROM mixmodel.harmonized WHERE channel = 'search' ORDER BY 1, 2;
 SELECT mixmodel.clear_merge_overrides();
 
--- doc/harmonize.md:289
+-- doc/harmonize.md:294
 SELECT mixmodel.add_touchpoint('search', rule => 'channel = search', volume_metric => 'clicks', spend_metric => 'spend');
 SELECT mixmodel.add_touchpoint('tv', rule => 'channel = tv', volume_metric => 'grps', spend_metric => 'spend');
 SELECT mixmodel.add_conversion('online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
@@ -73,10 +73,10 @@ SELECT * FROM mixmodel.factor_series('price_index');
 SELECT * FROM mixmodel.usage_report();
 SELECT * FROM mixmodel.parse_rule('channel = ''paid search'' and geo != us');
 
--- doc/harmonize.md:307
+-- doc/harmonize.md:312
 SELECT action, object_type, object_name FROM mixmodel.audit_log ORDER BY id DESC LIMIT 3;
 
--- doc/harmonize.md:316
+-- doc/harmonize.md:321
 SELECT mixmodel.delete_touchpoint(name) FROM mixmodel.touchpoints ORDER BY name;
 SELECT mixmodel.delete_conversion(name) FROM mixmodel.conversions ORDER BY name;
 SELECT mixmodel.delete_dataset_rule(name) FROM mixmodel.dataset_rules ORDER BY name;

@@ -1,7 +1,7 @@
 -- upgrade: install the previous release from its frozen install script
 -- (src/upgrade/mixmodel--0.1.0.sql), use it, ALTER EXTENSION mixmodel UPDATE, and check
 -- that the upgraded catalog equals a fresh install of this version line for line
--- (test/upgrade/catalog_state.sql: functions with their definitions and labels,
+-- (test/include/catalog_state.sql: functions with their definitions and labels,
 -- relations with their columns in order, constraints, indexes, views, policies, grants,
 -- comments, dumped tables, rows the install inserts) and that the user's rows survive.
 \set regress_db :DBNAME
@@ -41,7 +41,7 @@ SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('up_plan', 'up_model',
 SELECT mixmodel.drop_field('loyalty');
 SELECT mixmodel.clear_merge_overrides();
 \set ECHO none
-\i test/upgrade/catalog_state.sql
+\i test/include/catalog_state.sql
 \set ECHO all
 SELECT string_agg(line, E'\x1e' ORDER BY line COLLATE "C") AS upgraded_state FROM catalog_state \gset
 
@@ -49,7 +49,7 @@ SELECT string_agg(line, E'\x1e' ORDER BY line COLLATE "C") AS upgraded_state FRO
 SET client_min_messages = warning;
 CREATE EXTENSION mixmodel;
 \set ECHO none
-\i test/upgrade/catalog_state.sql
+\i test/include/catalog_state.sql
 \set ECHO all
 SELECT count(*) > 1000 AS catalog_lines FROM catalog_state;
 -- every difference: a line of the fresh install the upgrade lacks, or one it has in excess

@@ -15,22 +15,24 @@ COMMENT ON INDEX mixmodel.merge_preferences_default IS 'At most one default merg
 COMMENT ON SEQUENCE mixmodel.merge_preferences_id_seq IS 'Ids of mixmodel.merge_preferences rows.';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.merge_preferences', '');
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.merge_preferences_id_seq', '');
-INSERT INTO mixmodel.merge_preferences (metric, preference) VALUES (NULL, 'summary');
+-- No row is inserted here: without a default row the default is summary.  A row inserted at
+-- CREATE EXTENSION would collide with the dumped one when a dump is restored.
 
 CREATE FUNCTION mixmodel.merge_preference_for(metric text, channel text DEFAULT NULL, conversion_type text DEFAULT NULL)
     RETURNS text
     LANGUAGE sql STABLE PARALLEL RESTRICTED
     BEGIN ATOMIC
-        SELECT p.preference FROM mixmodel.merge_preferences p
-         WHERE p.metric IS NULL
-            OR (p.metric OPERATOR(pg_catalog.=) merge_preference_for.metric
-                AND (p.channels IS NULL OR merge_preference_for.channel OPERATOR(pg_catalog.=) ANY (p.channels))
-                AND (p.conversion_types IS NULL
-                     OR merge_preference_for.conversion_type OPERATOR(pg_catalog.=) ANY (p.conversion_types)))
-         ORDER BY (p.metric IS NULL), (p.channels IS NULL), (p.conversion_types IS NULL), p.id DESC
-         LIMIT 1;
+        SELECT COALESCE((
+            SELECT p.preference FROM mixmodel.merge_preferences p
+             WHERE p.metric IS NULL
+                OR (p.metric OPERATOR(pg_catalog.=) merge_preference_for.metric
+                    AND (p.channels IS NULL OR merge_preference_for.channel OPERATOR(pg_catalog.=) ANY (p.channels))
+                    AND (p.conversion_types IS NULL
+                         OR merge_preference_for.conversion_type OPERATOR(pg_catalog.=) ANY (p.conversion_types)))
+             ORDER BY (p.metric IS NULL), (p.channels IS NULL), (p.conversion_types IS NULL), p.id DESC
+             LIMIT 1), 'summary');
     END;
-COMMENT ON FUNCTION mixmodel.merge_preference_for(text, text, text) IS 'The merge preference (summary, event or sum) that applies to a metric for a channel and conversion type: the most specific override, else the default.';
+COMMENT ON FUNCTION mixmodel.merge_preference_for(text, text, text) IS 'The merge preference (summary, event or sum) that applies to a metric for a channel and conversion type: the most specific override, else the default (summary until set_merge_preference sets another).';
 
 CREATE FUNCTION mixmodel.set_merge_preference(preference text)
     RETURNS text
@@ -43,8 +45,9 @@ BEGIN
         RAISE EXCEPTION 'invalid merge preference "%"', preference USING ERRCODE = '22023',
             HINT = 'Use summary, event or sum.';
     END IF;
-    UPDATE mixmodel.merge_preferences SET preference = set_merge_preference.preference, updated_at = now()
-     WHERE metric IS NULL;
+    INSERT INTO mixmodel.merge_preferences AS p (metric, preference) VALUES (NULL, set_merge_preference.preference)
+        ON CONFLICT ((true)) WHERE metric IS NULL
+        DO UPDATE SET preference = excluded.preference, updated_at = now();
     PERFORM mixmodel._audit('update', 'merge_preference', 'default', jsonb_build_object('preference', preference));
     PERFORM mixmodel._apply_merge();
     RETURN preference;

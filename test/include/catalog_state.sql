@@ -1,4 +1,4 @@
--- test/upgrade/catalog_state.sql: the mixmodel extension's catalog as sorted text lines,
+-- test/include/catalog_state.sql: the mixmodel extension's catalog as sorted text lines,
 -- one fact per line, so two databases can be compared line by line (sql/upgrade.sql:
 -- a fresh install against an upgraded one).  Covers the extension's members and, for
 -- each, everything an upgrade script could leave different: function definitions (labels,
