@@ -50,11 +50,14 @@ OBJS = \
 	src/model/calibration.o \
 	src/math/response.o \
 	src/math/decompose.o \
-	src/score/response.o
+	src/score/response.o \
+	src/math/exact_sum.o \
+	src/common/exact_sum.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
 	src/common/common.sql \
+	src/common/exact_sum.sql \
 	src/transform/adstock.sql \
 	src/plan/optimize.sql \
 	src/transform/saturation.sql \

@@ -28,6 +28,7 @@ main(void)
 	test_search();
 	test_decompose();
 	test_response();
+	test_exact_sum();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

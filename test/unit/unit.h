@@ -42,5 +42,6 @@ void		test_ridge(void);
 void		test_search(void);
 void		test_decompose(void);
 void		test_response(void);
+void		test_exact_sum(void);
 
 #endif
