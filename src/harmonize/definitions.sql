@@ -290,13 +290,13 @@ BEGIN
         'WITH r AS (SELECT %1$s AS "mm p", h.* FROM mixmodel.harmonized h),
               span AS (SELECT pg_catalog.min(r."mm p") AS lo, pg_catalog.max(r."mm p") AS hi FROM r
                         WHERE r.category OPERATOR(pg_catalog.<>) ''factor''),
-              s AS (SELECT h."mm p" AS p, pg_catalog.sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
+              s AS (SELECT h."mm p" AS p, mixmodel.exact_sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
          SELECT g.d::date, coalesce(s.v1, 0)::float8, %5$s
            FROM span, pg_catalog.generate_series(span.lo::timestamp, span.hi::timestamp, $2::interval) g(d)
            LEFT JOIN s ON s.p = g.d::date
           WHERE ($3 IS NULL OR g.d::date >= $3) AND ($4 IS NULL OR g.d::date <= $4)
           ORDER BY 1',
-        p.expr, m1, CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE format('pg_catalog.sum(h.%I)', m2) END,
+        p.expr, m1, CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE format('mixmodel.exact_sum(h.%I)', m2) END,
         w.clause,
         CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE 'coalesce(s.v2, 0)::float8' END)
     USING w.vals, step, from_date, to_date;
@@ -344,6 +344,7 @@ CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week
 DECLARE
     p record;
     op text;
+    agg text;
 BEGIN
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
     SELECT r.factor_operator INTO op FROM mixmodel.harmonized h JOIN mixmodel.dataset_rules r ON r.name = h.dataset
@@ -353,18 +354,21 @@ BEGIN
             HINT = 'Factors come from factor dataset rules; run mixmodel.sync() after adding one.';
     END IF;
     SELECT * INTO p FROM mixmodel._series_period(granularity);
-    -- actual values win over forecasts of the same period; several rows combine with the dataset's operator
+    -- actual values win over forecasts of the same period; several rows combine with the dataset's
+    -- operator (sums exact, so the value does not depend on the order of the rows)
+    agg := CASE op WHEN 'sum' THEN 'mixmodel.exact_sum(h.factor_value)%1$s'
+                   WHEN 'avg' THEN '(mixmodel.exact_sum(h.factor_value)%1$s / pg_catalog.count(h.factor_value)%1$s)'
+                   ELSE 'pg_catalog.' || op || '(h.factor_value)%1$s' END;
     RETURN QUERY EXECUTE format(
         'SELECT q.p, q.v, q.vt FROM (
              SELECT %1$s AS p, CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'') THEN ''actual'' ELSE ''forecasted'' END AS vt,
                     CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'')
-                         THEN pg_catalog.%2$s(h.factor_value) FILTER (WHERE h.value_type = ''actual'')
-                         ELSE pg_catalog.%2$s(h.factor_value) END::float8 AS v
+                         THEN %2$s ELSE %3$s END::float8 AS v
                FROM mixmodel.harmonized h
               WHERE h.category = ''factor'' AND h.factor_name = $1
               GROUP BY 1) q
           WHERE ($2 IS NULL OR q.p >= $2) AND ($3 IS NULL OR q.p <= $3)
-          ORDER BY 1', p.expr, op)
+          ORDER BY 1', p.expr, format(agg, ' FILTER (WHERE h.value_type = ''actual'')'), format(agg, ''))
     USING name, from_date, to_date;
 END $$;
 COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date) IS 'Time series of a harmonized factor: value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type.';

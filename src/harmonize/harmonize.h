@@ -32,6 +32,7 @@ typedef struct HzRule
 	List	   *key_columns;	/* char *, may be NIL */
 	char	   *loaded_at_column;	/* may be NULL */
 	char	   *factor_operator;
+	char	   *time_zone;		/* zone whose days timestamptz values fall on */
 	Jsonb	   *mappings;
 	bool		active;
 	bool		source_missing;
@@ -52,6 +53,7 @@ typedef struct HzQuery
 	List	   *dim_exprs;
 	List	   *metric_names;
 	List	   *metric_exprs;
+	int			tz_param;		/* $n of the time zone, 0 until used */
 	int			nparams;
 	int			maxparams;
 	Datum	   *values;
@@ -62,7 +64,10 @@ extern int	hz_grain_code(const char *grain);
 extern const char *hz_grain_name(int grain);
 extern int	hz_week_start_code(const char *day);
 
-/* Pin search_path (and TimeZone = UTC) for an SPI section; returns the GUC nest level. */
+/*
+ * Pin search_path for an SPI section (and TimeZone = UTC, though the generated SQL no
+ * longer depends on it); returns the GUC nest level.
+ */
 extern int	hz_pin_gucs(void);
 extern void hz_unpin_gucs(int nestlevel);
 

@@ -65,7 +65,11 @@ hz_pin_gucs(void)
 
 	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	/* timestamps become dates in UTC, whatever the session's time zone */
+	/*
+	 * The generated SQL names the dataset's zone wherever it turns a timestamp into a date
+	 * (pg_catalog.timezone), so executors that do not see this setting (Citus workers)
+	 * bucket the same way; UTC here only keeps text forms of timestamps stable.
+	 */
 	(void) set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	return nest;
@@ -102,6 +106,7 @@ RuleFromTuple(HeapTuple tup, TupleDesc desc)
 	r->replace = strcmp(GetText(tup, desc, "restatement"), "replace") == 0;
 	r->loaded_at_column = GetText(tup, desc, "loaded_at_column");
 	r->factor_operator = GetText(tup, desc, "factor_operator");
+	r->time_zone = GetText(tup, desc, "time_zone");
 	r->active = strcmp(GetText(tup, desc, "status"), "active") == 0;
 	r->source_missing = strcmp(GetText(tup, desc, "source_missing"), "t") == 0;
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "mappings"), &isnull);
@@ -182,6 +187,41 @@ static int
 TextParam(HzQuery *q, const char *value)
 {
 	return hz_add_param(q, CStringGetTextDatum(value), TEXTOID);
+}
+
+/* The dataset's time zone as a parameter, added once. */
+static int
+TimeZoneParam(HzQuery *q)
+{
+	if (q->tz_param == 0)
+		q->tz_param = TextParam(q, q->rule->time_zone);
+	return q->tz_param;
+}
+
+/*
+ * A date or timestamp column as a point in time (timestamptz) and as a date, the same on
+ * every executor whatever its TimeZone.  Dates of timestamptz values are taken in the
+ * dataset's zone; load times (the incremental high-water mark, last_updated_date) of
+ * timestamp and date columns are read as UTC, as sync has always read them.
+ */
+static char *
+AsTimestamptz(const char *ref, Oid type)
+{
+	if (type == TIMESTAMPTZOID)
+		return pstrdup(ref);
+	if (type == TIMESTAMPOID)
+		return psprintf("pg_catalog.timezone('UTC', %s)", ref);
+	return psprintf("pg_catalog.timezone('UTC', CAST(%s AS pg_catalog.timestamp))", ref);
+}
+
+static char *
+AsDate(HzQuery *q, const char *ref, Oid type)
+{
+	if (type == DATEOID)
+		return pstrdup(ref);
+	if (type == TIMESTAMPTZOID)
+		return psprintf("CAST(pg_catalog.timezone($%d, %s) AS pg_catalog.date)", TimeZoneParam(q), ref);
+	return psprintf("CAST(%s AS pg_catalog.date)", ref);
 }
 
 /* ---- source columns ---- */
@@ -616,6 +656,20 @@ FindField(HzQuery *q, List *fields, const char *name, const char *kind)
 	return NULL;
 }
 
+/*
+ * The exact sum of a numeric source column as float8, whatever the row order and the
+ * number of parallel workers: integers and numeric sum exactly in their own types;
+ * float4 and float8 values in mixmodel.exact_sum (a superaccumulator, about as fast as
+ * sum(float8), where a cast to numeric costs ten times that).
+ */
+static char *
+ExactSum(const char *col, Oid type, const char *filter)
+{
+	if (type == FLOAT4OID || type == FLOAT8OID)
+		return psprintf("mixmodel.exact_sum(CAST(%s AS pg_catalog.float8))%s", ColRef(col), filter);
+	return psprintf("CAST(pg_catalog.sum(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
+}
+
 static char *
 CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 {
@@ -644,9 +698,13 @@ CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 			TypeMismatch(q, col, t, where, "numeric (integer, float or numeric)");
 		if (strcmp(q->rule->factor_operator, "min") == 0 || strcmp(q->rule->factor_operator, "max") == 0)
 			return psprintf("CAST(pg_catalog.%s(%s)%s AS pg_catalog.float8)", q->rule->factor_operator, ColRef(col), filter);
-		/* exact numeric sum/avg: independent of row order and parallel workers */
-		return psprintf("CAST(pg_catalog.%s(CAST(%s AS pg_catalog.numeric))%s AS pg_catalog.float8)",
-						q->rule->factor_operator, ColRef(col), filter);
+		/* exact sums, so the value does not depend on row order or parallel workers */
+		if (strcmp(q->rule->factor_operator, "sum") == 0)
+			return ExactSum(col, t, filter);
+		if (t == FLOAT4OID || t == FLOAT8OID)
+			return psprintf("(%s OPERATOR(pg_catalog./) CAST(NULLIF(pg_catalog.count(%s)%s, 0) AS pg_catalog.float8))",
+							ExactSum(col, t, filter), ColRef(col), filter);
+		return psprintf("CAST(pg_catalog.avg(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
 	}
 	if (strcmp(op, "count") == 0)
 	{
@@ -662,11 +720,7 @@ CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 
 		if (!IsNumericType(t))
 			TypeMismatch(q, col, t, where, "numeric (integer, float or numeric)");
-		if (t == INT2OID || t == INT4OID || t == INT8OID)
-			return psprintf("CAST(pg_catalog.sum(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
-		/* float sums in numeric: exact, so the result does not depend on row order */
-		return psprintf("CAST(pg_catalog.sum(CAST(%s AS pg_catalog.numeric))%s AS pg_catalog.float8)",
-						ColRef(col), filter);
+		return ExactSum(col, t, filter);
 	}
 }
 
@@ -705,17 +759,18 @@ hz_compile(HzRule *rule, HzQuery *q)
 	if (!IsDateType(t))
 		TypeMismatch(q, rule->date_column, t, "date column", "a date or timestamp");
 	q->date_col = ColRef(rule->date_column);
-	q->date_expr = t == DATEOID ? q->date_col : psprintf("CAST(%s AS pg_catalog.date)", q->date_col);
+	q->date_expr = AsDate(q, q->date_col, t);
 
 	if (rule->loaded_at_column)
 	{
-		t = CheckColumn(q, rule->loaded_at_column, "loaded_at column");
-		if (!IsDateType(t))
-			TypeMismatch(q, rule->loaded_at_column, t, "loaded_at column", "a date or timestamp");
-		q->wm_expr = psprintf("CAST(%s AS pg_catalog.timestamptz)", ColRef(rule->loaded_at_column));
+		Oid			lt = CheckColumn(q, rule->loaded_at_column, "loaded_at column");
+
+		if (!IsDateType(lt))
+			TypeMismatch(q, rule->loaded_at_column, lt, "loaded_at column", "a date or timestamp");
+		q->wm_expr = AsTimestamptz(ColRef(rule->loaded_at_column), lt);
 	}
 	else
-		q->wm_expr = psprintf("CAST(%s AS pg_catalog.timestamptz)", q->date_col);
+		q->wm_expr = AsTimestamptz(q->date_col, t);
 	if (rule->replace && rule->loaded_at_column == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -5,7 +5,7 @@
  * Each dataset's aggregation runs as CREATE TEMP TABLE ... AS SELECT, which
  * the planner may run with parallel workers (INSERT ... SELECT cannot in
  * PostgreSQL 15); the small aggregated result is then copied into
- * mixmodel.harmonized_source.  Float sums are taken in numeric, so the result
+ * mixmodel.harmonized_source.  Float sums are exact (mixmodel.exact_sum), so the result
  * does not depend on row order or worker count.  Everything happens in the
  * caller's transaction: an error leaves the previous harmonized data.
  */
@@ -19,6 +19,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -68,21 +69,99 @@ ColumnsOf(const char *table)
 	return cols;
 }
 
-/* Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields. */
+/* One text-valued scalar query; NULL when no row or NULL. */
+static char *
+Scalar(const char *sql, HzQuery *q)
+{
+	Exec(sql, q, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * The merge preference of one metric as an SQL expression over the row x: the overrides
+ * of the metric, most specific first (as merge_preference_for orders them), then the
+ * default.  prefs holds every row of merge_preferences in that order, read once per
+ * merge: the expression costs a few comparisons per row, where calling
+ * merge_preference_for (an SQL function the planner cannot inline) cost a query per row
+ * and metric.  Without overrides it is a constant, which the planner folds.
+ */
+static char *
+PreferenceExpr(SPITupleTable *prefs, uint64 nprefs, const char *metric, HzQuery *params)
+{
+	StringInfoData sql;
+	const char *deflt = "summary";
+	int			nwhen = 0;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "CASE");
+	for (uint64 i = 0; i < nprefs; i++)
+	{
+		HeapTuple	t = prefs->vals[i];
+		TupleDesc	d = prefs->tupdesc;
+		char	   *m = SPI_getvalue(t, d, 1);
+		char	   *pref = SPI_getvalue(t, d, 2);
+		bool		nochan,
+					notype;
+		Datum		chan = SPI_getbinval(t, d, 3, &nochan);
+		Datum		type = SPI_getbinval(t, d, 4, &notype);
+
+		if (m == NULL)
+		{
+			deflt = pref;
+			break;				/* the default sorts last */
+		}
+		if (strcmp(m, metric) != 0)
+			continue;
+		if (nochan && notype)
+		{
+			deflt = pref;		/* applies to every channel and type: nothing below matters */
+			break;
+		}
+		appendStringInfoString(&sql, " WHEN ");
+		if (!nochan)
+			appendStringInfo(&sql, "x.channel OPERATOR(pg_catalog.=) ANY ($%d)",
+							 hz_add_param(params, chan, TEXTARRAYOID));
+		if (!nochan && !notype)
+			appendStringInfoString(&sql, " AND ");
+		if (!notype)
+			appendStringInfo(&sql, "x.conversiontype OPERATOR(pg_catalog.=) ANY ($%d)",
+							 hz_add_param(params, type, TEXTARRAYOID));
+		appendStringInfo(&sql, " THEN '%s'", pref);
+		nwhen++;
+	}
+	if (nwhen == 0)
+		return psprintf("'%s'", deflt);
+	appendStringInfo(&sql, " ELSE '%s' END", deflt);
+	return sql.data;
+}
+
+/*
+ * Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields.
+ *
+ * Where summary and event rows report a metric for one period, channel and conversion
+ * type, the preference blanks one side.  Whether the other side reports it comes from one
+ * grouped pass over the summary and event rows (few groups: the merge key has no campaign
+ * or geo), hash-joined to every row; skipped when only one category is present.
+ */
 static int64
 ApplyMerge(void)
 {
 	List	   *src_cols = ColumnsOf("harmonized_source");
 	List	   *metrics = NIL,
 			   *derived = NIL,
-			   *derived_sql = NIL;
-	StringInfoData inner,
+			   *derived_sql = NIL,
+			   *pref_sql = NIL;
+	StringInfoData flags,
 				mid,
-				outer,
-				order;
+				outer;
 	ListCell   *lc,
 			   *lc2;
 	HzQuery		params;
+	SPITupleTable *prefs;
+	uint64		nprefs;
+	bool		merging;
 	int			i;
 
 	memset(&params, 0, sizeof(params));
@@ -107,18 +186,37 @@ ApplyMerge(void)
 		}
 	}
 
-	initStringInfo(&inner);
+	/* the preferences, once */
+	Exec("SELECT metric, preference, channels, conversion_types FROM mixmodel.merge_preferences "
+		 "ORDER BY (metric IS NULL), (channels IS NULL), (conversion_types IS NULL), id DESC",
+		 NULL, SPI_OK_SELECT);
+	prefs = SPI_tuptable;
+	nprefs = SPI_processed;
+	foreach(lc, metrics)
+		pref_sql = lappend(pref_sql, PreferenceExpr(prefs, nprefs, lfirst(lc), &params));
+	merging = Scalar("SELECT 1 WHERE EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'summary') "
+					 "AND EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'event')",
+					 NULL) != NULL;
+
+	initStringInfo(&flags);
 	initStringInfo(&mid);
 	initStringInfo(&outer);
-	initStringInfo(&order);
-	appendStringInfoString(&inner, "SELECT h.*");
+	/* per merge key, whether summary (s) and event (e) rows report each metric */
+	appendStringInfoString(&flags, "SELECT h.period, ARRAY[h.channel, h.conversiontype] AS k");
 	i = 0;
 	foreach(lc, metrics)
 	{
-		int			p = hz_add_param(&params, CStringGetTextDatum(lfirst(lc)), TEXTOID);
+		const char *c = quote_identifier(lfirst(lc));
 
-		appendStringInfo(&inner, ", mixmodel.merge_preference_for($%d, h.channel, h.conversiontype) AS \"mm p%d\"", p, i++);
+		appendStringInfo(&flags,
+						 ", pg_catalog.bool_or(h.category OPERATOR(pg_catalog.=) 'summary' AND h.%s IS NOT NULL) AS \"s%d\""
+						 ", pg_catalog.bool_or(h.category OPERATOR(pg_catalog.=) 'event' AND h.%s IS NOT NULL) AS \"e%d\"",
+						 c, i, c, i);
+		i++;
 	}
+	appendStringInfoString(&flags, " FROM mixmodel.harmonized_source h WHERE h.category OPERATOR(pg_catalog.=) ANY "
+						   "(ARRAY['summary', 'event']) GROUP BY 1, 2");
+
 	appendStringInfoString(&mid, "SELECT ");
 	appendStringInfoString(&outer, "INSERT INTO mixmodel.harmonized (");
 	foreach(lc, src_cols)
@@ -139,40 +237,46 @@ ApplyMerge(void)
 			appendStringInfoString(&outer, ", ");
 		}
 		appendStringInfoString(&outer, c);
-		if (m < 0)
+		if (m < 0 || !merging)
 			appendStringInfo(&mid, "x.%s", c);
 		else
+		{
+			const char *pref = list_nth(pref_sql, m);
+
 			appendStringInfo(&mid,
-							 "CASE WHEN x.category OPERATOR(pg_catalog.=) 'event' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'summary' "
-							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'summary' AND x.%s IS NOT NULL) OVER w THEN NULL "
-							 "WHEN x.category OPERATOR(pg_catalog.=) 'summary' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'event' "
-							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'event' AND x.%s IS NOT NULL) OVER w THEN NULL "
-							 "ELSE x.%s END AS %s", m, c, m, c, c, c);
-		if (m < 0 && strcmp(lfirst(lc), "last_updated_date") != 0 && strcmp(lfirst(lc), "factor_value") != 0)
-			appendStringInfo(&order, "%s%s", order.len ? ", " : "", c);
+							 "CASE WHEN x.category OPERATOR(pg_catalog.=) 'event' AND f.\"s%d\" AND (%s) OPERATOR(pg_catalog.=) 'summary' THEN NULL "
+							 "WHEN x.category OPERATOR(pg_catalog.=) 'summary' AND f.\"e%d\" AND (%s) OPERATOR(pg_catalog.=) 'event' THEN NULL "
+							 "ELSE x.%s END AS %s", m, pref, m, pref, c, c);
+		}
 	}
+	if (merging)
+		appendStringInfo(&mid, " FROM mixmodel.harmonized_source x LEFT JOIN (%s) f ON f.period OPERATOR(pg_catalog.=) x.period "
+						 "AND f.k OPERATOR(pg_catalog.=) ARRAY[x.channel, x.conversiontype]", flags.data);
+	else
+		appendStringInfoString(&mid, " FROM mixmodel.harmonized_source x");
 	foreach(lc, derived)
 		appendStringInfo(&outer, ", %s", quote_identifier(lfirst(lc)));
 	appendStringInfoString(&outer, ") SELECT y.*");
 	foreach(lc, derived_sql)
 		appendStringInfo(&outer, ", %s", (char *) lfirst(lc));
-	appendStringInfo(&outer,
-					 " FROM (%s FROM (%s FROM mixmodel.harmonized_source h) x"
-					 " WINDOW w AS (PARTITION BY x.period, x.channel, x.conversiontype)) y ORDER BY %s",
-					 mid.data, inner.data, order.len ? order.data : "1");
+	appendStringInfo(&outer, " FROM (%s) y", mid.data);
 	Exec("DELETE FROM mixmodel.harmonized", NULL, SPI_OK_DELETE);
-	Exec(outer.data, &params, SPI_OK_INSERT);
-	return (int64) SPI_processed;
-}
+	/*
+	 * The new rows are not in harmonized_source's statistics yet, so the planner would
+	 * sort them all to group the merge keys, where hashing the few keys is far cheaper.
+	 * No ORDER BY: every sum over harmonized rows is exact (mixmodel.exact_sum), so their
+	 * physical order does not matter.
+	 */
+	{
+		int			nest = NewGUCNestLevel();
+		int64		n;
 
-/* One text-valued scalar query; NULL when no row or NULL. */
-static char *
-Scalar(const char *sql, HzQuery *q)
-{
-	Exec(sql, q, SPI_OK_SELECT);
-	if (SPI_processed == 0)
-		return NULL;
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		Exec(outer.data, &params, SPI_OK_INSERT);
+		n = (int64) SPI_processed;
+		AtEOXact_GUC(false, nest);
+		return n;
+	}
 }
 
 /* Rows whose date is not on a period start of the dataset's own grain. */

@@ -69,9 +69,9 @@ BEGIN
     SELECT * INTO w FROM mixmodel._rule_where(t.rule);
     -- the metric the model reads: spend for paid touchpoints, volume otherwise (as _model_inputs)
     RETURN QUERY EXECUTE format(
-        'SELECT %1$s, h.channel_type_at_source::text, h.campaign::text, h.geo::text, pg_catalog.sum(h.%2$I)::float8
+        'SELECT %1$s, h.channel_type_at_source::text, h.campaign::text, h.geo::text, mixmodel.exact_sum(h.%2$I)
            FROM mixmodel.harmonized h WHERE %3$s
-          GROUP BY 1, 2, 3, 4 HAVING pg_catalog.sum(h.%2$I) OPERATOR(pg_catalog.<>) 0
+          GROUP BY 1, 2, 3, 4 HAVING mixmodel.exact_sum(h.%2$I) OPERATOR(pg_catalog.<>) 0
           ORDER BY 1, 2, 3, 4',
         p.expr, coalesce(t.spend_metric, t.volume_metric), w.clause)
     USING w.vals;
