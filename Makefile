@@ -52,7 +52,16 @@ OBJS = \
 	src/math/decompose.o \
 	src/score/response.o \
 	src/math/exact_sum.o \
-	src/common/exact_sum.o
+	src/common/exact_sum.o \
+	src/math/drift.o \
+	src/ops/drift.o \
+	src/ops/autonomous.o \
+	src/report/svg.o \
+	src/report/svg_axis.o \
+	src/report/svg_time.o \
+	src/report/svg_bars.o \
+	src/report/svg_curves.o \
+	src/report/chart.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -78,7 +87,21 @@ STAGE_SQL = \
 	src/score/aggregate.sql \
 	src/plan/plan_mult.sql \
 	src/plan/create.sql \
-	src/plan/compare.sql
+	src/plan/compare.sql \
+	src/plan/totals.sql \
+	src/model/window.sql \
+	src/harmonize/overlap.sql \
+	src/ops/audit.sql \
+	src/ops/lifecycle.sql \
+	src/ops/drift.sql \
+	src/ops/schedule.sql \
+	src/ops/status.sql \
+	src/ops/comments.sql \
+	src/report/chart.sql \
+	src/report/model_charts.sql \
+	src/report/data_chart.sql \
+	src/report/plan_charts.sql \
+	src/report/report.sql
 
 # The upgrade from the previous release is composed from src/upgrade/PREV--NEXT/*.sql (in
 # name order) by tools/upgrade_sql; released install and upgrade scripts are frozen in
@@ -112,13 +135,13 @@ override CPPFLAGS += -MMD -MP
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
 
-mixmodel--$(PREVVERSION)--$(EXTVERSION).sql: $(UPGRADE_CHANGES) $(STAGE_SQL) tools/upgrade_sql Makefile
-	$(srcdir)/tools/upgrade_sql $(PREVVERSION) $(EXTVERSION) $(UPGRADE_CHANGES) > $@.tmp && mv $@.tmp $@
+mixmodel--$(PREVVERSION)--$(EXTVERSION).sql: $(UPGRADE_CHANGES) $(STAGE_SQL) src/upgrade/mixmodel--$(PREVVERSION).sql tools/upgrade_sql Makefile
+	$(srcdir)/tools/upgrade_sql $(PREVVERSION) $(EXTVERSION) $(UPGRADE_CHANGES) -- $(STAGE_SQL) > $@.tmp && mv $@.tmp $@
 
-# Core unit tests: src/math without a server.
+# Core unit tests: src/math (and the report's chart renderer) without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c) $(wildcard src/report/svg*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm

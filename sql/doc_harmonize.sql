@@ -63,9 +63,13 @@ SELECT mixmodel.set_merge_override('clicks', 'event', channels => ARRAY['search'
 SELECT period, dataset, channel, clicks FROM mixmodel.harmonized WHERE channel = 'search' ORDER BY 1, 2;
 SELECT mixmodel.clear_merge_overrides();
 
--- doc/harmonize.md:305
+-- doc/harmonize.md:325
 SELECT mixmodel.add_touchpoint('search', rule => 'channel = search', volume_metric => 'clicks', spend_metric => 'spend');
 SELECT mixmodel.add_touchpoint('tv', rule => 'channel = tv', volume_metric => 'grps', spend_metric => 'spend');
+SELECT mixmodel.add_touchpoint('paid_all', rule => 'channel != email', volume_metric => 'clicks', spend_metric => 'spend');
+SELECT touchpoint_a, touchpoint_b, rows, round(share_a::numeric, 2) AS share_a
+  FROM mixmodel.touchpoint_overlap(ARRAY['search', 'tv', 'paid_all']) ORDER BY 1, 2;
+SELECT mixmodel.delete_touchpoint('paid_all');
 SELECT mixmodel.add_conversion('online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 SELECT * FROM mixmodel.touchpoint_series('tv');
 SELECT * FROM mixmodel.conversion_series('online', 'month');
@@ -73,10 +77,10 @@ SELECT * FROM mixmodel.factor_series('price_index');
 SELECT * FROM mixmodel.usage_report();
 SELECT * FROM mixmodel.parse_rule('channel = ''paid search'' and geo != us');
 
--- doc/harmonize.md:323
+-- doc/harmonize.md:348
 SELECT action, object_type, object_name FROM mixmodel.audit_log ORDER BY id DESC LIMIT 3;
 
--- doc/harmonize.md:332
+-- doc/harmonize.md:357
 SELECT mixmodel.delete_touchpoint(name) FROM mixmodel.touchpoints ORDER BY name;
 SELECT mixmodel.delete_conversion(name) FROM mixmodel.conversions ORDER BY name;
 SELECT mixmodel.delete_dataset_rule(name) FROM mixmodel.dataset_rules ORDER BY name;

@@ -29,16 +29,16 @@ SELECT mixmodel.create_model('doc_ts', source => 'doc_model.weekly_wide', date_c
        options => '{"candidates": 100, "train_size": 0.7}');
 SELECT split, n FROM mixmodel.train('doc_ts', seed => 1);
 
--- doc/model.md:242
+-- doc/model.md:265
 SELECT candidate AS other FROM mixmodel.run_candidates
  WHERE model = 'doc_m' AND run = 1 ORDER BY chosen, candidate LIMIT 1 \gset
 SELECT split FROM mixmodel.select_candidate('doc_m', 1, :other);
 
--- doc/model.md:279
+-- doc/model.md:302
 SELECT channel, adstock, saturation, coef >= 0 AS nonneg FROM mixmodel.run_channels
  WHERE model = 'doc_m' AND run = 1 ORDER BY position;
 SELECT item FROM mixmodel.run_diagnostics WHERE model = 'doc_m' AND term = '' ORDER BY item;
 
--- doc/model.md:292
+-- doc/model.md:315
 SELECT split, n FROM mixmodel.model_metrics WHERE model = 'doc_m' ORDER BY split DESC;
 SELECT count(*) FILTER (WHERE holdout) AS holdout_weeks FROM mixmodel.model_fit WHERE model = 'doc_m';

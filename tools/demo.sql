@@ -239,3 +239,32 @@ SELECT split_part(t.channel, '_spend', 1) AS channel, round(b.spend) AS revenue_
        AND o.channel = r.channel
  WHERE t.plan = 'demo_two_goals' AND t.channel <> 'base'
  ORDER BY t.channel = 'total', t.channel;
+
+-- operations: every model with its status, and what the audit log recorded of the
+-- models' runs and the plans (who and when are in mixmodel.audit_log too; doc/operations.md)
+\echo
+\echo 'Operations: the models and their status (mixmodel.model_status)'
+SELECT model, conversion, status, current_run, runs, last_scored_at IS NOT NULL AS scored
+  FROM mixmodel.model_status ORDER BY model;
+\echo 'Operations: the audit log of models and plans'
+SELECT object_type, action, count(*) AS entries, string_agg(DISTINCT object_name, ', ') AS objects
+  FROM mixmodel.audit_log WHERE object_type IN ('model', 'plan') GROUP BY 1, 2 ORDER BY 1, 2;
+-- report
+-- What the model and its plan look like: the report's decomposition as a text bar
+-- chart for psql, then one self-contained HTML page (inline SVG charts, no script, no
+-- network) with the model's fit, contributions, channel performance, response curves,
+-- the quarter's plan against the historical split, and the data (doc/report.md).
+\echo
+\echo 'Report: what makes up the predicted revenue over the training weeks (mixmodel.contribution_bars)'
+SELECT term, round(contribution) AS revenue, round(100 * share::numeric, 1) AS "share_%", bar
+  FROM mixmodel.contribution_bars('demo', width => 30);
+\if :{?report_file}
+\else
+\set report_file report.html
+\endif
+\pset tuples_only on
+\pset format unaligned
+SELECT mixmodel.report('demo', plan => 'demo_budget', compare_to => 'demo_historical') \g :report_file
+\pset tuples_only off
+\pset format aligned
+\echo 'Report: the model and its quarter plan as one HTML page, written to' :report_file '(open it in a browser)'

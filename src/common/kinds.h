@@ -13,7 +13,7 @@ extern MMAdstockKind mm_adstock_kind_arg(const char *s);
 
 /*
  * The saturation named s among the first n_valid kinds (MM_SATURATION_KINDS
- * for all; MM_SAT_TANH for the ones training fits); error 22023 otherwise.
+ * for all); error 22023 otherwise.
  */
 extern MMSaturationKind mm_saturation_kind_arg(const char *s, int n_valid);
 

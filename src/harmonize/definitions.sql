@@ -174,17 +174,29 @@ CREATE FUNCTION mixmodel._definition_delete(kind text, name text)
     AS $$
 DECLARE
     gone jsonb;
+    users text;
 BEGIN
     IF kind IS NULL OR kind NOT IN ('touchpoint', 'conversion') THEN
         RAISE EXCEPTION 'unknown definition kind "%"', kind USING ERRCODE = '22023';
     END IF;
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    -- a model built on the definition would no longer train, score or plan (nor would the
+    -- views over every model): refuse, naming the models
+    SELECT string_agg(m.name, ', ' ORDER BY m.name) INTO users FROM mixmodel.models m
+     WHERE m.source_kind = 'harmonized'
+       AND (kind = 'conversion' AND m.definition->>'conversion' = _definition_delete.name
+            OR kind = 'touchpoint' AND m.definition->'touchpoints' ? _definition_delete.name);
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot delete % "%" because models use it', kind, name USING ERRCODE = '2BP01',
+            DETAIL = format('Used by models: %s.', users),
+            HINT = 'Drop those models first (mixmodel.drop_model).';
+    END IF;
     EXECUTE format('DELETE FROM mixmodel.%I x WHERE x.name = $1 RETURNING to_jsonb(x)', kind || 's') INTO gone USING name;
     IF gone IS NULL THEN RAISE EXCEPTION '% "%" does not exist', kind, name USING ERRCODE = '42704'; END IF;
     PERFORM mixmodel._audit('delete', kind, name, gone);
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel._definition_delete(text, text) IS 'Internal: delete a touchpoint or conversion definition (audited).';
+COMMENT ON FUNCTION mixmodel._definition_delete(text, text) IS 'Internal: delete a touchpoint or conversion definition (audited); 2BP01 while a model uses it.';
 
 CREATE FUNCTION mixmodel.add_touchpoint(name text, rule text, volume_metric text, spend_metric text DEFAULT NULL)
     RETURNS text
@@ -214,7 +226,7 @@ CREATE FUNCTION mixmodel.delete_touchpoint(name text)
     AS $$
     SELECT mixmodel._definition_delete('touchpoint', name)
 $$;
-COMMENT ON FUNCTION mixmodel.delete_touchpoint(text) IS 'Delete a touchpoint definition.';
+COMMENT ON FUNCTION mixmodel.delete_touchpoint(text) IS 'Delete a touchpoint definition; refused (2BP01, naming them) while models use it.';
 
 CREATE FUNCTION mixmodel.add_conversion(name text, rule text, metric text, revenue_metric text DEFAULT NULL)
     RETURNS text
@@ -244,7 +256,7 @@ CREATE FUNCTION mixmodel.delete_conversion(name text)
     AS $$
     SELECT mixmodel._definition_delete('conversion', name)
 $$;
-COMMENT ON FUNCTION mixmodel.delete_conversion(text) IS 'Delete a conversion definition.';
+COMMENT ON FUNCTION mixmodel.delete_conversion(text) IS 'Delete a conversion definition; refused (2BP01, naming them) while models use it.';
 
 -- the SQL period of a series: period (at the harmonized grain) rolled to granularity
 CREATE FUNCTION mixmodel._series_period(granularity text, OUT expr text, OUT grain text)
@@ -264,13 +276,44 @@ BEGIN
         RAISE EXCEPTION 'cannot report % series from % harmonized data', granularity, grain USING ERRCODE = '22023',
             HINT = format('Ask for %s or coarser.', grain);
     END IF;
+    IF granularity = 'week' AND grain = 'week' THEN
+        expr := mixmodel._series_week_expr();   -- several week starts: one calendar
+        IF expr IS NOT NULL THEN
+            RETURN;
+        END IF;
+    END IF;
     expr := CASE WHEN granularity = grain THEN 'h.period'
                  WHEN granularity = 'week' THEN
                      -- weeks start on Monday when rolled up from days
                      '(h.period OPERATOR(pg_catalog.-) (pg_catalog.date_part(''isodow'', h.period)::int OPERATOR(pg_catalog.-) 1))'
                  ELSE format('pg_catalog.date_trunc(%L, h.period::timestamp)::date', granularity) END;
 END $$;
-COMMENT ON FUNCTION mixmodel._series_period(text) IS 'Internal: the SQL expression rolling mixmodel.harmonized periods to a series granularity (22023 when finer than the harmonized grain), and that grain.';
+COMMENT ON FUNCTION mixmodel._series_period(text) IS 'Internal: the SQL expression rolling mixmodel.harmonized periods to a series granularity (22023 when finer than the harmonized grain), and that grain; weekly data of several week starts go to the week start most summary and event rows have, each row to the week overlapping it most.';
+
+-- weekly harmonized data of several week starts: the expression putting every row on one calendar
+CREATE FUNCTION mixmodel._series_week_expr()
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    days int;
+    anchor int;
+BEGIN
+    -- the series' weeks start on the day most summary and event rows start on (ties: the
+    -- earlier ISO day); a row of another week start counts in the series week that overlaps
+    -- it most (its date moved by at most 3 days)
+    SELECT count(DISTINCT w.d), (array_agg(w.d ORDER BY w.n DESC, w.d) FILTER (WHERE w.marketing))[1]
+      INTO days, anchor
+      FROM (SELECT pg_catalog.date_part('isodow', h.period)::int AS d, h.category <> 'factor' AS marketing, count(*) AS n
+              FROM mixmodel.harmonized h GROUP BY 1, 2) w;
+    IF days <= 1 THEN
+        RETURN NULL;
+    END IF;
+    RETURN format('(h.period OPERATOR(pg_catalog.+) ((((%s OPERATOR(pg_catalog.-) pg_catalog.date_part(''isodow'', h.period)::int)'
+                  ' OPERATOR(pg_catalog.+) 10) OPERATOR(pg_catalog.%%) 7) OPERATOR(pg_catalog.-) 3))', coalesce(anchor, 1));
+END $$;
+COMMENT ON FUNCTION mixmodel._series_week_expr() IS 'Internal: NULL when every weekly harmonized row starts its week on one day; else the SQL expression moving each row of mixmodel.harmonized h to the series calendar: the week start most summary and event rows have (ties: the earlier ISO day), each row to the week overlapping it most.';
 
 CREATE FUNCTION mixmodel._series(rule text, m1 text, m2 text, granularity text, from_date date, to_date date)
     RETURNS TABLE (period date, v1 float8, v2 float8)

@@ -49,6 +49,8 @@ typedef struct HzQuery
 	char	   *wm_expr;		/* high-water column as timestamptz, or NULL */
 	char	   *filter;			/* rule-level condition, or NULL */
 	List	   *key_exprs;		/* restatement key (replace) */
+	List	   *cond_cols;		/* columns the conditions read (char *) */
+	List	   *value_cols;		/* columns the metrics aggregate (char *) */
 	List	   *dim_names;
 	List	   *dim_exprs;
 	List	   *metric_names;

@@ -376,6 +376,18 @@ JbKeys(JsonbContainer *c)
 	return keys;
 }
 
+/* Whether the list of C strings holds s. */
+static bool
+StringMember(List *list, const char *s)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+		if (strcmp(lfirst(lc), s) == 0)
+			return true;
+	return false;
+}
+
 /* One condition {"column", "op", "value"} as SQL. */
 static char *
 CompileCondition(HzQuery *q, JsonbValue *cv, const char *where)
@@ -404,6 +416,7 @@ CompileCondition(HzQuery *q, JsonbValue *cv, const char *where)
 			*x = '_';
 	txt = ColText(q, col, psprintf("condition in %s", where));
 	ref = ColRef(col);
+	q->cond_cols = lappend(q->cond_cols, col);
 	if (strcmp(op, "exists") == 0)
 		return psprintf("(%s IS NOT NULL)", ref);
 	if (strcmp(op, "not_exists") == 0)
@@ -687,6 +700,8 @@ CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 	CheckKeys(q, c, keys, where);
 	if (op == NULL || (strcmp(op, "sum") != 0 && strcmp(op, "count") != 0))
 		BadMapping(q, where, "\"op\" must be \"sum\" or \"count\"");
+	if (col != NULL)
+		q->value_cols = lappend(q->value_cols, col);
 	if (factor)
 	{
 		Oid			t;
@@ -876,7 +891,12 @@ hz_compile(HzRule *rule, HzQuery *q)
 				 errmsg("dataset \"%s\" has no channel mapping", rule->name),
 				 errhint("Map channel (marketing data) or conversiontype (conversion data).")));
 
-	/* restatement key: given, or the date and every column the dimensions read */
+	/*
+	 * restatement key: given, or the date and every column the mappings read (dimension
+	 * sources, and the conditions of case rules, metric filters and the row filter), other
+	 * than the values metrics aggregate and the load time: rows that map differently must
+	 * not collapse into one key
+	 */
 	if (rule->replace)
 	{
 		List	   *keys = rule->key_columns;
@@ -885,15 +905,12 @@ hz_compile(HzRule *rule, HzQuery *q)
 		{
 			keys = list_make1(rule->date_column);
 			foreach(lc, cols)
-			{
-				bool		dup = false;
-				ListCell   *lc2;
-
-				foreach(lc2, keys)
-					dup |= strcmp(lfirst(lc2), lfirst(lc)) == 0;
-				if (!dup)
+				if (!StringMember(keys, lfirst(lc)))
 					keys = lappend(keys, lfirst(lc));
-			}
+			foreach(lc, q->cond_cols)
+				if (!StringMember(keys, lfirst(lc)) && !StringMember(q->value_cols, lfirst(lc))
+					&& (rule->loaded_at_column == NULL || strcmp(lfirst(lc), rule->loaded_at_column) != 0))
+					keys = lappend(keys, lfirst(lc));
 		}
 		foreach(lc, keys)
 		{

@@ -48,7 +48,8 @@ DECLARE
 BEGIN
     -- custom fields become columns; derived fields only of the merged table
     FOR f IN SELECT t.tbl, x.name, CASE WHEN x.category = 'dimension' AND x.data_type = 'datetime' THEN 'timestamptz'
-                                        WHEN x.category = 'dimension' THEN 'text' ELSE 'float8' END AS typ
+                                        WHEN x.category = 'dimension' THEN 'text' ELSE 'float8' END AS typ,
+                    x.display_name, x.category, x.data_type
                FROM mixmodel.fields x, (VALUES ('harmonized'), ('harmonized_source')) t(tbl)
               WHERE x.owner = 'client' AND NOT (x.category = 'derived' AND t.tbl = 'harmonized_source')
                 AND NOT EXISTS (SELECT 1 FROM pg_attribute a
@@ -57,6 +58,8 @@ BEGIN
               ORDER BY x.created_at, x.name, t.tbl
     LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I ADD COLUMN %I %s', f.tbl, f.name, f.typ);
+        EXECUTE format('COMMENT ON COLUMN mixmodel.%I.%I IS %L', f.tbl, f.name,
+                       mixmodel._field_column_comment(f.display_name, f.category, f.data_type));
     END LOOP;
     FOR f IN SELECT t.tbl, a.attname::text AS name
                FROM (VALUES ('harmonized'), ('harmonized_source')) t(tbl)

@@ -375,7 +375,7 @@ train_core(PG_FUNCTION_ARGS)
 		box[c].adstock = mm_adstock_kind_arg(adstock[c]);
 		box[c].max_lag = max_lag[c];
 		box[c].normalize = norm[c] != 0;
-		box[c].saturation = mm_saturation_kind_arg(saturation[c], MM_SAT_TANH);
+		box[c].saturation = mm_saturation_kind_arg(saturation[c], MM_SATURATION_KINDS);
 		box[c].paid = paid[c];
 		for (int i = 0; i < MM_HP_PER_CHANNEL; i++)
 		{

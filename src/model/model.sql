@@ -206,8 +206,8 @@ BEGIN
         RAISE EXCEPTION 'option "adstock" must be geometric, weibull_cdf, weibull_pdf or delayed' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', options->'adstock');
     END IF;
-    IF options ? 'saturation' AND NOT options->>'saturation' IN ('hill', 'logistic', 'michaelis_menten', 'power') THEN
-        RAISE EXCEPTION 'option "saturation" must be hill, logistic, michaelis_menten or power' USING ERRCODE = '22023',
+    IF options ? 'saturation' AND NOT options->>'saturation' IN ('hill', 'logistic', 'michaelis_menten', 'power', 'tanh') THEN
+        RAISE EXCEPTION 'option "saturation" must be hill, logistic, michaelis_menten, power or tanh' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', options->'saturation');
     END IF;
     IF options ? 'seasonality' AND (jsonb_typeof(options->'seasonality') <> 'number'
@@ -301,10 +301,10 @@ BEGIN
         FOR k, v IN SELECT * FROM jsonb_each(options->'channels') LOOP
             PERFORM 1 FROM jsonb_object_keys(v) o
              WHERE NOT o IN ('adstock', 'saturation', 'theta', 'shape', 'scale', 'alpha_decay', 'lag',
-                             'max_lookback', 'alpha', 'gamma', 'power', 'lam', 'normalize');
+                             'max_lookback', 'alpha', 'gamma', 'power', 'lam', 'c', 'normalize');
             IF FOUND THEN
                 RAISE EXCEPTION 'unknown option for channel "%"', k USING ERRCODE = '22023',
-                    HINT = 'Valid channel options are adstock, saturation, theta, shape, scale, alpha_decay, lag, max_lookback, alpha, gamma, power, lam, normalize.';
+                    HINT = 'Valid channel options are adstock, saturation, theta, shape, scale, alpha_decay, lag, max_lookback, alpha, gamma, power, lam, c, normalize.';
             END IF;
         END LOOP;
     END IF;
@@ -374,6 +374,8 @@ BEGIN
             jsonb_build_object('date_column', date_column, 'kpi', kpi, 'media', to_jsonb(media),
                                'organic', to_jsonb(coalesce(organic, '{}')), 'factors', to_jsonb(coalesce(factors, '{}'))),
             options);
+    PERFORM mixmodel._audit_model('create', name, jsonb_build_object('source', source::text, 'date_column', date_column,
+        'kpi', kpi, 'media', media, 'factors', factors, 'organic', organic, 'options', options));
     RETURN name;
 END $$;
 COMMENT ON FUNCTION mixmodel.create_model(text, regclass, name, name, text[], text[], text[], jsonb) IS 'Creates a model over a wide weekly table (Robyn-style): date column, KPI, paid media (spend) columns, factor and organic columns, options (doc/model.md).';
@@ -416,6 +418,7 @@ BEGIN
         RAISE EXCEPTION 'a model needs at least one paid touchpoint' USING ERRCODE = '22023',
             HINT = 'Give a touchpoint a spend metric.';
     END IF;
+    PERFORM mixmodel._check_touchpoint_overlap(touchpoints);
     IF cardinality(coalesce(factors, '{}')) > 30 THEN
         RAISE EXCEPTION 'a model takes at most 30 factors' USING ERRCODE = '54000';
     END IF;
@@ -430,6 +433,8 @@ BEGIN
             jsonb_build_object('conversion', conversion, 'touchpoints', to_jsonb(touchpoints),
                                'factors', to_jsonb(coalesce(factors, '{}'))),
             options);
+    PERFORM mixmodel._audit_model('create', name, jsonb_build_object('conversion', conversion, 'touchpoints', touchpoints,
+        'factors', factors, 'options', options));
     RETURN name;
 END $$;
 COMMENT ON FUNCTION mixmodel.create_model(text, text, text[], text[], jsonb) IS 'Creates a model over harmonized data: one conversion (its revenue, else its count, is the KPI), touchpoints (paid ones by spend, others by volume as organic) and factors, options (doc/model.md).';

@@ -182,12 +182,6 @@ BEGIN
     years := coalesce((o #>> '{training_window,years}')::numeric, 2);
     d_from := coalesce(from_date, (o #>> '{training_window,from}')::date,
                        (d_to - make_interval(days => (round(years * 364))::int - 7))::date);
-    IF from_date IS NOT NULL OR to_date IS NOT NULL THEN
-        IF d_to - d_from < 357 THEN
-            RAISE EXCEPTION 'a retraining range must cover at least 1 year' USING ERRCODE = '22023',
-                DETAIL = format('Got %s to %s.', d_from, d_to);
-        END IF;
-    END IF;
     SELECT min(i) - 1, max(i) INTO t0, t_end FROM generate_subscripts(periods, 1) i
      WHERE periods[i] >= d_from AND periods[i] <= d_to;
     n := coalesce(t_end - t0, 0);
@@ -195,6 +189,8 @@ BEGIN
         RAISE EXCEPTION 'the training window of model "%" holds no periods', model USING ERRCODE = '22000',
             DETAIL = format('Window %s to %s.', d_from, d_to);
     END IF;
+    -- one rule however the window is given (default, option, train's range): a year at least
+    PERFORM mixmodel._check_training_window(model, periods[t0 + 1 : t_end], periods[2] - periods[1], scoring);
     IF (SELECT count(*) FROM generate_series(t0 + 1, t_end) i WHERE y[i] IS NOT NULL) = 0 THEN
         RAISE EXCEPTION 'the KPI of model "%" has no values in the training window', model USING ERRCODE = '22000';
     END IF;
@@ -302,7 +298,7 @@ BEGIN
         IF NOT ak IN ('geometric', 'weibull_cdf', 'weibull_pdf', 'delayed') THEN
             RAISE EXCEPTION 'unknown adstock "%" for channel "%"', ak, channels[k] USING ERRCODE = '22023';
         END IF;
-        IF NOT sk IN ('hill', 'logistic', 'michaelis_menten', 'power') THEN
+        IF NOT sk IN ('hill', 'logistic', 'michaelis_menten', 'power', 'tanh') THEN
             RAISE EXCEPTION 'unknown saturation "%" for channel "%"', sk, channels[k] USING ERRCODE = '22023';
         END IF;
         ml := coalesce((co->>'max_lookback')::int, lookback);
@@ -340,6 +336,10 @@ BEGIN
         ELSIF sk = 'power' THEN
             s1 := mixmodel._model_range(co, 'power', channels[k], 0.1, 0.9, 0, 1, true, false);
             s2 := ARRAY[0, 0]::float8[];
+        ELSIF sk = 'tanh' THEN
+            -- b tanh(a / (b c)): the coefficient is the ceiling, so b = 1 and c is searched
+            s1 := ARRAY[1, 1]::float8[];
+            s2 := mixmodel._model_range(co, 'c', channels[k], 0.1, 2, 0, 100, true, false);
         ELSE
             s1 := mixmodel._model_range(co, 'lam', channels[k], 0.5, 10, 0, 1000, true, false);
             s2 := ARRAY[0, 0]::float8[];
@@ -595,6 +595,7 @@ BEGIN
             DETAIL = format('Got %s.', b);
     END IF;
     i := mixmodel._model_inputs(model, from_date, to_date);
+    PERFORM mixmodel._training_start(model);       -- overlap check; model_status says "training" from here
     r := mixmodel._model_fit(i, b, s, NULL);
     SELECT coalesce(max(x.run), 0) + 1 INTO k FROM mixmodel.runs x WHERE x.model = train.model;
 
@@ -624,11 +625,20 @@ BEGIN
                   HINT = 'Their split of the effect is uncertain; combine them, or add a prior.';
     END IF;
 
+    PERFORM mixmodel._audit_model(CASE WHEN m.current_run IS NULL THEN 'train' ELSE 'retrain' END, model,
+        jsonb_build_object('status', 'succeeded', 'run', k, 'seed', seed, 'candidates', candidates,
+                           'from_date', from_date, 'to_date', to_date));
+
     RETURN QUERY SELECT k, x.split, x.n, x.r2, x.adj_r2, x.mape, x.smape, x.rmse, x.nrmse, x.decomp_rssd, x.mape_lift
                    FROM mixmodel.run_metrics x WHERE x.model = train.model AND x.run = k
                   ORDER BY array_position(ARRAY['train', 'validation', 'test'], x.split);
+EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- the failure is recorded by a path that survives this transaction's rollback (model_status)
+    PERFORM mixmodel._op_failed('train', model, SQLSTATE, SQLERRM,
+        jsonb_build_object('seed', seed, 'candidates', candidates, 'from_date', from_date, 'to_date', to_date));
+    RAISE;
 END $$;
-COMMENT ON FUNCTION mixmodel.train(text, bigint, integer, date, date) IS 'Trains a model: hyperparameter search (Sobol + local pattern search) over exact sign- and box-constrained ridge fits; stores a new run and returns its metrics in sample (train) and out of sample (test). from_date/to_date retrain on a custom range of at least 1 year.';
+COMMENT ON FUNCTION mixmodel.train(text, bigint, integer, date, date) IS 'Trains a model: hyperparameter search (Sobol + local pattern search) over exact sign- and box-constrained ridge fits; stores a new run and returns its metrics in sample (train) and out of sample (test). from_date/to_date retrain on a custom range; a training window covers at least one year (52 weeks) however it is given.';
 
 CREATE FUNCTION mixmodel.select_candidate(model text, run integer, candidate integer)
     RETURNS TABLE (split text, n integer, r2 float8, adj_r2 float8, mape float8, smape float8,
@@ -665,8 +675,14 @@ BEGIN
     UPDATE mixmodel.runs x SET chosen_candidate = candidate, kkt = (r->>'kkt')::float8
      WHERE x.model = select_candidate.model AND x.run = select_candidate.run;
     UPDATE mixmodel.models x SET current_run = select_candidate.run WHERE x.name = model;
+    PERFORM mixmodel._audit_model('select_candidate', model,
+        jsonb_build_object('status', 'succeeded', 'run', run, 'candidate', candidate));
     RETURN QUERY SELECT x.split, x.n, x.r2, x.adj_r2, x.mape, x.smape, x.rmse, x.nrmse, x.decomp_rssd, x.mape_lift
                    FROM mixmodel.run_metrics x WHERE x.model = select_candidate.model AND x.run = select_candidate.run
                   ORDER BY array_position(ARRAY['train', 'validation', 'test'], x.split);
+EXCEPTION WHEN OTHERS OR query_canceled THEN
+    PERFORM mixmodel._op_failed('select_candidate', model, SQLSTATE, SQLERRM,
+        jsonb_build_object('run', run, 'candidate', candidate));
+    RAISE;
 END $$;
 COMMENT ON FUNCTION mixmodel.select_candidate(text, integer, integer) IS 'Makes another stored Pareto candidate the chosen fit of a run (refits it exactly, rewrites the run''s result tables, makes the run current) and returns its metrics.';

@@ -707,6 +707,11 @@ BEGIN
     -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
     PERFORM pg_advisory_xact_lock(hashtext('mixmodel.create_plan'), hashtext(plan_name));
     DELETE FROM mixmodel.plans x WHERE x.name = plan_name;
+    PERFORM mixmodel._audit(CASE WHEN FOUND THEN 'update' ELSE 'create' END, 'plan', plan_name,
+        jsonb_build_object('model', m.name, 'run', r.run, 'goal', goal, 'flights', flights, 'target_metric', target_metric,
+                           'max_budget', max_budget, 'constraints', constraints, 'spend_pattern', spend_pattern,
+                           'revenue_per_conversion', revenue_per_conversion, 'channel_cost', channel_cost,
+                           'monthly', monthly, 'models', models));
     INSERT INTO mixmodel.plans (name, model, run, goal, target_metric, max_budget, spend_pattern, kpi_unit,
                                 revenue_per_conversion, arguments, kkt_residual, optimality)
     VALUES (plan_name, m.name, r.run, goal, target_metric, max_budget,
@@ -723,13 +728,16 @@ BEGIN
 
     -- forecasts in the primary model's units (its own, unweighted term; 0 for a channel it lacks);
     -- marginal and lambda are of the weighted objective
+    -- a week after its flight's last week (before the next flight, or the lag tail) is a
+    -- carry-over week: summaries report it apart from the flight's own weeks
     INSERT INTO mixmodel.plan_allocations
-    SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, ch[c], 'paid',
+    SELECT plan_name, fw.fl, w0 + 7 * t, ch[c], 'paid',
            x, x / cost[c], tot, inc, tot * conv_per_kpi, tot * rev_per_kpi,
            CASE WHEN x > 0 THEN inc * rev_per_kpi / x - 1 END,
            CASE WHEN x > 0 AND inc > 0 THEN x / (inc * conv_per_kpi) END,
-           core.marginal[(c - 1) * nh + t + 1]
+           core.marginal[(c - 1) * nh + t + 1], t >= fto[fw.fl]
       FROM generate_series(1, nch) c, generate_series(0, nh - 1) t,
+           LATERAL (SELECT max(q) AS fl FROM generate_series(1, nk) q WHERE ffrom[q] <= t) fw,
            LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, coalesce(core.term_total[(prim[c] - 1) * nh + t + 1], 0) AS tot,
                            coalesce(core.term_incr[(prim[c] - 1) * nh + t + 1], 0) AS inc) q;
     -- base: the non-paid part of the fit in the same week of the latest year of the window
@@ -779,9 +787,11 @@ BEGIN
         END LOOP;
         END IF;
         INSERT INTO mixmodel.plan_allocations
-        SELECT plan_name, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t), w0 + 7 * t, 'base', 'base',
-               0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL
-          FROM generate_series(0, nh - 1) t;
+        SELECT plan_name, fw.fl, w0 + 7 * t, 'base', 'base',
+               0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL,
+               t >= fto[fw.fl]
+          FROM generate_series(0, nh - 1) t,
+               LATERAL (SELECT max(q) AS fl FROM generate_series(1, nk) q WHERE ffrom[q] <= t) fw;
     END;
 
     INSERT INTO mixmodel.plan_flights
@@ -797,41 +807,51 @@ BEGIN
                                   ELSE 1 / nullif(core.best[k] * conv_per_kpi, 0) END END
       FROM generate_series(1, nk) k;
 
+    -- kpi, conversions and revenue over the flight's own weeks; incremental, ROI and CPA the
+    -- whole effect (own and carry-over weeks), carryover its part in the carry-over weeks
     INSERT INTO mixmodel.plan_summary
     SELECT plan_name, a.flight, a.channel, sum(a.spend),
            sum(a.spend) / nullif(sum(sum(a.spend)) OVER (PARTITION BY a.flight), 0),
            CASE WHEN a.kind = 'paid' THEN hspend[array_position(ch, a.channel)] / nullif((SELECT sum(x) FROM unnest(hspend) x), 0) END,
-           sum(a.kpi), sum(a.incremental), sum(a.conversions), sum(a.revenue),
+           sum(a.kpi) FILTER (WHERE NOT a.carryover), sum(a.incremental),
+           sum(a.conversions) FILTER (WHERE NOT a.carryover), sum(a.revenue) FILTER (WHERE NOT a.carryover),
            CASE WHEN sum(a.spend) > 0 THEN sum(a.incremental) * rev_per_kpi / sum(a.spend) - 1 END,
            CASE WHEN sum(a.spend) > 0 AND sum(a.incremental) > 0 THEN sum(a.spend) / (sum(a.incremental) * conv_per_kpi) END,
            CASE WHEN a.kind = 'paid' THEN core.flight_marginal[(array_position(ch, a.channel) - 1) * nk + a.flight] END,
            CASE WHEN a.kind = 'paid' THEN lo[(array_position(ch, a.channel) - 1) * nk + a.flight] END,
-           CASE WHEN a.kind = 'paid' THEN nullif(hi[(array_position(ch, a.channel) - 1) * nk + a.flight], 'Infinity') END
+           CASE WHEN a.kind = 'paid' THEN nullif(hi[(array_position(ch, a.channel) - 1) * nk + a.flight], 'Infinity') END,
+           coalesce(sum(a.incremental) FILTER (WHERE a.carryover), 0)
       FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
      GROUP BY a.flight, a.channel, a.kind;
     INSERT INTO mixmodel.plan_summary
-    SELECT plan_name, a.flight, 'total', sum(a.spend), 1, 1, sum(a.kpi), sum(a.incremental), sum(a.conversions), sum(a.revenue),
+    SELECT plan_name, a.flight, 'total', sum(a.spend), 1, 1, sum(a.kpi) FILTER (WHERE NOT a.carryover),
+           sum(a.incremental), sum(a.conversions) FILTER (WHERE NOT a.carryover),
+           sum(a.revenue) FILTER (WHERE NOT a.carryover),
            CASE WHEN sum(a.spend) > 0 THEN sum(a.incremental) * rev_per_kpi / sum(a.spend) - 1 END,
            CASE WHEN sum(a.spend) > 0 AND sum(a.incremental) > 0 THEN sum(a.spend) / (sum(a.incremental) * conv_per_kpi) END,
-           NULL, NULL, NULL
+           NULL, NULL, NULL, coalesce(sum(a.incremental) FILTER (WHERE a.carryover), 0)
       FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
      GROUP BY a.flight;
 
     -- each model's own forecast of the planned spend, per flight: its channels and "paid"
     INSERT INTO mixmodel.plan_model_summary
-    WITH tw AS (SELECT j, (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t) AS fl,
+    WITH tw AS (SELECT j, fw.fl, t >= fto[fw.fl] AS cw,
                        core.x[(tch[j] - 1) * nh + t + 1] AS x, core.term_total[(j - 1) * nh + t + 1] AS tot,
                        core.term_incr[(j - 1) * nh + t + 1] AS inc
-                  FROM generate_series(1, cardinality(tch)) j, generate_series(0, nh - 1) t),
-         mr AS (SELECT tmod[tw.j] AS mo, tw.fl, ch[tch[tw.j]] AS chan, sum(tw.x) AS x, sum(tw.tot) AS tot, sum(tw.inc) AS inc
+                  FROM generate_series(1, cardinality(tch)) j, generate_series(0, nh - 1) t,
+                       LATERAL (SELECT max(q) AS fl FROM generate_series(1, nk) q WHERE ffrom[q] <= t) fw),
+         mr AS (SELECT tmod[tw.j] AS mo, tw.fl, ch[tch[tw.j]] AS chan, sum(tw.x) AS x, sum(tw.tot) FILTER (WHERE NOT tw.cw) AS tot,
+                       sum(tw.inc) AS inc, coalesce(sum(tw.inc) FILTER (WHERE tw.cw), 0) AS carry
                     FROM tw GROUP BY tw.j, tw.fl
                   UNION ALL
-                  SELECT tmod[tw.j], tw.fl, 'paid', sum(tw.x), sum(tw.tot), sum(tw.inc)
+                  SELECT tmod[tw.j], tw.fl, 'paid', sum(tw.x), sum(tw.tot) FILTER (WHERE NOT tw.cw),
+                         sum(tw.inc), coalesce(sum(tw.inc) FILTER (WHERE tw.cw), 0)
                     FROM tw GROUP BY tmod[tw.j], tw.fl),
          u AS (SELECT mr.*, mrev[mr.mo] AS rk, mconv[mr.mo] AS ck FROM mr)
     SELECT plan_name, mods[u.mo], mws[u.mo], u.fl, u.chan, u.x, u.tot, u.inc, u.tot * u.ck, u.tot * u.rk,
            CASE WHEN u.x > 0 THEN u.inc * u.rk / u.x - 1 END,
-           CASE WHEN u.x > 0 AND u.inc > 0 THEN u.x / (u.inc * u.ck) END
+           CASE WHEN u.x > 0 AND u.inc > 0 THEN u.x / (u.inc * u.ck) END,
+           u.carry
       FROM u;
 
     RETURN QUERY SELECT x.flight, x.channel, x.spend, x.share, x.historical_share, x.kpi, x.revenue, x.conversions, x.roi, x.cpa
@@ -922,6 +942,7 @@ BEGIN
      WHERE EXISTS (SELECT 1 FROM mixmodel.run_channels rc JOIN mixmodel.models mm ON mm.name = rc.model AND mm.current_run = rc.run
                     WHERE rc.model = target_model AND rc.paid AND rc.channel = c.key);
     g := jsonb_set(g, '{channel_cost}', kept);
+    PERFORM mixmodel._audit('duplicate', 'plan', new_name, jsonb_build_object('source', source, 'model', target_model));
     RETURN QUERY SELECT * FROM mixmodel.create_plan(new_name, target_model, g->>'goal', g->'flights', g->>'target_metric',
         (g->>'max_budget')::float8, g->'constraints', g->>'spend_pattern', (g->>'revenue_per_conversion')::float8,
         g->'channel_cost', coalesce((g->>'monthly')::boolean, false), nullif(g->'models', 'null'));

@@ -243,8 +243,18 @@ DECLARE
     unit text;
     rpc float8;
 BEGIN
-    PERFORM mixmodel._score_run(model);
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be NULL' USING ERRCODE = '22004';
+    END IF;
     SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    IF m.current_run IS NULL THEN
+        -- an untrained model has no units yet: no row, so views over every model skip it
+        -- whatever join order the planner picks
+        RETURN;
+    END IF;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     def := m.definition;
     IF m.source_kind = 'harmonized' THEN
@@ -271,7 +281,7 @@ BEGIN
     RETURN QUERY SELECT unit, rpc;
 END $$;
 COMMENT ON FUNCTION mixmodel._model_kpi_units(pg_catalog.text) IS
-'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). 42704 unknown model, 55000 never trained.';
+'Internal: what the KPI of a trained model counts (revenue or conversions) and the revenue per conversion over its current run''s training window (harmonized: the conversion''s revenue over its count; wide table: the KPI column against a conversions, orders or revenue column; NULL when unknown). No row for a model never trained; 42704 unknown model.';
 
 -- KPI units to revenue and conversions
 CREATE FUNCTION mixmodel._kpi_factors(kpi_unit pg_catalog.text, revenue_per_conversion pg_catalog.float8,
@@ -577,6 +587,7 @@ DECLARE
     g float8[]; f float8[]; pc float8[]; pf float8[];
     per date[];
     sp float8[];
+    replaced bigint;
 BEGIN
     PERFORM mixmodel._check_date_range(from_date, to_date);
     k := mixmodel._score_run(model, run);
@@ -660,6 +671,7 @@ BEGIN
 
     DELETE FROM mixmodel.scores s WHERE s.model = score.model AND s.run = k
        AND s.period >= from_date AND s.period <= to_date;
+    GET DIAGNOSTICS replaced = ROW_COUNT;
     sp := mixmodel._jf(i->'spend');   -- channels x n, the window's periods; 0 for organic channels
     INSERT INTO mixmodel.scores (model, run, period, term, kind, contribution, spend)
     SELECT score.model, k, per[a + gt.j], '(intercept)', 'intercept', icpt, NULL FROM generate_series(1, len) gt(j)
@@ -668,6 +680,8 @@ BEGIN
            CASE WHEN kinds[gc.q] = 'channel' THEN sp[(gc.q - 1) * n + a + gt.j] END
       FROM generate_series(1, nc + nf) gc(q), generate_series(1, len) gt(j);
     PERFORM mixmodel._aggregate_score(score.model, k, from_date, to_date, i);
+    PERFORM mixmodel._audit_model(CASE WHEN replaced > 0 THEN 'rescore' ELSE 'score' END, model,
+        jsonb_build_object('status', 'succeeded', 'run', k, 'from_date', from_date, 'to_date', to_date, 'periods', len));
 
     RETURN QUERY
     SELECT s.term, s.kind, count(*)::int, sum(s.contribution), sum(s.contribution) / nullif(sum(sum(s.contribution)) OVER (), 0)
@@ -675,6 +689,11 @@ BEGIN
      WHERE s.model = score.model AND s.run = k AND s.period >= from_date AND s.period <= to_date
      GROUP BY s.term, s.kind
      ORDER BY min(CASE s.kind WHEN 'intercept' THEN 0 WHEN 'channel' THEN 1 WHEN 'organic' THEN 2 ELSE 3 END), s.term;
+EXCEPTION WHEN OTHERS OR query_canceled THEN
+    -- recorded by a path that survives this transaction's rollback
+    PERFORM mixmodel._op_failed('score', model, SQLSTATE, SQLERRM,
+        jsonb_build_object('run', run, 'from_date', from_date, 'to_date', to_date));
+    RAISE;
 END $$;
 COMMENT ON FUNCTION mixmodel.score(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4) IS
 'Scores a run (default: the model''s current run) over a date range, also after training: reads the model''s data again, decomposes the prediction of every period into intercept, channels, organic channels and fixed terms (summing to the prediction), replaces the range''s rows of mixmodel.scores and returns per term the number of periods, the contribution and its share of the range''s prediction. Never touches plans.';

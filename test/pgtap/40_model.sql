@@ -42,8 +42,8 @@ SELECT throws_ok($$SELECT * FROM mixmodel.train('t2')$$, '22000', 'channel "dead
                  'all-zero channel: 22000');
 SELECT lives_ok($$SELECT mixmodel.create_model('t3', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv'], options => '{"training_window": {"from": "2024-01-01", "to": "2024-04-01"}}')$$,
                 'a model with a short window is created');
-SELECT throws_ok($$SELECT * FROM mixmodel.train('t3')$$, '22000', 'too few periods in the training window for the model''s parameters',
-                 'too few weeks: 22000');
+SELECT throws_ok($$SELECT * FROM mixmodel.train('t3')$$, '22023', 'the training window of model "t3" must cover at least one year',
+                 'a window under a year: 22023 (one rule for every way of giving it)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -29,6 +29,8 @@ main(void)
 	test_decompose();
 	test_response();
 	test_exact_sum();
+	test_drift();
+	test_svg();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -1,4 +1,0 @@
--- common: the version
--- @function src/common/common.sql version
--- common: mixmodel.exact_sum (new)
--- @include src/common/exact_sum.sql
