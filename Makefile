@@ -67,6 +67,7 @@ OBJS = \
 STAGE_SQL = \
 	src/common/common.sql \
 	src/common/exact_sum.sql \
+	src/access/roles.sql \
 	src/transform/adstock.sql \
 	src/plan/optimize.sql \
 	src/transform/saturation.sql \
@@ -101,7 +102,8 @@ STAGE_SQL = \
 	src/report/model_charts.sql \
 	src/report/data_chart.sql \
 	src/report/plan_charts.sql \
-	src/report/report.sql
+	src/report/report.sql \
+	src/access/policies.sql
 
 # The upgrade from the previous release is composed from src/upgrade/PREV--NEXT/*.sql (in
 # name order) by tools/upgrade_sql; released install and upgrade scripts are frozen in

@@ -22,7 +22,9 @@ SELECT mixmodel.create_model('up_model', source => 'up.weekly_wide', date_column
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 30}');
 SELECT count(*) > 0 AS trained FROM mixmodel.train('up_model', seed => 1);
 SELECT mixmodel.add_field('loyalty', 'metric');
-SELECT mixmodel.set_merge_override('spend', 'event', channels => ARRAY['tv']);
+-- (a merge override as 0.1.0's set_merge_override writes it: the library installed is already
+-- 0.2.0's, whose merge reads columns the update adds, so functions reaching it wait for the update)
+INSERT INTO mixmodel.merge_preferences (metric, preference, channels) VALUES ('spend', 'event', ARRAY['tv']);
 CREATE TEMP TABLE before_fit AS SELECT period, predicted FROM mixmodel.model_fit WHERE model = 'up_model';
 SELECT count(*) AS fit_rows FROM before_fit \gset
 

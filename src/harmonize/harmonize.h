@@ -37,6 +37,7 @@ typedef struct HzRule
 	bool		active;
 	bool		source_missing;
 	TimestampTz updated_at;
+	Oid			owner;			/* role owning the rule and its harmonized rows */
 } HzRule;
 
 /* A dataset rule compiled against its source table. */
@@ -79,6 +80,9 @@ extern void hz_compile(HzRule *rule, HzQuery *q);
 extern int	hz_add_param(HzQuery *q, Datum value, Oid type);
 extern char *hz_period_expr(const char *date_sql, int grain, int week_start);
 extern char *hz_aggregate_sql(HzQuery *q, int grain, const char *extra_where, bool bookkeeping);
+
+/* Whether a role may read a dataset's source table (table-level SELECT). */
+extern bool hz_can_read_source(HzRule *rule, Oid role);
 
 /* The SQL expression of a derived-field formula over harmonized metric columns. */
 extern char *hz_compile_formula(const char *formula, const char *field);

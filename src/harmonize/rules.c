@@ -113,6 +113,8 @@ RuleFromTuple(HeapTuple tup, TupleDesc desc)
 	r->mappings = DatumGetJsonbPCopy(d);
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "updated_at"), &isnull);
 	r->updated_at = DatumGetTimestampTz(d);
+	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "owner"), &isnull);
+	r->owner = DatumGetObjectId(d);
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "key_columns"), &isnull);
 	if (!isnull)
 	{
@@ -761,11 +763,25 @@ hz_compile(HzRule *rule, HzQuery *q)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("source table of dataset \"%s\" does not exist", rule->name),
 				 errdetail("It was %s.", rule->source_name)));
-	if (pg_class_aclcheck(rule->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	/*
+	 * Checked at every use, not only when the rule is saved: the caller reads the source,
+	 * and the rule's owner gets its aggregates in its harmonized rows, so both need SELECT
+	 * (a rule another role saved, or a privilege revoked since, must not let one role read
+	 * through another's sync).
+	 */
+	if (!hz_can_read_source(rule, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for the source table of dataset \"%s\"", rule->name),
-				 errdetail("Reading %s needs SELECT.", rule->source_name)));
+				 errdetail("Reading %s needs SELECT, which role %s does not have.", rule->source_name,
+						   GetUserNameFromId(GetUserId(), false))));
+	if (!hz_can_read_source(rule, rule->owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for the source table of dataset \"%s\"", rule->name),
+				 errdetail("The rule's owner %s has no SELECT on %s, and its harmonized rows would show the table's data.",
+						   GetUserNameFromId(rule->owner, true) ? GetUserNameFromId(rule->owner, true) : "(dropped role)",
+						   rule->source_name)));
 	q->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(rule->relid)),
 											get_rel_name(rule->relid));
 
@@ -918,6 +934,14 @@ hz_compile(HzRule *rule, HzQuery *q)
 			q->key_exprs = lappend(q->key_exprs, ColRef(lfirst(lc)));
 		}
 	}
+}
+
+bool
+hz_can_read_source(HzRule *rule, Oid role)
+{
+	if (!OidIsValid(role) || !SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
+		return false;
+	return pg_class_aclcheck(rule->relid, role, ACL_SELECT) == ACLCHECK_OK;
 }
 
 char *

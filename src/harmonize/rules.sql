@@ -18,16 +18,18 @@ CREATE TABLE mixmodel.dataset_rules (
     source_missing   boolean NOT NULL DEFAULT false,
     created_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    time_zone        text NOT NULL DEFAULT 'UTC'
+    time_zone        text NOT NULL DEFAULT 'UTC',
+    owner            regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.dataset_rules IS 'Dataset rules: a source table (summary, event or factor data), its grain, week start, restatement mode and the mappings of its columns onto harmonized fields; only active rules are synced.';
 COMMENT ON COLUMN mixmodel.dataset_rules.source_name IS 'qualified name of the source at definition time (kept for messages after the table is dropped)';
 COMMENT ON COLUMN mixmodel.dataset_rules.mappings IS 'jsonb: {"dimensions": {field: {"column": c} | {"value": v} | {"default": ..., "cases": [...]}}, "metrics": {field: {"op": "sum"|"count", "column": c, "where": ...}}, "where": ...}; see doc/harmonize.md';
 COMMENT ON COLUMN mixmodel.dataset_rules.time_zone IS 'time zone whose days timestamptz date values fall on (and in which timestamp and date values are read as points in time); default UTC, whatever the server''s or session''s zone';
+COMMENT ON COLUMN mixmodel.dataset_rules.owner IS 'role owning the rule and its harmonized rows (doc/access.md); sync reads the source only when both this role and the caller may SELECT it';
 COMMENT ON COLUMN mixmodel.dataset_rules.source_missing IS 'true when the last sync found the source table dropped (its rows left mixmodel.harmonized)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.dataset_rules', '');
 
-CREATE VIEW mixmodel.dataset_mappings AS
+CREATE VIEW mixmodel.dataset_mappings WITH (security_invoker = true) AS
 SELECT r.name AS dataset, d.key AS field, 'dimension'::text AS kind,
        CASE WHEN d.value ? 'cases' THEN 'case'
             WHEN d.value ? 'value' THEN 'value'
