@@ -53,6 +53,18 @@ OBJS = \
 	src/score/response.o \
 	src/math/exact_sum.o \
 	src/common/exact_sum.o \
+	src/common/json.o \
+	src/common/args.o \
+	src/math/transform_grad.o \
+	src/math/posterior/prior.o \
+	src/math/posterior/model.o \
+	src/math/posterior/nuts.o \
+	src/math/posterior/mcmc_diag.o \
+	src/math/posterior/sample.o \
+	src/math/posterior/derive.o \
+	src/math/posterior/band.o \
+	src/score/band.o \
+	src/model/fit_bayes.o \
 	src/math/drift.o \
 	src/ops/drift.o \
 	src/ops/autonomous.o \
@@ -82,6 +94,7 @@ STAGE_SQL = \
 	src/harmonize/generate.sql \
 	src/model/model.sql \
 	src/model/train.sql \
+	src/model/posterior.sql \
 	src/model/calibration.sql \
 	src/model/views.sql \
 	src/score/score.sql \
@@ -90,6 +103,7 @@ STAGE_SQL = \
 	src/plan/create.sql \
 	src/plan/compare.sql \
 	src/plan/totals.sql \
+	src/plan/bands.sql \
 	src/model/window.sql \
 	src/harmonize/overlap.sql \
 	src/ops/audit.sql \
@@ -142,8 +156,8 @@ mixmodel--$(PREVVERSION)--$(EXTVERSION).sql: $(UPGRADE_CHANGES) $(STAGE_SQL) src
 
 # Core unit tests: src/math (and the report's chart renderer) without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)
-MATH_SRC = $(wildcard src/math/*.c) $(wildcard src/report/svg*.c)
-test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/report/svg.h test/unit/*.h)
+MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c) $(wildcard src/report/svg*.c)
+test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
 		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm

@@ -22,7 +22,7 @@ VACUUM ANALYZE bench_report.weekly_wide;
 SELECT mixmodel.create_model('bench_report', source => 'bench_report.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => '{tv_spend,radio_spend,ooh_spend,search_spend,social_spend,display_spend,video_spend,affiliate_spend}',
        organic => '{email_sends}', factors => '{price_index,competitor_spend,consumer_confidence}',
-       options => '{"training_window": {"years": 4}, "seasonality": 2, "candidates": 100}') \g /dev/null
+       options => '{"inference": "ridge", "training_window": {"years": 4}, "seasonality": 2, "candidates": 100}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('bench_report', seed => 42) \g /dev/null
 SELECT (max(week) + 7)::text AS q_from, (max(week) + 97)::text AS q_to,
        round(sum(tv_spend + radio_spend + ooh_spend + search_spend + social_spend + display_spend + video_spend

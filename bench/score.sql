@@ -29,7 +29,7 @@ VACUUM ANALYZE bench_score.weekly_wide;
 \set factors '{price_index,competitor_spend,consumer_confidence}'
 SELECT mixmodel.create_model('bench_score', source => 'bench_score.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => :'media', organic => :'organic', factors => :'factors',
-       options => '{"training_window": {"years": 4}, "seasonality": 2, "candidates": 100}') \g /dev/null
+       options => '{"inference": "ridge", "training_window": {"years": 4}, "seasonality": 2, "candidates": 100}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('bench_score', seed => 42) \g /dev/null
 SELECT min(week) AS d_from, max(week) AS d_to FROM bench_score.weekly_wide \gset
 \set model bench_score
@@ -68,7 +68,7 @@ SELECT mixmodel.add_touchpoint('email', rule => 'channel = email', volume_metric
 SELECT mixmodel.add_conversion('bs_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue') \g /dev/null
 SELECT mixmodel.create_model('bench_score_h', conversion => 'bs_online',
        touchpoints => ARRAY['tv', 'radio', 'ooh', 'search', 'social', 'display', 'video', 'affiliate', 'email'],
-       options => '{"training_window": {"years": 4}, "candidates": 100}') \g /dev/null
+       options => '{"inference": "ridge", "training_window": {"years": 4}, "candidates": 100}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('bench_score_h', seed => 42) \g /dev/null
 SELECT from_date AS d_from, to_date AS d_to FROM mixmodel.runs WHERE model = 'bench_score_h' \gset
 \set model bench_score_h

@@ -13,7 +13,7 @@ SELECT mixmodel.create_model('bench', source => 'bench_train.weekly_wide', date_
        media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend', 'radio_spend'],
        organic => ARRAY['email_sends'],
        factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence'],
-       options => '{"training_window": {"years": 4}, "seasonality": 2, "candidates": 10000,
+       options => '{"inference": "ridge", "training_window": {"years": 4}, "seasonality": 2, "candidates": 10000,
                     "holidays": {"country": "US", "calendar": "bench_train.holidays"}}') \g /dev/null
 
 CREATE TEMP TABLE timing (k int, ms float8);

@@ -20,8 +20,8 @@ SELECT mixmodel.add_touchpoint('du_spare', rule => 'channel = search', volume_me
 SELECT mixmodel.add_conversion('du_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 SELECT mixmodel.add_conversion('du_spare_conv', rule => 'conversiontype = online', metric => 'orders');
 SELECT mixmodel.create_model('du_m1', conversion => 'du_online', touchpoints => ARRAY['du_tv', 'du_search'],
-       options => '{"candidates": 30}');
-SELECT mixmodel.create_model('du_m2', conversion => 'du_online', touchpoints => ARRAY['du_tv'], options => '{"candidates": 30}');
+       options => '{"inference": "ridge", "candidates": 30}');
+SELECT mixmodel.create_model('du_m2', conversion => 'du_online', touchpoints => ARRAY['du_tv'], options => '{"inference": "ridge", "candidates": 30}');
 SELECT split, n FROM mixmodel.train('du_m1', seed => 1);
 
 \set ON_ERROR_ROLLBACK on

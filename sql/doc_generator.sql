@@ -16,7 +16,7 @@ SELECT table_name, row_count
          form => 'multiplicative', events => 5000, options => '{"replace": true, "geos": 1}');
 DROP SCHEMA generated CASCADE;
 
--- doc/generator.md:200
+-- doc/generator.md:201
 SELECT count(*), sum(revenue)
   FROM mixmodel.generate_events_day(1, '2024-01-01', 3, 240, 10, 100,
        ARRAY['search','email'], ARRAY['search_c1','email_c1'], ARRAY[2,1]::float8[]);

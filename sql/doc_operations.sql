@@ -6,7 +6,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_ops', seed
        events => 1000, channels => ARRAY['tv', 'search']);
 SELECT mixmodel.create_model('ops_m', source => 'doc_ops.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
-       options => '{"candidates": 200}');
+       options => '{"inference": "ridge", "candidates": 200}');
 SELECT mixmodel.create_model('ops_short', source => 'doc_ops.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], options => '{"lookback": 52}');
 SELECT split, n FROM mixmodel.train('ops_m', seed => 1);

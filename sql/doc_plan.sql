@@ -7,7 +7,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_plan', see
 SELECT mixmodel.create_model('doc_plan_m', source => 'doc_plan.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
        organic => ARRAY['email_sends'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT split FROM mixmodel.train('doc_plan_m', seed => 1);
 
 -- doc/plan.md:99
@@ -41,10 +41,10 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_plan_multi
        events => 100000, channels => ARRAY['tv', 'search', 'social', 'email']);
 SELECT mixmodel.create_model('doc_plan_revenue', source => 'doc_plan_multi.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('doc_plan_orders', source => 'doc_plan_multi.weekly_wide', date_column => 'week',
        kpi => 'orders', media => ARRAY['search_spend', 'social_spend'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT count(*) FROM mixmodel.train('doc_plan_revenue', seed => 1);
 SELECT count(*) FROM mixmodel.train('doc_plan_orders', seed => 1);
 SELECT count(*) FROM mixmodel.create_plan('q3_both', 'doc_plan_revenue', models => '{"doc_plan_orders": 40}',
@@ -75,13 +75,13 @@ SELECT model, weight_a, channel, spend_a > 0 AS funded, incremental_a > 0 AS add
 -- doc/plan.md:282
 SELECT count(*) AS weeks_with_actuals FROM mixmodel.plan_actuals WHERE plan = 'q3';
 
--- doc/plan.md:375
+-- doc/plan.md:391
 SELECT channel, round(spend::numeric, 6) AS spend, round(response::numeric, 4) AS response,
        round(marginal::numeric, 6) AS marginal, round(lambda::numeric, 6) AS lambda,
        kkt_residual < 1e-9 AS certified
   FROM mixmodel.optimize_budget(70, ARRAY[100, 400], ARRAY[1, 1], ARRAY[10, 10]);
 
--- doc/plan.md:387
+-- doc/plan.md:403
 SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) AS response,
        (SELECT array_agg(round(v::numeric, 1)) FROM unnest(weekly) v) AS weekly
   FROM mixmodel.optimize_budget(1000, ARRAY[100, 120, 80], ARRAY[0.8, 0.6, 1.0],
@@ -89,15 +89,15 @@ SELECT channel, round(spend::numeric, 2) AS spend, round(response::numeric, 2) A
                                 theta => ARRAY[0.5, 0.3, 0.0], max_lag => 2,
                                 spend_pattern => 'automatic');
 
--- doc/plan.md:427
+-- doc/plan.md:443
 SELECT channel, round(spend::numeric, 6) AS spend, round(budget::numeric, 6) AS budget,
        achievable, round(achieved::numeric, 4) AS achieved
   FROM mixmodel.optimize_target(400, 'volume', NULL, ARRAY[100, 400], ARRAY[1, 1],
                                 ARRAY[10, 10]);
 
--- doc/plan.md:580
+-- doc/plan.md:596
 SELECT mixmodel.create_model('doc_plan_mult', source => 'doc_plan.weekly_wide', date_column => 'week',
-       kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], options => '{"form": "multiplicative", "candidates": 40}');
+       kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "form": "multiplicative", "candidates": 40}');
 SELECT split FROM mixmodel.train('doc_plan_mult', seed => 1);
 SELECT count(*) FROM mixmodel.create_plan('q3_mult_roi', 'doc_plan_mult', goal => 'target', target_metric => 'roi',
          spend_pattern => 'flat', max_budget => 5000,

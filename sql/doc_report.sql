@@ -7,7 +7,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_report', s
 SELECT mixmodel.create_model('doc_r', source => 'doc_report.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend', 'social_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index'],
-       options => '{"candidates": 300, "saturation": "michaelis_menten", "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "saturation": "michaelis_menten", "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('doc_r', seed => 1);
 SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('doc_r_q3', 'doc_r',
        flights => '[{"from": "2025-06-30", "to": "2025-09-28", "budget": 20000}]');

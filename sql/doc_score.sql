@@ -7,30 +7,30 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('doc_score', se
 SELECT mixmodel.create_model('doc_s', source => 'doc_score.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index', 'holiday'],
-       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('doc_s', seed => 1);
 
 -- doc/score.md:53
 SELECT kpi_unit, round(revenue_per_conversion::numeric, 2) AS revenue_per_conversion
   FROM mixmodel._model_kpi_units('doc_s');
 
--- doc/score.md:85
+-- doc/score.md:90
 SELECT round(multiple::numeric, 2) AS multiple, round(marginal_roas::numeric, 2) AS marginal_roas,
        is_current, is_breakeven
   FROM mixmodel.response_curve('doc_s', 'tv_spend', grid_points => 4)
  WHERE is_current OR is_breakeven OR multiple IN (0, 1);
 SELECT breakeven_spend > current_spend AS room_to_grow FROM mixmodel.response_points('doc_s', 'tv_spend');
 
--- doc/score.md:112
+-- doc/score.md:117
 SELECT channel, round(spend) AS spend, response > 0 AS positive
   FROM mixmodel.response_at('doc_s', ARRAY['tv_spend', 'search_spend'], ARRAY[5000, 4000]);
 
--- doc/score.md:148
+-- doc/score.md:153
 SELECT from_date AS d0, to_date AS d1 FROM mixmodel.runs WHERE model = 'doc_s' \gset
 SELECT kind, count(*) AS terms, sum(periods) / count(*) AS periods
   FROM mixmodel.score('doc_s', :'d0', :'d1') GROUP BY kind ORDER BY kind;
 
--- doc/score.md:210
+-- doc/score.md:215
 SELECT max(conversion_from) AS wk FROM mixmodel.aggregate_scores
  WHERE model = 'doc_s' AND channel = 'tv_spend' AND lag = 0 \gset
 SELECT touchpoint_from, lag, round(lag_weight::numeric, 3) AS lag_weight,
@@ -43,12 +43,12 @@ SELECT a.channel, count(*) AS rows, abs(sum(a.contribution) - s.contribution) <=
  WHERE a.model = 'doc_s' AND a.conversion_from = :'wk'
  GROUP BY a.channel, s.contribution ORDER BY a.channel;
 
--- doc/score.md:241
+-- doc/score.md:246
 SELECT term, periods, round(share::numeric, 2) AS share, spend > 0 AS has_spend,
        round(roi::numeric, 6) = round(((revenue - spend) / spend)::numeric, 6) AS roi_identity
   FROM mixmodel.contribution('doc_s', :'d0', :'d1') WHERE kind = 'channel' ORDER BY term;
 
--- doc/score.md:285
+-- doc/score.md:298
 SELECT channel, kpi_unit, round(spend_share::numeric, 2) AS spend_share,
        round(roi::numeric, 2) = round((roas - 1)::numeric, 2) AS roi_is_roas_minus_1,
        round((cpa * conversions)::numeric, 6) = round(spend::numeric, 6) AS cpa_times_conversions_is_spend,

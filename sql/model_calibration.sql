@@ -7,7 +7,7 @@ SELECT count(*) FROM mixmodel.generate_raw_data('mc', seed => 11, weeks => 120, 
 
 -- uncalibrated, the default model puts social at about 2.5 times its true effect
 SELECT mixmodel.create_model('mc_none', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 400}');
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 400}');
 SELECT count(*) FROM mixmodel.train('mc_none');
 
 -- a lift study of social over 8 weeks of the training rows, reporting the true effect
@@ -18,10 +18,10 @@ SELECT 'social_spend'::text AS channel, date '2023-12-04' AS start_date, date '2
   FROM mc.truth_contributions WHERE term = 'social' AND week BETWEEN '2023-12-04' AND '2024-01-28';
 SELECT mixmodel.create_model('mc_gauss', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": "mc.lift", "calibration": "gaussian"}');
+       options => '{"inference": "ridge", "candidates": 400, "experiments": "mc.lift", "calibration": "gaussian"}');
 SELECT mixmodel.create_model('mc_mape', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": "mc.lift"}');
+       options => '{"inference": "ridge", "candidates": 400, "experiments": "mc.lift"}');
 SELECT count(*) FROM mixmodel.train('mc_gauss');
 SELECT count(*) FROM mixmodel.train('mc_mape');
 
@@ -64,15 +64,15 @@ SELECT count(*) AS dominated FROM mixmodel.run_candidates a, mixmodel.run_candid
 -- finite, gaussian without lift_se (train): 22023
 \set VERBOSITY sqlstate
 SELECT mixmodel.create_model('mc_bad', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"calibration": "bayes"}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "calibration": "bayes"}');
 SELECT mixmodel.create_model('mc_bad', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"calibration": null}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "calibration": null}');
 SELECT mixmodel.create_model('mc_bad', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"objective_weights": {"lift_gaussian": -1}}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "objective_weights": {"lift_gaussian": -1}}');
 \set VERBOSITY default
 SELECT mixmodel.create_model('mc_bad', source => 'mc.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 10, "experiments": "mc.lift", "calibration": "gaussian"}');
+       options => '{"inference": "ridge", "candidates": 10, "experiments": "mc.lift", "calibration": "gaussian"}');
 UPDATE mc.lift SET lift_se = -1;
 SELECT count(*) FROM mixmodel.train('mc_bad');
 UPDATE mc.lift SET lift_se = 0;

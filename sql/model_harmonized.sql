@@ -28,7 +28,7 @@ SELECT mixmodel.add_touchpoint('mh_email', rule => 'channel = email', volume_met
 SELECT mixmodel.add_conversion('mh_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 
 SELECT mixmodel.create_model('mh_model', conversion => 'mh_online', touchpoints => ARRAY['mh_tv', 'mh_search', 'mh_email'],
-       factors => ARRAY['price_index'], options => '{"candidates": 300}');
+       factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 300}');
 SELECT split, n, r2 > 0.3 AS fits FROM mixmodel.train('mh_model');
 SELECT channel, paid, coef >= 0 AS nonneg FROM mixmodel.run_channels WHERE model = 'mh_model' ORDER BY position;
 -- the paid inputs are the touchpoints' weekly spend, the organic one its sends

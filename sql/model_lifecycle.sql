@@ -6,10 +6,10 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('ml', seed => 3
        channels => ARRAY['tv', 'search']);
 SELECT max(week) AS last_week FROM ml.weekly_wide;
 SELECT mixmodel.create_model('ml_a', source => 'ml.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 50}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 50}');
 -- lag + max lookback 52 weeks exceeds the 2-year window / 8: training fails with 22023
 SELECT mixmodel.create_model('ml_bad', source => 'ml.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 50, "lookback": 52}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 50, "lookback": 52}');
 SELECT model, status, current_run, runs, failure_sqlstate FROM mixmodel.model_status WHERE model LIKE 'ml%' ORDER BY model;
 
 SELECT count(*) AS metric_rows FROM mixmodel.train('ml_a', seed => 1);

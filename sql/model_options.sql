@@ -5,10 +5,10 @@ SELECT count(*) FROM mixmodel.generate_raw_data('mo', seed => 11, weeks => 120, 
 
 -- a strong prior on tv's contribution share pulls the chosen fit towards it
 SELECT mixmodel.create_model('mo_free', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 400}');
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 400}');
 SELECT mixmodel.create_model('mo_prior', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "priors": {"tv_spend": {"contribution": 0.3, "confidence": 0.95}}}');
+       options => '{"inference": "ridge", "candidates": 400, "priors": {"tv_spend": {"contribution": 0.3, "confidence": 0.95}}}');
 SELECT count(*) FROM mixmodel.train('mo_free');
 SELECT count(*) FROM mixmodel.train('mo_prior');
 SELECT abs(p.share - 0.3) < abs(f.share - 0.3) AS closer_to_prior,
@@ -20,7 +20,7 @@ SELECT abs(p.share - 0.3) < abs(f.share - 0.3) AS closer_to_prior,
 -- experiments: MAPE.LIFT of the chosen fit, against the model's own contribution over the study
 SELECT mixmodel.create_model('mo_lift', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": [
+       options => '{"inference": "ridge", "candidates": 400, "experiments": [
            {"channel": "search_spend", "start_date": "2024-06-03", "end_date": "2024-06-30", "lift_abs": 5000},
            {"channel": "tv_spend", "start_date": "2024-09-02", "end_date": "2024-09-29", "lift_abs": 8000}]}');
 SELECT split, mape_lift IS NOT NULL AS lift_scored FROM mixmodel.train('mo_lift');
@@ -38,7 +38,7 @@ INSERT INTO mo.lift_tests VALUES ('search_spend', '2024-06-03', '2024-06-30', 50
                                  ('tv_spend', '2024-09-02', '2024-09-29', 8000, 900, NULL, 'total');
 SELECT mixmodel.create_model('mo_lift_table', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": "mo.lift_tests"}');
+       options => '{"inference": "ridge", "candidates": 400, "experiments": "mo.lift_tests"}');
 SELECT count(*) FROM mixmodel.train('mo_lift_table');
 SELECT a.mape_lift = b.mape_lift AS same_mape_lift FROM mixmodel.run_metrics a, mixmodel.run_metrics b
  WHERE a.model = 'mo_lift' AND b.model = 'mo_lift_table' AND a.split = 'train' AND b.split = 'train';
@@ -48,12 +48,12 @@ SELECT a.mape_lift = b.mape_lift AS same_mape_lift FROM mixmodel.run_metrics a, 
 -- (both fits ignore the lift in the objective, so they choose the same candidate)
 SELECT mixmodel.create_model('mo_lift_tot', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": "mo.lift_tests", "objective_weights": {"mape_lift": 0}}');
+       options => '{"inference": "ridge", "candidates": 400, "experiments": "mo.lift_tests", "objective_weights": {"mape_lift": 0}}');
 SELECT count(*) FROM mixmodel.train('mo_lift_tot');
 UPDATE mo.lift_tests SET scope = 'immediate';
 SELECT mixmodel.create_model('mo_lift_imm', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "experiments": "mo.lift_tests", "objective_weights": {"mape_lift": 0}}');
+       options => '{"inference": "ridge", "candidates": 400, "experiments": "mo.lift_tests", "objective_weights": {"mape_lift": 0}}');
 SELECT count(*) FROM mixmodel.train('mo_lift_imm');
 SELECT (SELECT array_agg(coef ORDER BY position) FROM mixmodel.run_channels WHERE model = 'mo_lift_imm') =
        (SELECT array_agg(coef ORDER BY position) FROM mixmodel.run_channels WHERE model = 'mo_lift_tot') AS same_fit,
@@ -69,7 +69,7 @@ SELECT * FROM mixmodel.train('mo_e5');
 -- objective weights: nrmse only picks the best-fitting front candidate
 SELECT mixmodel.create_model('mo_fit', source => 'mo.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 400, "objective_weights": {"decomp_rssd": 0}}');
+       options => '{"inference": "ridge", "candidates": 400, "objective_weights": {"decomp_rssd": 0}}');
 SELECT count(*) FROM mixmodel.train('mo_fit');
 SELECT c.nrmse = (SELECT min(nrmse) FROM mixmodel.run_candidates WHERE model = 'mo_fit') AS best_nrmse_chosen
   FROM mixmodel.run_candidates c WHERE c.model = 'mo_fit' AND c.chosen;

@@ -29,10 +29,10 @@ SELECT touchpoint_a, touchpoint_b, rows, round(share_a::numeric, 3) AS share_a, 
 \set ON_ERROR_ROLLBACK on
 -- TV counted twice: refused
 SELECT mixmodel.create_model('ov_double', conversion => 'ov_online', touchpoints => ARRAY['ov_tv', 'ov_paid_all'],
-       options => '{"candidates": 30}');
+       options => '{"inference": "ridge", "candidates": 30}');
 -- disjoint touchpoints (paid and organic) are fine
 SELECT mixmodel.create_model('ov_ok', conversion => 'ov_online', touchpoints => ARRAY['ov_tv', 'ov_search', 'ov_email'],
-       options => '{"candidates": 30}');
+       options => '{"inference": "ridge", "candidates": 30}');
 SELECT split, n FROM mixmodel.train('ov_ok', seed => 1);
 -- a rule changed later so that two touchpoints overlap: training refuses
 SELECT mixmodel.update_touchpoint('ov_search', rule => 'channel != email');

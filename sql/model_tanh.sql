@@ -6,7 +6,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('mtanh', seed =
        channels => ARRAY['tv', 'search']);
 SELECT mixmodel.create_model('mtanh_m', source => 'mtanh.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 60, "saturation": "tanh", "channels": {"search_spend": {"c": [0.2, 0.8]}}}');
+       options => '{"inference": "ridge", "candidates": 60, "saturation": "tanh", "channels": {"search_spend": {"c": [0.2, 0.8]}}}');
 SELECT split, r2 > 0.5 AS fits FROM mixmodel.train('mtanh_m', seed => 1);
 SELECT channel, saturation, sat_p1, sat_p2 BETWEEN CASE channel WHEN 'search_spend' THEN 0.2 ELSE 0.1 END
                                                AND CASE channel WHEN 'search_spend' THEN 0.8 ELSE 2 END AS c_in_range

@@ -6,7 +6,7 @@ SELECT count(*) FROM mixmodel.generate_raw_data('mt', seed => 7, weeks => 156, e
 SELECT mixmodel.create_model('mt1', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend','search_spend','social_spend','display_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index','competitor_spend'],
-       options => '{"candidates": 500, "holidays": {"country": "US", "calendar": "mt.holidays"},
+       options => '{"inference": "ridge", "candidates": 500, "holidays": {"country": "US", "calendar": "mt.holidays"},
                     "factor_signs": {"price_index": "negative"}}');
 
 -- metrics of the new run: train and test rows, sane values
@@ -74,13 +74,13 @@ SELECT split, n FROM mixmodel.train('mt1', candidates => 100, from_date => '2023
 
 -- multiplicative form (Adobe): power saturation by default
 SELECT mixmodel.create_model('mt2', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend','search_spend'], options => '{"form": "multiplicative", "candidates": 300}');
+       media => ARRAY['tv_spend','search_spend'], options => '{"inference": "ridge", "form": "multiplicative", "candidates": 300}');
 SELECT split, r2 > 0.5 AS fits FROM mixmodel.train('mt2');
 SELECT channel, saturation, sat_p1 > 0 AND sat_p1 < 1 AS concave FROM mixmodel.run_channels WHERE model = 'mt2' ORDER BY position;
 
 -- exposure media: the model fits GRPs, DECOMP.RSSD and the stored spend use the spend column
 SELECT mixmodel.create_model('mt3', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_grps', 'search_spend'], options => '{"candidates": 100, "spend_columns": {"tv_grps": "tv_spend"}}');
+       media => ARRAY['tv_grps', 'search_spend'], options => '{"inference": "ridge", "candidates": 100, "spend_columns": {"tv_grps": "tv_spend"}}');
 SELECT count(*) FROM mixmodel.train('mt3');
 SELECT c.channel, c.spend = (SELECT sum(w.tv_spend) FROM mt.weekly_wide w WHERE w.week >= r.from_date AND w.week < r.holdout_from) AS spend_from_spend_column
   FROM mixmodel.run_channels c JOIN mixmodel.runs r USING (model, run) WHERE c.model = 'mt3' AND c.channel = 'tv_grps';
@@ -104,7 +104,7 @@ SELECT mixmodel.create_model('mte3', source => 'mt.weekly_wide', date_column => 
 SELECT split, r2 > 0.3 AS fits FROM mixmodel.train('mte3');
 SELECT max_lag FROM mixmodel.run_channels WHERE model = 'mte3';
 SELECT mixmodel.create_model('mte7', source => 'mt.weekly_wide', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend'],
-       options => '{"lookback": 14}');
+       options => '{"lookback": 20}');
 SELECT * FROM mixmodel.train('mte7');
 CREATE TABLE mt.bad AS SELECT week, revenue, tv_spend, 0::float8 AS zero_spend, NULL::float8 AS no_kpi, -revenue AS neg FROM mt.weekly_wide;
 SELECT mixmodel.create_model('mte4', source => 'mt.bad', date_column => 'week', kpi => 'revenue', media => ARRAY['tv_spend', 'zero_spend']);
@@ -117,10 +117,10 @@ SELECT * FROM mixmodel.train('mt1', from_date => '2024-01-01', to_date => '2024-
 -- collinear channels and a constant channel: fitted, with warnings
 CREATE TABLE mt.coll AS SELECT week, revenue, tv_spend, tv_spend * 1.01 + 1 AS tv_twin, 5::float8 AS flat, search_spend FROM mt.weekly_wide;
 SELECT mixmodel.create_model('mte8', source => 'mt.coll', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'tv_twin', 'search_spend'], options => '{"candidates": 50}');
+       media => ARRAY['tv_spend', 'tv_twin', 'search_spend'], options => '{"inference": "ridge", "candidates": 50}');
 SELECT split FROM mixmodel.train('mte8');
 SELECT mixmodel.create_model('mte9', source => 'mt.coll', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'flat'], options => '{"candidates": 50}');
+       media => ARRAY['tv_spend', 'flat'], options => '{"inference": "ridge", "candidates": 50}');
 SELECT split FROM mixmodel.train('mte9');
 SELECT * FROM mixmodel.select_candidate('mt1', 1, 999999);
 CREATE TABLE mt.gappy AS SELECT week, revenue, tv_spend FROM mt.weekly_wide WHERE week <> '2024-05-06';

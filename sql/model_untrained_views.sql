@@ -5,7 +5,7 @@ SET client_min_messages = warning;
 SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('vu', seed => 4, weeks => 60, events => 1000,
        channels => ARRAY['tv', 'search']);
 SELECT mixmodel.create_model('vu_trained', source => 'vu.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 30}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 30}');
 SELECT count(*) AS metric_rows FROM mixmodel.train('vu_trained', seed => 1);
 SELECT count(*) AS terms FROM mixmodel.score('vu_trained', '2024-01-29', '2024-02-19');
 -- a dozen models that were never trained, one of them after a failed training

@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 SELECT count(*) FROM mixmodel.generate_raw_data('mv', seed => 11, weeks => 120, events => 2000,
        channels => ARRAY['tv', 'search', 'social']);
 SELECT mixmodel.create_model('mv_ts', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 200, "train_size": 0.7}');
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 200, "train_size": 0.7}');
 -- 104 window weeks: train floor(1 + 0.7 * 103) = 73, validation floor(0.15 * 104) = 15, test 16
 SELECT split, n, r2 IS NOT NULL AS has_r2 FROM mixmodel.train('mv_ts');
 SELECT count(*) FILTER (WHERE holdout) AS out_of_sample, count(*) AS weeks FROM mixmodel.run_fit WHERE model = 'mv_ts';
@@ -34,22 +34,22 @@ SELECT c.nrmse = m.nrmse AS objective_is_validation_nrmse
 
 -- train_size 0.5 and 0.8, the ends of Robyn's range: 52 / 26 / 26 and 83 / 10 / 11
 SELECT mixmodel.create_model('mv_05', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 10, "train_size": 0.5}');
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 10, "train_size": 0.5}');
 SELECT mixmodel.create_model('mv_08', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 10, "train_size": 0.8}');
+       media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 10, "train_size": 0.8}');
 SELECT string_agg(n::text, ' / ' ORDER BY array_position(ARRAY['train', 'validation', 'test'], split)) AS rows FROM mixmodel.train('mv_05');
 SELECT string_agg(n::text, ' / ' ORDER BY array_position(ARRAY['train', 'validation', 'test'], split)) AS rows FROM mixmodel.train('mv_08');
 
 -- bad options: 22023
 \set SHOW_CONTEXT never
 SELECT mixmodel.create_model('mv_bad', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"train_size": 0.9}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "train_size": 0.9}');
 SELECT mixmodel.create_model('mv_bad', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"train_size": 0.4}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "train_size": 0.4}');
 SELECT mixmodel.create_model('mv_bad', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"train_size": "0.7"}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "train_size": "0.7"}');
 SELECT mixmodel.create_model('mv_bad', source => 'mv.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend'], options => '{"train_size": 0.7, "holdout": 0.2}');
+       media => ARRAY['tv_spend'], options => '{"inference": "ridge", "train_size": 0.7, "holdout": 0.2}');
 -- the core: training + validation rows beyond the window, negative validation rows
 \set VERBOSITY terse
 SELECT mixmodel.train_core('{1,2,3}', '{1,2,3}', '{1,2,3}', '{a}', '{1}', '{geometric}', '{-1}', '{0}', '{hill}',

@@ -8,15 +8,15 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('mw', seed => 1
 -- 31 weeks through the option: refused
 SELECT mixmodel.create_model('mw_31', source => 'mw.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 20, "training_window": {"from": "2024-06-03", "to": "2024-12-30"}}');
+       options => '{"inference": "ridge", "candidates": 20, "training_window": {"from": "2024-06-03", "to": "2024-12-30"}}');
 SELECT split, n FROM mixmodel.train('mw_31');
 -- 51 weeks: refused through the option and through train's arguments alike
 SELECT mixmodel.create_model('mw_51', source => 'mw.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 20, "training_window": {"from": "2024-01-08", "to": "2024-12-23"}}');
+       options => '{"inference": "ridge", "candidates": 20, "training_window": {"from": "2024-01-08", "to": "2024-12-23"}}');
 SELECT split, n FROM mixmodel.train('mw_51');
 SELECT mixmodel.create_model('mw_any', source => 'mw.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 20}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 20}');
 SELECT split, n FROM mixmodel.train('mw_any', from_date => '2024-01-08', to_date => '2024-12-23');
 -- 52 weeks: accepted every way
 SELECT split, n FROM mixmodel.train('mw_any', from_date => '2024-01-08', to_date => '2024-12-30');
@@ -27,12 +27,12 @@ SELECT split, n FROM mixmodel.train('mw_31');
 -- a year is the floor; many regressors need more (at least 2 (regressors + 1) periods): 22000
 SELECT mixmodel.create_model('mw_wide', source => 'mw.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
-       options => '{"candidates": 20, "seasonality": 10}');
+       options => '{"inference": "ridge", "candidates": 20, "seasonality": 10}');
 SELECT split, n FROM mixmodel.train('mw_wide', from_date => '2024-01-08', to_date => '2024-12-30');
 -- a table shorter than a year cannot be trained by default either
 CREATE TABLE mw.short AS SELECT * FROM mw.weekly_wide ORDER BY week LIMIT 40;
 SELECT mixmodel.create_model('mw_short', source => 'mw.short', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 20}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 20}');
 SELECT split, n FROM mixmodel.train('mw_short');
 \set VERBOSITY default
 SELECT count(*) AS dropped FROM mixmodel.models m, LATERAL mixmodel.drop_model(m.name) d WHERE m.name LIKE 'mw\_%';

@@ -11,7 +11,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('oc', seed => 1
 CREATE TABLE oc.later AS SELECT * FROM oc.weekly_wide WHERE week > '2025-01-06';
 DELETE FROM oc.weekly_wide WHERE week > '2025-01-06';
 SELECT mixmodel.create_model('oc_m', source => 'oc.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 30}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 30}');
 SELECT count(*) AS metric_rows FROM mixmodel.train('oc_m', seed => 1);
 SELECT mixmodel.set_schedule('oc_m', score_every => 'daily');
 INSERT INTO oc.weekly_wide SELECT * FROM oc.later;

@@ -7,10 +7,10 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('plan_gen', see
 SELECT mixmodel.create_model('plan_mm', source => 'plan_gen.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
        organic => ARRAY['email_sends'], factors => ARRAY['price_index'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('plan_hill', source => 'plan_gen.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'],
-       options => '{"candidates": 40, "channels": {"tv_spend": {"alpha": [2, 3]}, "search_spend": {"alpha": [2, 3]}}}');
+       options => '{"inference": "ridge", "candidates": 40, "channels": {"tv_spend": {"alpha": [2, 3]}, "search_spend": {"alpha": [2, 3]}}}');
 SELECT count(*) FROM mixmodel.train('plan_mm', seed => 1);
 SELECT count(*) FROM mixmodel.train('plan_hill', seed => 1);
 RESET client_min_messages;
@@ -176,7 +176,7 @@ SELECT plan, flight, channel, min_spend FROM mixmodel.plan_constraints WHERE pla
 SET client_min_messages = error;
 SELECT mixmodel.create_model('plan_grps', source => 'plan_gen.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_grps', 'search_spend'],
-       options => '{"candidates": 40, "saturation": "michaelis_menten", "spend_columns": {"tv_grps": "tv_spend"}}');
+       options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten", "spend_columns": {"tv_grps": "tv_spend"}}');
 SELECT count(*) FROM mixmodel.train('plan_grps', seed => 1);
 RESET client_min_messages;
 SELECT count(*) FROM mixmodel.create_plan('p_grps', 'plan_grps',
@@ -252,7 +252,7 @@ SELECT count(*) AS failed_plans_left FROM mixmodel.plans WHERE name = 'e';
 SET client_min_messages = error;
 SELECT mixmodel.create_model('plan_mult', source => 'plan_gen.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend'],
-       options => '{"candidates": 10, "form": "multiplicative"}');
+       options => '{"inference": "ridge", "candidates": 10, "form": "multiplicative"}');
 SELECT count(*) FROM mixmodel.train('plan_mult', seed => 1);
 RESET client_min_messages;
 CREATE FUNCTION pg_temp.sqlstate(q text) RETURNS text LANGUAGE plpgsql AS $$

@@ -30,7 +30,7 @@ SELECT mixmodel.add_conversion('ph_online', rule => 'conversiontype = online', m
 
 
 SELECT mixmodel.create_model('ph_model', conversion => 'ph_online', touchpoints => ARRAY['ph_tv', 'ph_search', 'ph_email'],
-       factors => ARRAY['price_index'], options => '{"candidates": 40, "saturation": "michaelis_menten"}');
+       factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 40, "saturation": "michaelis_menten"}');
 SELECT count(*) FROM mixmodel.train('ph_model', seed => 1);
 SELECT max(period) + 7 AS plan_from, max(period) + 7 * 13 AS plan_to
   FROM mixmodel.conversion_series('ph_online') \gset

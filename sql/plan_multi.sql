@@ -141,13 +141,13 @@ CREATE VIEW pm_gen.early AS SELECT * FROM pm_gen.weekly_wide WHERE week < (SELEC
 CREATE VIEW pm_gen.fortnightly AS SELECT * FROM pm_gen.weekly_wide
  WHERE (week - (SELECT max(week) FROM pm_gen.weekly_wide)) % 14 = 0;
 SELECT mixmodel.create_model('pm_rev', source => 'pm_gen.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 30, "saturation": "michaelis_menten"}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 30, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('pm_ord', source => 'pm_gen.late', date_column => 'week', kpi => 'orders',
-       media => ARRAY['search_spend', 'social_spend'], options => '{"candidates": 30, "saturation": "michaelis_menten"}');
+       media => ARRAY['search_spend', 'social_spend'], options => '{"inference": "ridge", "candidates": 30, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('pm_early', source => 'pm_gen.early', date_column => 'week', kpi => 'orders',
-       media => ARRAY['search_spend'], options => '{"candidates": 10, "saturation": "michaelis_menten"}');
+       media => ARRAY['search_spend'], options => '{"inference": "ridge", "candidates": 10, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('pm_fortnight', source => 'pm_gen.fortnightly', date_column => 'week', kpi => 'orders',
-       media => ARRAY['search_spend'], options => '{"candidates": 10, "saturation": "michaelis_menten"}');
+       media => ARRAY['search_spend'], options => '{"inference": "ridge", "candidates": 10, "saturation": "michaelis_menten"}');
 SELECT mixmodel.create_model('pm_untrained', source => 'pm_gen.weekly_wide', date_column => 'week', kpi => 'orders',
        media => ARRAY['search_spend']);
 SELECT count(*) FROM mixmodel.train('pm_rev', seed => 1);

@@ -6,7 +6,7 @@ SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('pmult_gen', se
        events => 2000, channels => ARRAY['tv', 'search', 'social'], form => 'multiplicative');
 SELECT mixmodel.create_model('pmult', source => 'pmult_gen.weekly_wide', date_column => 'week',
        kpi => 'revenue', media => ARRAY['tv_spend', 'search_spend', 'social_spend'],
-       options => '{"candidates": 40, "form": "multiplicative"}');
+       options => '{"inference": "ridge", "candidates": 40, "form": "multiplicative"}');
 SELECT count(*) > 0 AS trained FROM mixmodel.train('pmult', seed => 1);
 RESET client_min_messages;
 SELECT max(week) AS last_week FROM pmult_gen.weekly_wide;

@@ -6,7 +6,7 @@ SET client_min_messages = warning;
 SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('pt', seed => 6, weeks => 120, events => 1000,
        channels => ARRAY['tv', 'search']);
 SELECT mixmodel.create_model('pt_m', source => 'pt.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 40, "channels": {"tv_spend": {"theta": [0.5, 0.7]}}}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 40, "channels": {"tv_spend": {"theta": [0.5, 0.7]}}}');
 SELECT count(*) AS metric_rows FROM mixmodel.train('pt_m', seed => 1);
 -- two flights of 13 weeks with 4 weeks between them
 SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('pt_plan', 'pt_m',

@@ -3,7 +3,7 @@ SELECT count(*) > 0 AS generated
   FROM mixmodel.generate_raw_data('sc', seed => 5, weeks => 130, events => 2000, channels => ARRAY['tv', 'search', 'email']);
 SELECT mixmodel.create_model('sc_m', source => 'sc.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'], factors => ARRAY['price_index', 'holiday'],
-       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('sc_m', seed => 1);
 
 -- KPI unit: revenue (the KPI column's name); revenue per conversion = revenue / orders of the run's training window
@@ -131,7 +131,7 @@ SELECT periods FROM mixmodel.score('sc_m', :'data_from'::date + 7 * 19, :'tr_fro
 -- a multiplicative model trained on an earlier window, scored after it
 SELECT mixmodel.create_model('sc_x', source => 'sc.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index'],
-       options => jsonb_build_object('form', 'multiplicative', 'candidates', 100,
+       options => jsonb_build_object('inference', 'ridge', 'form', 'multiplicative', 'candidates', 100,
                                      'training_window', jsonb_build_object('from', :'data_from'::date + 7 * 10, 'to', :'data_from'::date + 7 * 99)));
 SELECT split, n FROM mixmodel.train('sc_x', seed => 1);
 SELECT from_date AS x_from, to_date AS x_to FROM mixmodel.runs WHERE model = 'sc_x' \gset
@@ -308,7 +308,7 @@ CREATE TABLE sc.weekly_conv AS
 SELECT week, round(revenue / 25) AS conversions, revenue, tv_spend, search_spend, price_index, holiday FROM sc.weekly_wide;
 SELECT mixmodel.create_model('sc_o', source => 'sc.weekly_conv', date_column => 'week', kpi => 'conversions',
        media => ARRAY['tv_spend', 'search_spend'], factors => ARRAY['price_index', 'holiday'],
-       options => '{"candidates": 300, "factor_signs": {"price_index": "negative"}}');
+       options => '{"inference": "ridge", "candidates": 300, "factor_signs": {"price_index": "negative"}}');
 SELECT split, n FROM mixmodel.train('sc_o', seed => 1);
 SELECT u.kpi_unit,
        abs(u.revenue_per_conversion - (SELECT sum(w.revenue) / sum(w.conversions) FROM sc.weekly_conv w, mixmodel.runs r

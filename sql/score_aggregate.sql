@@ -26,7 +26,7 @@ SELECT mixmodel.add_touchpoint('ag_email', rule => 'channel = email', volume_met
 SELECT mixmodel.add_conversion('ag_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 -- search: windowed geometric adstock (lags 0..4); tv and email: Robyn's recursive geometric
 SELECT mixmodel.create_model('ag_model', conversion => 'ag_online', touchpoints => ARRAY['ag_tv', 'ag_search', 'ag_email'],
-       options => '{"candidates": 300, "channels": {"ag_search": {"max_lookback": 4}}}');
+       options => '{"inference": "ridge", "candidates": 300, "channels": {"ag_search": {"max_lookback": 4}}}');
 SELECT split, n FROM mixmodel.train('ag_model', seed => 3);
 SELECT channel, adstock, max_lag FROM mixmodel.run_channels WHERE model = 'ag_model' ORDER BY position;
 CREATE TEMP TABLE ag_range AS
@@ -136,7 +136,7 @@ SELECT count(*) > 0 AS generated
   FROM mixmodel.generate_raw_data('agw', seed => 9, weeks => 120, events => 1000, channels => ARRAY['tv', 'search']);
 CREATE TABLE agw.weekly AS SELECT week, tv_spend, search_spend, revenue / 25 AS conversions, revenue FROM agw.weekly_wide;
 SELECT mixmodel.create_model('agw_m', source => 'agw.weekly', date_column => 'week', kpi => 'conversions',
-       media => ARRAY['tv_spend', 'search_spend'], options => '{"candidates": 200, "lookback": 3}');
+       media => ARRAY['tv_spend', 'search_spend'], options => '{"inference": "ridge", "candidates": 200, "lookback": 3}');
 SELECT split, n FROM mixmodel.train('agw_m', seed => 2);
 SELECT count(*) > 0 AS scored FROM mixmodel.score('agw_m', (SELECT to_date - 7 * 19 FROM mixmodel.runs WHERE model = 'agw_m'),
                                                  (SELECT to_date FROM mixmodel.runs WHERE model = 'agw_m'));

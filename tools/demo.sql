@@ -39,11 +39,11 @@ SELECT spend::numeric AS weekly_spend,
   FROM unnest(ARRAY[10000, 30000, 60000, 120000, 240000]::float8[]) AS spend;
 
 -- ingest: generated raw data
--- Two years of raw marketing data in schema raw, as the sources deliver it,
+-- Three years of raw marketing data in schema raw, as the sources deliver it,
 -- drawn from a known model (seed 42) whose truth is stored beside it.
 \echo
 \echo 'Generated raw data: tables and row counts (schema raw)'
-SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 104, events => 50000);
+SELECT * FROM mixmodel.generate_raw_data('raw', seed => 42, weeks => 156, events => 50000);
 \echo 'First 4 weeks, Robyn-style (raw.weekly_wide)'
 SELECT week, round(revenue) AS revenue, round(tv_spend) AS tv, round(search_spend) AS search,
        round(social_spend) AS social, round(display_spend) AS display, email_sends AS email
@@ -100,29 +100,38 @@ SELECT period AS week, dataset, conversiontype, sum(orders)::bigint AS orders, r
 
 -- model: train
 -- A model straight from the Robyn-style wide table: four paid channels, email
--- as organic, the three factors and the holiday weeks.  Training searches 2,000
--- candidate transforms (Sobol + local refinement), fits each exactly (sign-
--- constrained ridge), keeps the Pareto front and picks one; the last quarter
--- of the two years is held out.  78 noisy training weeks put each share within a
--- few points of the truth (doc/model.md, "Recovering a known model").
+-- as organic, the three factors and the holiday weeks.  Training draws the
+-- posterior of the model (4 chains of 1,000 draws by NUTS, doc/bayes.md):
+-- every number the views show comes with a 90%
+-- credible interval, and the sampler's convergence is checked.  The last
+-- quarter of the three years is held out.
 SELECT mixmodel.create_model('demo', source => 'raw.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
          factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
-         options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
+         options => '{"factor_signs": {"price_index": "negative"}}') \g /dev/null
 \echo
-\echo 'Model: fit metrics of the trained run (train = in sample, test = held-out last 26 weeks)'
-SELECT split, n, round(r2::numeric, 3) AS r2, round(mape::numeric, 3) AS mape, round(nrmse::numeric, 3) AS nrmse,
-       round(decomp_rssd::numeric, 3) AS decomp_rssd
+\echo 'Model: fit metrics of the trained run (train = in sample, test = held-out last 39 weeks)'
+SELECT split, n, round(r2::numeric, 3) AS r2, round(mape::numeric, 3) AS mape, round(nrmse::numeric, 3) AS nrmse
   FROM mixmodel.train('demo', seed => 42);
-\echo 'Model: contribution share of revenue per channel over the training weeks, next to the truth (share of the noiseless revenue)'
-SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, round(c.share::numeric, 3) AS share,
+\echo 'Model: the sampler''s diagnostics (R-hat <= 1.01 and ESS >= 400 for every channel quantity: converged)'
+SELECT round(max(p.rhat)::numeric, 3) AS worst_rhat, round(min(p.ess_bulk)) AS least_ess,
+       (SELECT round(d.value) FROM mixmodel.run_diagnostics d JOIN mixmodel.models m ON m.name = d.model AND m.current_run = d.run
+         WHERE d.model = 'demo' AND d.item = 'sampler_divergences') AS divergences,
+       (SELECT round(d.value::numeric, 1) FROM mixmodel.run_diagnostics d JOIN mixmodel.models m ON m.name = d.model AND m.current_run = d.run
+         WHERE d.model = 'demo' AND d.item = 'sampler_seconds') AS seconds
+  FROM mixmodel.model_posterior p WHERE p.model = 'demo' AND p.term <> '';
+\echo 'Model: contribution share of revenue per channel over the training weeks, with its 90% interval, next to'
+\echo 'the truth (share of the noiseless revenue)'
+SELECT split_part(split_part(p.term, '_spend', 1), '_sends', 1) AS channel, round(p.median::numeric, 3) AS share,
+       format('%s to %s', round(p.lower::numeric, 3), round(p.upper::numeric, 3)) AS "90% interval",
        round(((SELECT sum(t.contribution) FROM raw.truth_contributions t
-                WHERE t.term = split_part(split_part(c.channel, '_spend', 1), '_sends', 1)
+                WHERE t.term = split_part(split_part(p.term, '_spend', 1), '_sends', 1)
                   AND t.week >= r.from_date AND t.week < r.holdout_from)
               / (SELECT sum(k.expected) FROM raw.truth_kpi k WHERE k.week >= r.from_date AND k.week < r.holdout_from))::numeric, 3)
          AS true_share
-  FROM mixmodel.run_channels c JOIN mixmodel.runs r USING (model, run)
- WHERE c.model = 'demo' ORDER BY c.position;
+  FROM mixmodel.model_posterior p JOIN mixmodel.runs r ON r.model = p.model AND r.run = p.run
+  JOIN mixmodel.run_channels c ON c.model = p.model AND c.run = p.run AND c.channel = p.term
+ WHERE p.model = 'demo' AND p.parameter = 'share' ORDER BY c.position;
 
 -- score
 -- What the demo model says per paid channel over its training weeks: spend,
@@ -130,10 +139,12 @@ SELECT split_part(split_part(c.channel, '_spend', 1), '_sends', 1) AS channel, r
 -- the current spend (doc/score.md); then TV's response curve, with its current spend,
 -- point of diminishing returns and marginal break-even point.
 \echo
-\echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend; orders at the'
-\echo 'window''s revenue per order; CPA = spend per order)'
+\echo 'Score: channel performance over the training weeks (ROI = (revenue - spend) / spend, with its 90% interval,'
+\echo 'beside the true ROI; orders at the window''s revenue per order; CPA = spend per order)'
 SELECT split_part(p.channel, '_spend', 1) AS channel, round(p.spend) AS spend, round(p.revenue) AS revenue,
-       round(p.conversions) AS orders, round(p.cpa::numeric, 2) AS cpa, round(p.roi::numeric, 2) AS roi, round(t.value::numeric, 2) AS true_roi,
+       round(p.conversions) AS orders, round(p.cpa::numeric, 2) AS cpa, round(p.roi::numeric, 2) AS roi,
+       format('%s to %s', round(p.roi_lower::numeric, 2), round(p.roi_upper::numeric, 2)) AS "90% interval",
+       round(t.value::numeric, 2) AS true_roi,
        round(p.marginal_roi::numeric, 2) AS marginal_roi,
        round(p.spend_share::numeric, 3) AS spend_share, round(p.effect_share::numeric, 3) AS effect_share
   FROM mixmodel.channel_performance p
@@ -141,13 +152,14 @@ SELECT split_part(p.channel, '_spend', 1) AS channel, round(p.spend) AS spend, r
  WHERE p.model = 'demo' ORDER BY p.spend DESC;
 \echo 'Score: TV response curve over the training weeks (0 to 3x the spend; flagged points)'
 SELECT round(multiple::numeric, 2) AS multiple, round(spend) AS spend, round(response) AS response,
+       format('%s to %s', round(response_lower), round(response_upper)) AS "90% band",
        round(marginal_roas::numeric, 2) AS marginal_roas,
        CASE WHEN is_current THEN 'current' WHEN is_breakeven THEN 'break-even'
             WHEN is_diminishing_returns THEN 'diminishing returns' WHEN is_peak THEN 'peak' END AS point
   FROM mixmodel.response_curve('demo', 'tv_spend', grid_points => 7)
  ORDER BY spend;
 
--- Scoring new data: the last 26 weeks were held out of training, so score them as
+-- Scoring new data: the last 39 weeks were held out of training, so score them as
 -- weeks that arrived after the model was trained (mixmodel.score writes
 -- mixmodel.scores and the Adobe-style mixmodel.aggregate_scores, where a
 -- week's credit is traced back to the weeks whose spend earned it).
@@ -155,7 +167,7 @@ SELECT holdout_from::text AS s_from, to_date::text AS s_to
   FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run
  WHERE r.model = 'demo' \gset
 \echo
-\echo 'Score: the held-out last 26 weeks scored as new weeks, revenue per paid channel and its ROI'
+\echo 'Score: the held-out last 39 weeks scored as new weeks, revenue per paid channel and its ROI'
 SELECT split_part(c.term, '_spend', 1) AS channel, c.periods AS weeks, round(c.spend) AS spend,
        round(c.revenue) AS revenue, round(c.roi::numeric, 2) AS roi
   FROM (SELECT count(*) FROM mixmodel.score('demo', :'s_from', :'s_to')) s,
@@ -193,11 +205,12 @@ SELECT count(*) FROM mixmodel.create_plan('demo_historical', 'demo',
                            FROM jsonb_each(:'q_shares'::jsonb))) \g /dev/null
 \echo
 \echo 'Plan: an average quarter''s budget split for the most revenue, next to the historical split'
-\echo '(revenue: what the quarter''s paid spend adds, carry-over after the quarter included)'
+\echo '(revenue: what the quarter''s paid spend adds, carry-over after the quarter included; its 90% interval)'
 SELECT split_part(p.channel, '_spend', 1) AS channel, round(h.spend) AS historical_spend,
        round(h.incremental) AS historical_revenue, round(p.spend) AS planned_spend,
-       round(p.incremental) AS planned_revenue, round(p.roi::numeric, 2) AS planned_roi,
-       round(p.marginal::numeric, 2) AS last_dollar_returns
+       round(p.incremental) AS planned_revenue,
+       format('%s to %s', round(p.incremental_lower), round(p.incremental_upper)) AS planned_revenue_90pct,
+       round(p.roi::numeric, 2) AS planned_roi, round(p.marginal::numeric, 2) AS last_dollar_returns
   FROM mixmodel.plan_summary p JOIN mixmodel.plan_summary h ON h.channel = p.channel AND h.flight = p.flight
  WHERE p.plan = 'demo_budget' AND h.plan = 'demo_historical' AND p.channel <> 'base'
  ORDER BY p.channel = 'total', p.channel;
@@ -223,7 +236,7 @@ SELECT split_part(s.channel, '_spend', 1) AS channel, round(s.spend) AS planned_
 SELECT mixmodel.create_model('demo_orders', source => 'raw.weekly_wide', date_column => 'week', kpi => 'orders',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
          factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],
-         options => '{"candidates": 2000, "factor_signs": {"price_index": "negative"}}') \g /dev/null
+         options => '{"factor_signs": {"price_index": "negative"}}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('demo_orders', seed => 42) \g /dev/null
 SELECT count(*) FROM mixmodel.create_plan('demo_two_goals', 'demo', models => '{"demo": 1, "demo_orders": 25}',
          flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'budget', :q_budget))) \g /dev/null

@@ -26,7 +26,7 @@ BEGIN
     -- rows of a model or a plan
     FOREACH t IN ARRAY ARRAY['runs', 'run_candidates', 'run_channels', 'run_coefficients', 'run_metrics', 'run_fit',
                              'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores', 'schedules',
-                             'drift_checks'] LOOP
+                             'drift_checks', 'run_draws', 'run_posterior'] LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY owner ON mixmodel.%I USING (model OPERATOR(pg_catalog.=) ANY (ARRAY(
                             SELECT m.name FROM mixmodel.models m WHERE pg_catalog.pg_has_role(m.owner, ''USAGE''))))', t);
@@ -45,7 +45,7 @@ BEGIN
                              'run_fit', 'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores',
                              'plans', 'plan_flights', 'plan_constraints', 'plan_allocations', 'plan_summary',
                              'plan_model_summary', 'touchpoints', 'conversions', 'harmonized', 'schedules',
-                             'drift_checks'] LOOP
+                             'drift_checks', 'run_draws', 'run_posterior'] LOOP
         EXECUTE format('CREATE POLICY reader ON mixmodel.%I FOR SELECT USING (%s)', t, reads);
         EXECUTE format('COMMENT ON POLICY reader ON mixmodel.%I IS %L', t,
                        'Members of mixmodel_reader read every owner''s rows (the result views read them).');
@@ -80,7 +80,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     mixmodel.plans, mixmodel.plan_flights, mixmodel.plan_constraints, mixmodel.plan_allocations,
     mixmodel.plan_summary, mixmodel.plan_model_summary,
     mixmodel.fields, mixmodel.dataset_rules, mixmodel.merge_preferences, mixmodel.touchpoints, mixmodel.conversions,
-    mixmodel.harmonized_source, mixmodel.harmonized, mixmodel.sync_state, mixmodel.schedules, mixmodel.drift_checks
+    mixmodel.harmonized_source, mixmodel.harmonized, mixmodel.sync_state, mixmodel.schedules, mixmodel.drift_checks,
+    mixmodel.run_draws, mixmodel.run_posterior
     TO mixmodel_analyst;
 GRANT SELECT, INSERT ON mixmodel.audit_log TO mixmodel_analyst;
 GRANT USAGE, SELECT ON SEQUENCE mixmodel.merge_preferences_id_seq, mixmodel.audit_log_id_seq, mixmodel.drift_checks_id_seq
@@ -89,7 +90,8 @@ GRANT SELECT ON mixmodel.dataset_mappings TO mixmodel_analyst;
 GRANT SELECT ON
     mixmodel.model_metrics, mixmodel.model_fit, mixmodel.channel_performance, mixmodel.response_curves,
     mixmodel.adstock_curves, mixmodel.contributions, mixmodel.synergy, mixmodel.base_breakdown,
-    mixmodel.touchpoint_breakdown, mixmodel.plan_actuals, mixmodel.model_status, mixmodel.model_drift
+    mixmodel.touchpoint_breakdown, mixmodel.plan_actuals, mixmodel.model_status, mixmodel.model_drift,
+    mixmodel.model_posterior
     TO mixmodel_analyst, mixmodel_reader;
 -- the result views run with the reader's rights (security_invoker), and the functions
 -- inside them (response curves, revenue per conversion) read these tables
@@ -100,7 +102,7 @@ GRANT SELECT ON
     mixmodel.plans, mixmodel.plan_flights, mixmodel.plan_constraints, mixmodel.plan_allocations,
     mixmodel.plan_summary, mixmodel.plan_model_summary,
     mixmodel.fields, mixmodel.touchpoints, mixmodel.conversions, mixmodel.harmonized, mixmodel.schedules,
-    mixmodel.drift_checks, mixmodel.audit_log
+    mixmodel.drift_checks, mixmodel.audit_log, mixmodel.run_draws, mixmodel.run_posterior
     TO mixmodel_reader;
 
 -- _sync_columns adds and drops the columns of custom fields, which only the tables' owner

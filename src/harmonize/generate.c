@@ -88,6 +88,7 @@ typedef struct GenOptions
 	double		online_share;
 	double		spend_ratio;
 	bool		replace;
+	bool		random_shapes;	/* shapes "random": each channel's true response drawn */
 } GenOptions;
 
 /* Rows buffered as column arrays and inserted with one unnest() per batch. */
@@ -258,6 +259,7 @@ parse_options(Jsonb *jb, GenOptions *o)
 	o->online_share = 0.4;
 	o->spend_ratio = 0.15;
 	o->replace = false;
+	o->random_shapes = false;
 
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
 		ereport(ERROR,
@@ -308,6 +310,16 @@ parse_options(Jsonb *jb, GenOptions *o)
 			o->spend_ratio = option_number(&v, key);
 			mm_check_range(o->spend_ratio, "spend_ratio", 0.0, false, 2.0, true);
 		}
+		else if (strcmp(key, "shapes") == 0)
+		{
+			char	   *sv = v.type == jbvString ? pnstrdup(v.val.string.val, v.val.string.len) : NULL;
+
+			if (sv == NULL || (strcmp(sv, "vocabulary") != 0 && strcmp(sv, "random") != 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"shapes\" must be \"vocabulary\" or \"random\"")));
+			o->random_shapes = strcmp(sv, "random") == 0;
+		}
 		else if (strcmp(key, "replace") == 0)
 		{
 			if (v.type != jbvBool)
@@ -321,7 +333,7 @@ parse_options(Jsonb *jb, GenOptions *o)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown option \"%s\"", key),
 					 errhint("Known options: noise, geos, campaigns, restatement_share, "
-							 "forecast_weeks, profiles, aov, online_share, spend_ratio, replace.")));
+							 "forecast_weeks, profiles, aov, online_share, spend_ratio, shapes, replace.")));
 	}
 }
 
@@ -1409,6 +1421,14 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	model.holiday = holiday;
 	model.z = z;
 	model.spec = g->spec;
+	if (g->o.random_shapes)
+	{
+		/* a stream of its own: only the truth's shapes change, not the data's paths */
+		gsl_rng    *rs = mm_rng_create(mm_gen_seed(g->seed, 4097));
+
+		for (int c = 0; c < g->C; c++)
+			mm_gen_random_shape(rs, &g->spec[c]);
+	}
 	{
 		double	   *phase = palloc(sizeof(double) * g->T);
 		MMStatus	st;

@@ -204,6 +204,69 @@ mm_gen_factors(gsl_rng *r, int n, int m, double level,
 	}
 }
 
+void
+mm_gen_random_shape(gsl_rng *r, MMChannelSpec *spec)
+{
+	int			ak = (int) gsl_rng_uniform_int(r, 4),
+				sk = (int) gsl_rng_uniform_int(r, 5);
+
+	spec->adstock_normalize = true;
+	spec->adstock_p2 = 0.0;
+	switch (ak)
+	{
+		case 0:
+			spec->adstock = MM_ADSTOCK_GEOMETRIC;
+			spec->adstock_p1 = gsl_ran_flat(r, 0.1, 0.7);
+			spec->max_lag = 8;
+			break;
+		case 1:
+			spec->adstock = MM_ADSTOCK_DELAYED;
+			spec->adstock_p1 = gsl_ran_flat(r, 0.3, 0.8);
+			spec->adstock_p2 = gsl_ran_flat(r, 0.5, 3.0);
+			spec->max_lag = 8;
+			break;
+		case 2:
+			spec->adstock = MM_ADSTOCK_WEIBULL_PDF;
+			spec->adstock_p1 = gsl_ran_flat(r, 0.8, 3.0);
+			spec->adstock_p2 = gsl_ran_flat(r, 1.0, 4.0);
+			spec->max_lag = 10;
+			break;
+		default:
+			spec->adstock = MM_ADSTOCK_BINOMIAL;
+			spec->adstock_p1 = gsl_ran_flat(r, 0.2, 0.9);
+			spec->max_lag = 8;
+			break;
+	}
+	switch (sk)
+	{
+		case 0:
+			spec->saturation = MM_SAT_HILL;
+			spec->sat_p1 = gsl_ran_flat(r, 0.8, 3.0);
+			spec->sat_p2 = gsl_ran_flat(r, 0.5, 1.8);
+			break;
+		case 1:
+			spec->saturation = MM_SAT_LOGISTIC;
+			spec->sat_p1 = gsl_ran_flat(r, 0.5, 3.0);
+			spec->sat_p2 = 0.0;
+			break;
+		case 2:
+			spec->saturation = MM_SAT_MICHAELIS_MENTEN;
+			spec->sat_p1 = 1.0;
+			spec->sat_p2 = gsl_ran_flat(r, 0.3, 2.0);
+			break;
+		case 3:
+			spec->saturation = MM_SAT_TANH;
+			spec->sat_p1 = 1.0;
+			spec->sat_p2 = gsl_ran_flat(r, 0.5, 2.5);
+			break;
+		default:
+			spec->saturation = MM_SAT_POWER;
+			spec->sat_p1 = gsl_ran_flat(r, 0.3, 0.8);
+			spec->sat_p2 = 0.0;
+			break;
+	}
+}
+
 /* Adstock then saturation of one channel's input; out gets s_t, a gets a_t. */
 static MMStatus
 channel_response(MMChannelSpec *spec, const double *x, int T, double *a,

@@ -53,6 +53,16 @@ extern int	mm_gen_channel_count(void);
 extern const MMGenChannelDef *mm_gen_channel_at(int i);
 extern const MMGenChannelDef *mm_gen_channel_find(const char *name);
 
+/*
+ * A random true response for a channel (generator option shapes "random"):
+ * the adstock one of windowed geometric, delayed, Weibull PDF (absolute
+ * lambda) or binomial, normalised, and the saturation one of Hill, logistic,
+ * Michaelis-Menten, tanh or power, each with random parameters, so that data
+ * are not shaped to a model's defaults.  input_scale and coef are left to
+ * mm_gen_truth.
+ */
+extern void mm_gen_random_shape(gsl_rng *r, MMChannelSpec *spec);
+
 /* Fold a 64-bit seed (and a stream number) into the 32 bits mt19937 uses. */
 extern unsigned long mm_gen_seed(int64_t seed, int64_t stream);
 

@@ -25,19 +25,24 @@ CREATE TABLE mixmodel.runs (
     from_date        date NOT NULL,
     to_date          date NOT NULL,
     holdout_from     date,
-    chosen_candidate integer NOT NULL,
-    lambda_max       float8 NOT NULL,
-    kkt              float8 NOT NULL,
+    chosen_candidate integer,
+    lambda_max       float8,
+    kkt              float8,
     config           jsonb NOT NULL,
     inputs           jsonb NOT NULL,
     started_at       timestamptz NOT NULL,
     elapsed_ms       float8 NOT NULL,
+    inference        text NOT NULL DEFAULT 'ridge' CHECK (inference IN ('ridge', 'bayes', 'map')),
     PRIMARY KEY (model, run)
 );
 COMMENT ON TABLE mixmodel.runs IS 'Training runs of each model, numbered from 1; a failed or cancelled training writes nothing.';
 COMMENT ON COLUMN mixmodel.runs.config IS 'resolved configuration: form, channel boxes, fixed regressors and their bounds, objective weights, budget';
 COMMENT ON COLUMN mixmodel.runs.inputs IS 'the arrays the fit used (weeks, KPI, media, fixed regressors), so a candidate can be re-fitted exactly';
-COMMENT ON COLUMN mixmodel.runs.kkt IS 'largest KKT violation of the chosen constrained ridge (standardised scale)';
+COMMENT ON COLUMN mixmodel.runs.kkt IS 'largest KKT violation of the chosen constrained ridge (standardised scale); NULL for Bayesian runs';
+COMMENT ON COLUMN mixmodel.runs.chosen_candidate IS 'the chosen Pareto candidate (ridge); NULL for Bayesian runs';
+COMMENT ON COLUMN mixmodel.runs.lambda_max IS 'Robyn''s lambda_max of the ridge search; NULL for Bayesian runs';
+COMMENT ON COLUMN mixmodel.runs.candidates IS 'candidates evaluated (ridge); 0 for Bayesian runs';
+COMMENT ON COLUMN mixmodel.runs.inference IS 'ridge (Robyn''s search over exact constrained ridge fits), bayes (the posterior by NUTS; run_draws, run_posterior) or map (its mode)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.runs', '');
 
 CREATE TABLE mixmodel.run_candidates (
@@ -133,10 +138,14 @@ CREATE TABLE mixmodel.run_fit (
     predicted float8 NOT NULL,
     residual  float8 NOT NULL,
     holdout   boolean NOT NULL,
+    lower     float8,
+    upper     float8,
     PRIMARY KEY (model, run, period),
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_fit IS 'Actual and predicted KPI per period of the training window; holdout marks the out-of-sample rows.';
+COMMENT ON COLUMN mixmodel.run_fit.lower IS 'Bayesian runs: lower end of the credible interval of the expected KPI at the run''s level; NULL otherwise';
+COMMENT ON COLUMN mixmodel.run_fit.upper IS 'Bayesian runs: upper end of that interval';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_fit', '');
 
 CREATE TABLE mixmodel.run_decomposition (
@@ -146,10 +155,14 @@ CREATE TABLE mixmodel.run_decomposition (
     term         text NOT NULL,
     kind         text NOT NULL,
     contribution float8 NOT NULL,
+    lower        float8,
+    upper        float8,
     PRIMARY KEY (model, run, period, term),
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_decomposition IS 'Contribution of every term per period of the training window; the terms of a period sum to the prediction (additive: the terms; multiplicative: log_share, formulas §2.2).';
+COMMENT ON COLUMN mixmodel.run_decomposition.lower IS 'Bayesian runs: lower end of the term''s credible interval in the period at the run''s level (from 400 evenly thinned draws); NULL otherwise';
+COMMENT ON COLUMN mixmodel.run_decomposition.upper IS 'Bayesian runs: upper end of that interval';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_decomposition', '');
 
 CREATE TABLE mixmodel.run_diagnostics (
@@ -176,6 +189,17 @@ CREATE FUNCTION mixmodel.train_core(y float8[], x float8[], spend float8[], chan
     LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION mixmodel.train_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer, text, boolean, float8[], float8[], integer[], integer[], integer[], float8[], float8[], integer[], float8[], integer, float8, bigint, float8[], float8[], text, integer) IS 'Internal: the numerical half of mixmodel.train (hyperparameter search and exact constrained ridge over arrays; hp not NULL fits that one candidate; weights nrmse, decomp_rssd, prior, mape_lift, lift_gaussian; exp_se NULL = no standard error; calibration mape_lift or gaussian; n_val validation rows after the n_train training rows, 0 = none); returns every result as jsonb.';
 
+CREATE FUNCTION mixmodel.train_bayes_core(y float8[], x float8[], spend float8[], channels text[], paid integer[],
+        adstock text[], max_lag integer[], normalize_flags integer[], saturation text[], z float8[], zsign integer[],
+        t0 integer, n_train integer, form text, prior_kind text[], prior_a float8[], prior_b float8[],
+        prior_lo float8[], prior_hi float8[], prior_name text[], roi integer[], share_prior float8[], share_sd float8[],
+        exp_channel integer[], exp_r0 integer[], exp_r1 integer[], exp_lift float8[], exp_scale float8[], exp_se float8[],
+        globals float8[], sampler integer[], target_accept float8, level float8, seed bigint, model text, run integer)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'train_bayes_core'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000;
+COMMENT ON FUNCTION mixmodel.train_bayes_core(float8[], float8[], float8[], text[], integer[], text[], integer[], integer[], text[], float8[], integer[], integer, integer, text, text[], float8[], float8[], float8[], float8[], text[], integer[], float8[], float8[], integer[], integer[], integer[], float8[], float8[], float8[], float8[], integer[], float8, float8, bigint, text, integer) IS 'Internal: the numerical half of mixmodel.train for inference bayes and map: the posterior of the model over arrays (priors per channel and parameter: family, a, b, support; globals: intercept mean and sd, noise sd, fixed-term sd; sampler: chains, warmup, draws, max tree depth, dense metric, mode only), by NUTS from BFGS-found starts; writes the draws into run_draws for (model, run) unless NULL; returns the point model (parameter-wise posterior median), summaries and per-period intervals as jsonb.';
+
 -- option keys and their checks
 CREATE FUNCTION mixmodel._model_check_options(options jsonb)
     RETURNS void
@@ -189,7 +213,13 @@ DECLARE
                           'seasonality', 'holidays', 'training_window', 'holdout', 'priors',
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
                           'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns',
-                          'calibration', 'train_size'];
+                          'calibration', 'train_size', 'inference', 'chains', 'draws', 'warmup',
+                          'target_accept', 'max_treedepth', 'metric', 'interval', 'paid_media_share'];
+    ridge_only text[] := ARRAY['candidates', 'local_share', 'objective_weights', 'train_size', 'spend_share_prior',
+                               'intercept_sign'];
+    bayes_only text[] := ARRAY['chains', 'draws', 'warmup', 'target_accept', 'max_treedepth', 'metric', 'interval',
+                               'paid_media_share'];
+    inference text := coalesce(options->>'inference', 'bayes');
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'options must be a jsonb object' USING ERRCODE = '22023';
@@ -200,6 +230,57 @@ BEGIN
                 HINT = 'Valid options are ' || array_to_string(known, ', ') || '.';
         END IF;
     END LOOP;
+    IF NOT inference IN ('bayes', 'map', 'ridge') THEN
+        RAISE EXCEPTION 'option "inference" must be bayes, map or ridge' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'inference');
+    END IF;
+    FOREACH k IN ARRAY CASE WHEN inference = 'ridge' THEN bayes_only ELSE ridge_only END LOOP
+        IF options ? k THEN
+            RAISE EXCEPTION 'option "%" does not apply to inference %', k, inference USING ERRCODE = '22023',
+                HINT = CASE WHEN inference = 'ridge' THEN 'It sets the Bayesian sampler: use inference bayes.'
+                            ELSE 'It sets Robyn''s ridge search: add "inference": "ridge".' END;
+        END IF;
+    END LOOP;
+    IF inference <> 'ridge' AND options->>'calibration' = 'mape_lift' THEN
+        RAISE EXCEPTION 'calibration mape_lift does not apply to inference %', inference USING ERRCODE = '22023',
+            HINT = 'Bayesian models calibrate with each study as a Gaussian likelihood term (calibration gaussian).';
+    END IF;
+    FOREACH k IN ARRAY ARRAY['chains', 'draws', 'warmup', 'max_treedepth'] LOOP
+        IF options ? k AND (jsonb_typeof(options->k) <> 'number' OR (options->>k)::numeric <> trunc((options->>k)::numeric)
+                            OR (options->>k)::numeric NOT BETWEEN
+                               CASE k WHEN 'draws' THEN 100 WHEN 'warmup' THEN 0 ELSE 1 END AND
+                               CASE k WHEN 'chains' THEN 64 WHEN 'max_treedepth' THEN 15 ELSE 100000 END) THEN
+            RAISE EXCEPTION 'option "%" must be an integer in the range [%, %]', k,
+                CASE k WHEN 'draws' THEN 100 WHEN 'warmup' THEN 0 ELSE 1 END,
+                CASE k WHEN 'chains' THEN 64 WHEN 'max_treedepth' THEN 15 ELSE 100000 END
+                USING ERRCODE = '22023', DETAIL = format('Got %s.', options->k),
+                      HINT = CASE WHEN k = 'draws' THEN 'R-hat and ESS need at least 100 draws per chain.'
+                                  ELSE 'Give a whole number in that range.' END;
+        END IF;
+    END LOOP;
+    IF options ? 'target_accept' AND (jsonb_typeof(options->'target_accept') <> 'number'
+            OR NOT (options->>'target_accept')::float8 BETWEEN 0.5 AND 0.999) THEN
+        RAISE EXCEPTION 'option "target_accept" must be in the range [0.5, 0.999]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'target_accept');
+    END IF;
+    IF options ? 'interval' AND (jsonb_typeof(options->'interval') <> 'number'
+            OR NOT ((options->>'interval')::float8 > 0 AND (options->>'interval')::float8 < 1)) THEN
+        RAISE EXCEPTION 'option "interval" must be a credible level in (0, 1)' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'interval');
+    END IF;
+    IF options ? 'metric' AND NOT options->>'metric' IN ('diag', 'dense') THEN
+        RAISE EXCEPTION 'option "metric" must be diag or dense' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'metric');
+    END IF;
+    IF options ? 'paid_media_share' AND (jsonb_typeof(options->'paid_media_share') <> 'object'
+            OR NOT coalesce((options #>> '{paid_media_share,mean}')::float8, 0.4) > 0
+            OR NOT coalesce((options #>> '{paid_media_share,mean}')::float8, 0.4) < 1
+            OR NOT coalesce((options #>> '{paid_media_share,sd}')::float8, 0.2) > 0
+            OR NOT coalesce((options #>> '{paid_media_share,sd}')::float8, 0.2) < 1
+            OR EXISTS (SELECT 1 FROM jsonb_object_keys(options->'paid_media_share') x WHERE NOT x IN ('mean', 'sd'))) THEN
+        RAISE EXCEPTION 'option "paid_media_share" must be {"mean": share in (0, 1), "sd": in (0, 1)}' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', options->'paid_media_share');
+    END IF;
     IF options ? 'form' AND NOT options->>'form' IN ('additive', 'multiplicative') THEN
         RAISE EXCEPTION 'option "form" must be additive or multiplicative' USING ERRCODE = '22023',
             DETAIL = format('Got %s.', options->'form');
@@ -282,11 +363,18 @@ BEGIN
     END IF;
     IF options ? 'priors' THEN
         FOR k, v IN SELECT * FROM jsonb_each(options->'priors') LOOP
-            IF jsonb_typeof(v) <> 'object' OR NOT v ? 'contribution'
-               OR (v->>'contribution')::float8 NOT BETWEEN 0 AND 1
-               OR coalesce((v->>'confidence')::float8, 0.5) NOT BETWEEN 0 AND 1 THEN
-                RAISE EXCEPTION 'prior of channel "%" must be {"contribution": share in [0, 1], "confidence": [0, 1]}', k
+            -- contribution shares (Adobe) for every inference; parameter priors (checked at train) for bayes
+            IF jsonb_typeof(v) <> 'object' OR (inference = 'ridge' AND NOT v ? 'contribution')
+               OR (v ? 'contribution' AND (jsonb_typeof(v->'contribution') <> 'number' OR (v->>'contribution')::float8 NOT BETWEEN 0 AND 1))
+               OR (v ? 'confidence' AND (jsonb_typeof(v->'confidence') <> 'number' OR (v->>'confidence')::float8 NOT BETWEEN 0 AND 1))
+               OR (v ? 'confidence' AND NOT v ? 'contribution') THEN
+                RAISE EXCEPTION 'prior of channel "%" must be {"contribution": share in [0, 1], "confidence": [0, 1]}%', k,
+                    CASE WHEN inference <> 'ridge' THEN ' and/or parameter priors' ELSE '' END
                     USING ERRCODE = '22023', DETAIL = format('Got %s.', v);
+            END IF;
+            IF inference = 'ridge' AND EXISTS (SELECT 1 FROM jsonb_object_keys(v) x WHERE NOT x IN ('contribution', 'confidence')) THEN
+                RAISE EXCEPTION 'parameter priors of channel "%" do not apply to inference ridge', k USING ERRCODE = '22023',
+                    HINT = 'Ridge models take contribution priors only; parameter priors need inference bayes.';
             END IF;
         END LOOP;
     END IF;
@@ -365,6 +453,7 @@ BEGIN
         RAISE EXCEPTION 'media, organic and factor columns must be distinct' USING ERRCODE = '22023';
     END IF;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_priors(options, media);
     FOR c IN SELECT jsonb_object_keys(coalesce(options->'spend_columns', '{}')) LOOP
         IF NOT c = ANY (media) THEN
             RAISE EXCEPTION 'spend column given for "%", which is not a media column', c USING ERRCODE = '22023';
@@ -441,6 +530,8 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_priors(options, ARRAY(SELECT x.name FROM mixmodel.touchpoints x
+                                                       WHERE x.name = ANY (touchpoints) AND x.spend_metric IS NOT NULL));
     INSERT INTO mixmodel.models (name, source_kind, definition, options, owner)
     VALUES (name, 'harmonized',
             jsonb_build_object('conversion', conversion, 'touchpoints', to_jsonb(touchpoints),

@@ -105,6 +105,8 @@ DECLARE
     e_ch int[] := '{}'; e_r0 int[] := '{}'; e_r1 int[] := '{}'; e_lift float8[] := '{}'; e_scale float8[] := '{}';
     e_se float8[] := '{}';
     calibration text;
+    bayes boolean;
+    bp jsonb;
     w_gauss float8;
     ex record;
     w_nrmse float8; w_rssd float8; w_prior float8; w_lift float8;
@@ -115,6 +117,8 @@ BEGIN
     def := m.definition;
     form := coalesce(o->>'form', 'additive');
     calibration := coalesce(o->>'calibration', 'mape_lift');
+    -- inference bayes (the default) and map share the posterior; ridge is Robyn's search
+    bayes := coalesce(o->>'inference', 'bayes') IN ('bayes', 'map');
 
     -- data, in period order
     IF m.source_kind = 'wide' THEN
@@ -180,7 +184,10 @@ BEGIN
         RAISE EXCEPTION 'the KPI of model "%" has no values', model USING ERRCODE = '22000';
     END IF;
     years := coalesce((o #>> '{training_window,years}')::numeric, 2);
+    -- default window: ridge the last 2 years (Robyn-compatible), bayes every period with a KPI
     d_from := coalesce(from_date, (o #>> '{training_window,from}')::date,
+                       CASE WHEN bayes AND NOT coalesce(o->'training_window', '{}') ? 'years'
+                            THEN (SELECT min(p) FROM unnest(periods, y) u(p, v) WHERE v IS NOT NULL AND p <= d_to) END,
                        (d_to - make_interval(days => (round(years * 364))::int - 7))::date);
     SELECT min(i) - 1, max(i) INTO t0, t_end FROM generate_subscripts(periods, 1) i
      WHERE periods[i] >= d_from AND periods[i] <= d_to;
@@ -294,7 +301,8 @@ BEGIN
     FOR k IN 1 .. c LOOP
         co := coalesce(o #> ARRAY['channels', channels[k]], '{}');
         ak := coalesce(co->>'adstock', o->>'adstock', 'geometric');
-        sk := coalesce(co->>'saturation', o->>'saturation', CASE WHEN form = 'multiplicative' THEN 'power' ELSE 'hill' END);
+        -- ridge keeps Adobe's power curve for multiplicative models; bayes fits Hill in both forms
+        sk := coalesce(co->>'saturation', o->>'saturation', CASE WHEN form = 'multiplicative' AND NOT bayes THEN 'power' ELSE 'hill' END);
         IF NOT ak IN ('geometric', 'weibull_cdf', 'weibull_pdf', 'delayed') THEN
             RAISE EXCEPTION 'unknown adstock "%" for channel "%"', ak, channels[k] USING ERRCODE = '22023';
         END IF;
@@ -318,7 +326,8 @@ BEGIN
         ELSIF ak IN ('weibull_cdf', 'weibull_pdf') THEN
             r1 := mixmodel._model_range(co, 'shape', channels[k], 0.0001, CASE WHEN ak = 'weibull_cdf' THEN 2 ELSE 10 END, 0, 20, false, true);
             r2 := mixmodel._model_range(co, 'scale', channels[k], 0, 0.1, 0, 1, false, false);
-            ml := 0;
+            -- ridge: Robyn's relative scale over the whole series; bayes: PyMC's absolute lambda over max lookback lags
+            ml := CASE WHEN bayes THEN coalesce(ml, least(12, n / 8)) ELSE 0 END;
         ELSE
             ml := coalesce(ml, least(8, n / 8 - coalesce(lag, 0)::int));
             r1 := mixmodel._model_range(co, 'alpha_decay', channels[k], 0.1, 0.9, 0, 1, true, false);
@@ -345,7 +354,8 @@ BEGIN
             s2 := ARRAY[0, 0]::float8[];
         END IF;
         adstock := adstock || ak; sat := sat || sk; max_lag := max_lag || ml;
-        norm := norm || CASE WHEN coalesce((co->>'normalize')::boolean, (o->>'normalize')::boolean, false) THEN 1 ELSE 0 END;
+        -- bayes normalises the adstock weights by default (PyMC, Meridian): the saturation sees spend-scale input
+        norm := norm || CASE WHEN coalesce((co->>'normalize')::boolean, (o->>'normalize')::boolean, bayes) THEN 1 ELSE 0 END;
         lo := lo || r1[1] || r2[1] || s1[1] || s2[1];
         hi := hi || r1[2] || r2[2] || s1[2] || s2[2];
         prior := prior || coalesce((o #>> ARRAY['priors', channels[k], 'contribution'])::float8, 'NaN'::float8);
@@ -437,7 +447,11 @@ BEGIN
         n_val := 0;
     END IF;
 
-    RETURN jsonb_build_object(
+    IF bayes THEN
+        bp := mixmodel._model_bayes_inputs(o, channels, paid, adstock, sat, max_lag, y[t0 + 1 : t0 + n_train],
+                                           spend, n, form, zlo, zhi, e_se);
+    END IF;
+    RETURN coalesce(bp, '{}') || jsonb_build_object(
         'periods', to_jsonb(periods[t0 + 1 : t0 + n]), 'y', to_jsonb(y[t0 + 1 : t0 + n]),
         'x', to_jsonb(xs), 'spend', to_jsonb(spend), 'channels', to_jsonb(channels), 'paid', to_jsonb(paid),
         'adstock', to_jsonb(adstock), 'max_lag', to_jsonb(max_lag), 'normalize', to_jsonb(norm),
@@ -528,7 +542,9 @@ BEGIN
 
     INSERT INTO mixmodel.run_fit
     SELECT _model_write.model, _model_write.run, (i->'periods'->>(t - 1))::date, (i->'y'->>(t - 1))::float8, (r->'yhat'->>(t - 1))::float8,
-           (i->'y'->>(t - 1))::float8 - (r->'yhat'->>(t - 1))::float8, t > nt
+           (i->'y'->>(t - 1))::float8 - (r->'yhat'->>(t - 1))::float8, t > nt,
+           (r #>> ARRAY['posterior', 'yhat_lower', (t - 1)::text])::float8,
+           (r #>> ARRAY['posterior', 'yhat_upper', (t - 1)::text])::float8
       FROM generate_series(1, n) t;
 
     INSERT INTO mixmodel.run_decomposition
@@ -537,13 +553,16 @@ BEGIN
            CASE WHEN k = 0 THEN 'intercept'
                 WHEN k <= nc THEN CASE WHEN (i->'paid'->>(k - 1))::boolean THEN 'channel' ELSE 'organic' END
                 ELSE i->'fixed_kinds'->>(k - nc - 1) END,
-           (r->'decomposition'->k->>(t - 1))::float8
+           (r->'decomposition'->k->>(t - 1))::float8,
+           (r #>> ARRAY['posterior', 'decomposition_lower', k::text, (t - 1)::text])::float8,
+           (r #>> ARRAY['posterior', 'decomposition_upper', k::text, (t - 1)::text])::float8
       FROM generate_series(0, nc + nf) k, generate_series(1, n) t;
 
     INSERT INTO mixmodel.run_diagnostics (model, run, item, term, value, message) VALUES
         (_model_write.model, _model_write.run, 'condition_number', '', (r->>'condition_number')::float8, 'of the standardised training design'),
         (_model_write.model, _model_write.run, 'durbin_watson', '', (r->>'durbin_watson')::float8, 'of the training residuals'),
-        (_model_write.model, _model_write.run, 'kkt_violation', '', (r->>'kkt')::float8, 'largest KKT violation of the constrained ridge');
+        (_model_write.model, _model_write.run, 'kkt_violation', '', (r->>'kkt')::float8, 'largest KKT violation of the constrained ridge (NULL: Bayesian run)');
+    PERFORM mixmodel._model_write_posterior(_model_write.model, _model_write.run, r);
     INSERT INTO mixmodel.run_diagnostics (model, run, item, term, value, message)
     SELECT _model_write.model, _model_write.run, 'vif',
            CASE WHEN k <= nc THEN i->'channels'->>(k - 1) ELSE i->'fixed'->>(k - nc - 1) END,
@@ -579,6 +598,7 @@ DECLARE
     b int;
     k int;
     t0 timestamptz := clock_timestamp();
+    inference text;
 BEGIN
     IF model IS NULL THEN
         RAISE EXCEPTION 'model must not be NULL' USING ERRCODE = '22004';
@@ -596,14 +616,31 @@ BEGIN
     END IF;
     i := mixmodel._model_inputs(model, from_date, to_date);
     PERFORM mixmodel._training_start(model);       -- overlap check; model_status says "training" from here
-    r := mixmodel._model_fit(i, b, s, NULL);
     SELECT coalesce(max(x.run), 0) + 1 INTO k FROM mixmodel.runs x WHERE x.model = train.model;
+    inference := coalesce(i->>'inference', 'ridge');
+    IF inference = 'ridge' THEN
+        r := mixmodel._model_fit(i, b, s, NULL);
+    ELSE
+        IF candidates IS NOT NULL THEN
+            RAISE EXCEPTION 'candidates apply to inference ridge' USING ERRCODE = '22023',
+                HINT = format('Model "%s" is trained by inference %s; leave candidates out.', model, inference);
+        END IF;
+        b := 0;
+        -- the run row first: the sampler writes its draws under it
+        INSERT INTO mixmodel.runs VALUES (model, k, 'succeeded', s, 0,
+            (i->'periods'->>0)::date, (i->'periods'->>(jsonb_array_length(i->'periods') - 1))::date,
+            (i->'periods'->>((i->>'n_train')::int))::date, NULL, NULL, NULL,
+            m.options || jsonb_build_object('resolved', i - ARRAY['periods', 'y', 'x', 'spend', 'z']),
+            i, t0, 0, inference);
+        r := mixmodel._model_fit_bayes(i, s, model, k);
+    END IF;
 
     INSERT INTO mixmodel.runs VALUES (model, k, 'succeeded', s, (r->>'candidates_done')::int,
         (i->'periods'->>0)::date, (i->'periods'->>(jsonb_array_length(i->'periods') - 1))::date,
         (i->'periods'->>((i->>'n_train')::int))::date, (r->>'chosen')::int, (r->>'lambda_max')::float8,
         (r->>'kkt')::float8, m.options || jsonb_build_object('resolved', i - ARRAY['periods', 'y', 'x', 'spend', 'z']),
-        i, t0, 1000 * extract(epoch FROM clock_timestamp() - t0));
+        i, t0, 1000 * extract(epoch FROM clock_timestamp() - t0), inference)
+    ON CONFLICT ON CONSTRAINT runs_pkey DO UPDATE SET elapsed_ms = EXCLUDED.elapsed_ms;
     INSERT INTO mixmodel.run_candidates
     SELECT model, k, (c->>'candidate')::int, (c->>'front')::int, (c->>'local')::boolean,
            (c->>'candidate')::int = (r->>'chosen')::int,

@@ -20,7 +20,8 @@ COMMENT ON COLUMN mixmodel.model_metrics.decomp_rssd IS 'Robyn''s DECOMP.RSSD ov
 COMMENT ON COLUMN mixmodel.model_metrics.mape_lift IS 'MAPE.LIFT against the experiments (train row only; NULL without experiments)';
 
 CREATE VIEW mixmodel.model_fit WITH (security_invoker = true) AS
-SELECT m.name AS model, f.run, f.period, f.actual, f.predicted, f.residual, f.holdout
+SELECT m.name AS model, f.run, f.period, f.actual, f.predicted, f.residual, f.holdout,
+       f.lower AS predicted_lower, f.upper AS predicted_upper
   FROM mixmodel.models m
   JOIN mixmodel.run_fit f ON f.model = m.name AND f.run = m.current_run;
 COMMENT ON VIEW mixmodel.model_fit IS 'Actual and predicted KPI per period of the training window of the current run of each model.';
@@ -31,3 +32,5 @@ COMMENT ON COLUMN mixmodel.model_fit.actual IS 'observed KPI';
 COMMENT ON COLUMN mixmodel.model_fit.predicted IS 'fitted KPI (multiplicative: exp of the linear predictor, the conditional median)';
 COMMENT ON COLUMN mixmodel.model_fit.residual IS 'actual - predicted';
 COMMENT ON COLUMN mixmodel.model_fit.holdout IS 'true for the out-of-sample rows';
+COMMENT ON COLUMN mixmodel.model_fit.predicted_lower IS 'Bayesian runs: lower end of the credible interval of the expected KPI (NULL otherwise)';
+COMMENT ON COLUMN mixmodel.model_fit.predicted_upper IS 'Bayesian runs: upper end of that interval';

@@ -89,6 +89,7 @@ CREATE TABLE mixmodel.plan_allocations (
     marginal    float8,
     PRIMARY KEY (plan, week, channel)
 );
+
 COMMENT ON TABLE mixmodel.plan_allocations IS 'Plan forecast per channel and week (long format): spend, volume, KPI contribution including carry-over from history and from earlier weeks, conversions, revenue, ROI, CPA. Channel "base" (kind base) is everything but paid media: intercept, trend, seasonality, holidays, factors and organic channels.';
 COMMENT ON COLUMN mixmodel.plan_allocations.plan IS 'Plan name.';
 COMMENT ON COLUMN mixmodel.plan_allocations.flight IS 'Flight the week belongs to (weeks after a flight, where its carry-over lands, belong to it).';
@@ -235,6 +236,7 @@ DECLARE
     mods text[]; mws float8[]; mrow mixmodel.models; q int; ntq int;
     ins jsonb[] := '{}'; mopts jsonb[] := '{}';
     tch int[]; tmod int[]; thist float8[] := '{}'; trow float8[]; prim int[];
+    pbase float8[];
     mrev float8[]; mconv float8[];
     mult boolean;
     cert jsonb;
@@ -698,6 +700,7 @@ BEGIN
                     ngap, hspend, CASE WHEN goal = 'target' THEN core_target END, coalesce(max_budget, 'Infinity'),
                     CASE WHEN goal = 'target' THEN core_goal ELSE 'volume' END);
         cert := core.certificate;
+        pbase := core.base;
     ELSE
     core := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, thist, np, ffrom, fto, budget,
                                 lo, hi, pat, core_goal, core_target, coalesce(max_budget, 'Infinity'),
@@ -772,7 +775,7 @@ BEGIN
                     EXECUTE format('SELECT max(%1$I)::float8 FROM %2$s WHERE %3$I::date = $1', fr.term, m.source, def->>'date_column')
                        INTO z USING d;
                 ELSE
-                    SELECT max(q.value) INTO z FROM mixmodel.factor_series(fr.term, 'week', d, d) q WHERE q.period = d;
+                    SELECT max(q.value) INTO z FROM mixmodel.factor_series(fr.term, 'week', d, d, m.owner) q WHERE q.period = d;
                 END IF;
                 IF z IS NOT NULL THEN
                     fc := fr.coef * z;
@@ -834,6 +837,13 @@ BEGIN
            NULL, NULL, NULL, coalesce(sum(a.incremental) FILTER (WHERE a.carryover), 0)
       FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
      GROUP BY a.flight;
+
+    -- a Bayesian model's credible bands of the forecast (one model; the plan is the point model's)
+    IF cardinality(mods) = 1 THEN
+        PERFORM mixmodel._plan_write_bands(plan_name, m.name, r.run, CASE WHEN mult THEN 'multiplicative' ELSE 'additive' END,
+                                           ch, ad, ml, nm, sa, sc, hist, core.x, pbase,
+                                           ffrom, fto, nh, rev_per_kpi, conv_per_kpi);
+    END IF;
 
     -- each model's own forecast of the planned spend, per flight: its channels and "paid"
     INSERT INTO mixmodel.plan_model_summary

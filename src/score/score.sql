@@ -392,7 +392,9 @@ CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalo
     RETURNS TABLE (spend pg_catalog.float8, multiple pg_catalog.float8, response pg_catalog.float8,
                    marginal_response pg_catalog.float8, marginal_roas pg_catalog.float8,
                    is_current pg_catalog.bool, is_breakeven pg_catalog.bool,
-                   is_diminishing_returns pg_catalog.bool, is_peak pg_catalog.bool)
+                   is_diminishing_returns pg_catalog.bool, is_peak pg_catalog.bool,
+                   response_lower pg_catalog.float8, response_upper pg_catalog.float8,
+                   marginal_roas_lower pg_catalog.float8, marginal_roas_upper pg_catalog.float8)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 35
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -401,6 +403,8 @@ DECLARE
     pts float8[];
     g float8[];
     v float8[];
+    bd float8[];
+    lvl float8;
     ng int;
 BEGIN
     IF grid_points IS NULL OR max_multiple IS NULL THEN
@@ -438,25 +442,46 @@ BEGIN
     v := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
              (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
              (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, array_replace(g, -1::float8, 0));
+    -- a Bayesian run: the credible band of the curve over its draws (NULL otherwise)
+    lvl := mixmodel._run_level(model, p.run);
+    IF lvl IS NOT NULL THEN
+        bd := mixmodel._response_band((p.ch).adstock, (p.ch).max_lag, (p.ch).adstock_normalize, (p.ch).saturation,
+                  (p.ch).input_scale, p.form, mixmodel._run_channel_draws(model, p.run, channel), p.x, p.start, p.len,
+                  ARRAY[(p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).coef],
+                  p.yhat, lvl, array_replace(g, -1::float8, 0));
+    END IF;
     RETURN QUERY
     SELECT u.s, u.s / p.current_spend, min(u.r), min(u.d), p.revenue_per_kpi * min(u.d),
            bool_or(u.k = grid_points + 1), bool_or(u.k = grid_points + 2),
-           bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3)
-      FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng]) WITH ORDINALITY u(s, r, d, k)
+           bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3),
+           min(u.rl), min(u.ru), p.revenue_per_kpi * min(u.dl), p.revenue_per_kpi * min(u.du)
+      FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng], bd[1 : ng], bd[ng + 1 : 2 * ng], bd[2 * ng + 1 : 3 * ng],
+                  bd[3 * ng + 1 : 4 * ng]) WITH ORDINALITY u(s, r, d, rl, ru, dl, du, k)
      WHERE u.s >= 0
      GROUP BY u.s ORDER BY u.s;
 END $$;
 COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
-'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas is it in revenue per currency unit (times the revenue per conversion for a conversions KPI; NULL, and no break-even or point of diminishing returns, when that is unknown).';
+'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas is it in revenue per currency unit (times the revenue per conversion for a conversions KPI; NULL, and no break-even or point of diminishing returns, when that is unknown). For a Bayesian run, response_lower/upper and marginal_roas_lower/upper bound the curve''s credible band at the run''s level over its draws (at most 1000, evenly thinned); NULL for other runs.';
 
 CREATE VIEW mixmodel.channel_performance WITH (security_invoker = true) AS
 WITH c AS (
-    SELECT c.model, c.run, c.channel, c.spend, c.contribution, u.kpi_unit,
+    SELECT c.model, c.run, c.channel, c.spend, c.contribution, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi,
            c.contribution * f.revenue_per_kpi AS revenue, c.contribution * f.conversions_per_kpi AS conversions
       FROM mixmodel.models m
       JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid
      CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
      CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
+), q AS (
+    -- a Bayesian run's credible intervals of the channel's contribution, effect share and marginal response
+    SELECT p.model, p.run, p.term AS channel,
+           max(p.lower) FILTER (WHERE p.parameter = 'contribution') AS contribution_lower,
+           max(p.upper) FILTER (WHERE p.parameter = 'contribution') AS contribution_upper,
+           max(p.lower) FILTER (WHERE p.parameter = 'effect_share') AS effect_share_lower,
+           max(p.upper) FILTER (WHERE p.parameter = 'effect_share') AS effect_share_upper,
+           max(p.lower) FILTER (WHERE p.parameter = 'marginal_response') AS marginal_lower,
+           max(p.upper) FILTER (WHERE p.parameter = 'marginal_response') AS marginal_upper
+      FROM mixmodel.run_posterior p
+     GROUP BY p.model, p.run, p.term
 )
 SELECT c.model, c.channel, c.spend, c.contribution, c.revenue,
        (c.revenue - c.spend) / nullif(c.spend, 0) AS roi,
@@ -467,8 +492,20 @@ SELECT c.model, c.channel, c.spend, c.contribution, c.revenue,
        c.contribution / nullif(sum(c.contribution) OVER w, 0) AS effect_share,
        mixmodel._run_immediate_share(c.model, c.run, c.channel) AS immediate_share,
        1 - mixmodel._run_immediate_share(c.model, c.run, c.channel) AS carryover_share,
-       c.conversions, c.kpi_unit
+       c.conversions, c.kpi_unit,
+       q.contribution_lower, q.contribution_upper,
+       (q.contribution_lower * c.revenue_per_kpi - c.spend) / nullif(c.spend, 0) AS roi_lower,
+       (q.contribution_upper * c.revenue_per_kpi - c.spend) / nullif(c.spend, 0) AS roi_upper,
+       q.contribution_lower * c.revenue_per_kpi / nullif(c.spend, 0) AS roas_lower,
+       q.contribution_upper * c.revenue_per_kpi / nullif(c.spend, 0) AS roas_upper,
+       c.spend / nullif(q.contribution_upper * c.conversions_per_kpi, 0) AS cpa_lower,
+       c.spend / nullif(q.contribution_lower * c.conversions_per_kpi, 0) AS cpa_upper,
+       CASE WHEN c.spend > 0 THEN q.marginal_lower * c.revenue_per_kpi - 1 END AS marginal_roi_lower,
+       CASE WHEN c.spend > 0 THEN q.marginal_upper * c.revenue_per_kpi - 1 END AS marginal_roi_upper,
+       q.effect_share_lower, q.effect_share_upper,
+       mixmodel._run_level(c.model, c.run) AS interval_level
   FROM c
+  LEFT JOIN q ON q.model = c.model AND q.run = c.run AND q.channel = c.channel
   LEFT JOIN LATERAL mixmodel.response_points(c.model, c.channel) pt ON c.spend > 0
 WINDOW w AS (PARTITION BY c.model);
 COMMENT ON VIEW mixmodel.channel_performance IS 'Paid channels of every trained model''s current run over its training rows (holdout excluded): spend, contribution, revenue and conversions, ROI, ROAS, CPA, marginal ROI at the current spend, spend share against effect share, immediate against carry-over share. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
@@ -487,10 +524,24 @@ COMMENT ON COLUMN mixmodel.channel_performance.immediate_share IS 'share of the 
 COMMENT ON COLUMN mixmodel.channel_performance.carryover_share IS '1 - immediate_share: the share from earlier periods'' spend';
 COMMENT ON COLUMN mixmodel.channel_performance.conversions IS 'conversions attributed to the channel: the contribution for a conversions KPI, contribution / revenue per conversion for a revenue KPI (NULL when that is unknown)';
 COMMENT ON COLUMN mixmodel.channel_performance.kpi_unit IS 'what the model''s KPI counts: revenue or conversions';
+COMMENT ON COLUMN mixmodel.channel_performance.contribution_lower IS 'Bayesian runs: lower end of the contribution''s credible interval at interval_level (NULL otherwise); the point columns are the point model''s (parameter-wise posterior median)';
+COMMENT ON COLUMN mixmodel.channel_performance.contribution_upper IS 'Bayesian runs: upper end of the contribution''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.roi_lower IS 'Bayesian runs: lower end of the ROI''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.roi_upper IS 'Bayesian runs: upper end of the ROI''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.roas_lower IS 'Bayesian runs: lower end of the ROAS''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.roas_upper IS 'Bayesian runs: upper end of the ROAS''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.cpa_lower IS 'Bayesian runs: lower end of the CPA''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.cpa_upper IS 'Bayesian runs: upper end of the CPA''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi_lower IS 'Bayesian runs: lower end of the marginal ROI''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.marginal_roi_upper IS 'Bayesian runs: upper end of the marginal ROI''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.effect_share_lower IS 'Bayesian runs: lower end of the effect share''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.effect_share_upper IS 'Bayesian runs: upper end of the effect share''s credible interval';
+COMMENT ON COLUMN mixmodel.channel_performance.interval_level IS 'credible level of the intervals (option interval, default 0.9); NULL when the run has no posterior';
 
 CREATE VIEW mixmodel.response_curves WITH (security_invoker = true) AS
 SELECT c.model, c.channel, r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas,
-       r.is_current, r.is_breakeven, r.is_diminishing_returns, r.is_peak
+       r.is_current, r.is_breakeven, r.is_diminishing_returns, r.is_peak,
+       r.response_lower, r.response_upper, r.marginal_roas_lower, r.marginal_roas_upper
   FROM mixmodel.models m
   JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run AND c.paid AND c.spend > 0
   CROSS JOIN LATERAL mixmodel.response_curve(c.model, c.channel) r;
@@ -506,20 +557,31 @@ COMMENT ON COLUMN mixmodel.response_curves.is_current IS 'the current spend';
 COMMENT ON COLUMN mixmodel.response_curves.is_breakeven IS 'the marginal break-even spend (marginal ROAS = 1, in revenue)';
 COMMENT ON COLUMN mixmodel.response_curves.is_diminishing_returns IS 'the point of diminishing returns (formulas §4.5 mean_value)';
 COMMENT ON COLUMN mixmodel.response_curves.is_peak IS 'the spend of the steepest marginal (0 for concave curves)';
+COMMENT ON COLUMN mixmodel.response_curves.response_lower IS 'Bayesian runs: lower end of the response''s credible band at the run''s level (NULL otherwise)';
+COMMENT ON COLUMN mixmodel.response_curves.response_upper IS 'Bayesian runs: upper end of the response''s credible band';
+COMMENT ON COLUMN mixmodel.response_curves.marginal_roas_lower IS 'Bayesian runs: lower end of the marginal ROAS''s credible band';
+COMMENT ON COLUMN mixmodel.response_curves.marginal_roas_upper IS 'Bayesian runs: upper end of the marginal ROAS''s credible band';
 
 CREATE VIEW mixmodel.adstock_curves WITH (security_invoker = true) AS
-SELECT c.model, c.channel, (l.k - 1)::pg_catalog.int4 AS lag, l.w AS weight
+SELECT c.model, c.channel, (l.k - 1)::pg_catalog.int4 AS lag, l.w AS weight, l.lo AS weight_lower, l.hi AS weight_upper
   FROM mixmodel.models m
   JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run
-  CROSS JOIN LATERAL unnest(mixmodel._adstock_impulse(c.adstock, c.adstock_p1, c.adstock_p2, c.max_lag, c.adstock_normalize,
-         CASE WHEN c.max_lag >= 0 THEN c.max_lag
-              WHEN c.adstock_p1 <= 0 THEN 0
-              ELSE least(52, ceil(ln(1e-6) / ln(c.adstock_p1))::int) END)) WITH ORDINALITY l(w, k);
+  CROSS JOIN LATERAL (SELECT CASE WHEN c.max_lag >= 0 THEN c.max_lag
+                                  WHEN c.adstock_p1 <= 0 THEN 0
+                                  ELSE least(52, ceil(ln(1e-6) / ln(c.adstock_p1))::int) END AS lags,
+                             mixmodel._run_level(c.model, c.run) AS lvl) q
+  CROSS JOIN LATERAL (SELECT CASE WHEN q.lvl IS NOT NULL THEN
+                                  mixmodel._adstock_band(c.adstock, c.max_lag, c.adstock_normalize,
+                                                         mixmodel._run_channel_draws(c.model, c.run, c.channel), q.lags, q.lvl) END AS b) bd
+  CROSS JOIN LATERAL unnest(mixmodel._adstock_impulse(c.adstock, c.adstock_p1, c.adstock_p2, c.max_lag, c.adstock_normalize, q.lags),
+                            bd.b[1 : q.lags + 1], bd.b[q.lags + 2 : 2 * q.lags + 2]) WITH ORDINALITY l(w, lo, hi, k);
 COMMENT ON VIEW mixmodel.adstock_curves IS 'Adstock curve of every channel of every trained model''s current run: the share of one unit of spend still working at each lag (recursive geometric: lags until theta^lag < 1e-6, at most 52).';
 COMMENT ON COLUMN mixmodel.adstock_curves.model IS 'model name';
 COMMENT ON COLUMN mixmodel.adstock_curves.channel IS 'channel';
 COMMENT ON COLUMN mixmodel.adstock_curves.lag IS 'periods after the spend, from 0';
 COMMENT ON COLUMN mixmodel.adstock_curves.weight IS 'adstock of one unit spent at lag 0';
+COMMENT ON COLUMN mixmodel.adstock_curves.weight_lower IS 'Bayesian runs: lower end of the weight''s credible interval at the run''s level (over the draws; for a recursive geometric adstock the lags follow the point model''s decay); NULL otherwise';
+COMMENT ON COLUMN mixmodel.adstock_curves.weight_upper IS 'Bayesian runs: upper end of that interval';
 
 CREATE TABLE mixmodel.scores (
     model        text NOT NULL,
@@ -699,10 +761,11 @@ COMMENT ON FUNCTION mixmodel.score(pg_catalog.text, pg_catalog.date, pg_catalog.
 'Scores a run (default: the model''s current run) over a date range, also after training: reads the model''s data again, decomposes the prediction of every period into intercept, channels, organic channels and fixed terms (summing to the prediction), replaces the range''s rows of mixmodel.scores and returns per term the number of periods, the contribution and its share of the range''s prediction. Never touches plans.';
 
 CREATE VIEW mixmodel.contributions WITH (security_invoker = true) AS
-SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution, 'training'::pg_catalog.text AS source
+SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution, 'training'::pg_catalog.text AS source,
+       d.lower, d.upper
   FROM mixmodel.run_decomposition d
 UNION ALL
-SELECT s.model, s.run, s.period, s.term, s.kind, s.contribution, 'score'::pg_catalog.text
+SELECT s.model, s.run, s.period, s.term, s.kind, s.contribution, 'score'::pg_catalog.text, NULL, NULL
   FROM mixmodel.scores s;
 COMMENT ON VIEW mixmodel.contributions IS 'Contribution of every term per period, long format: the training decomposition of every run and the periods mixmodel.score scored (the terms of a period and source sum to its prediction).';
 COMMENT ON COLUMN mixmodel.contributions.model IS 'model name';
@@ -712,6 +775,8 @@ COMMENT ON COLUMN mixmodel.contributions.term IS 'channel, organic channel, fact
 COMMENT ON COLUMN mixmodel.contributions.kind IS 'intercept, channel, organic, trend, season, holiday or factor';
 COMMENT ON COLUMN mixmodel.contributions.contribution IS 'KPI units in the period (multiplicative models: log_share rule, formulas §2.2)';
 COMMENT ON COLUMN mixmodel.contributions.source IS 'training (run_decomposition) or score (mixmodel.scores)';
+COMMENT ON COLUMN mixmodel.contributions.lower IS 'Bayesian runs, training periods: lower end of the contribution''s credible interval at the run''s level; NULL otherwise';
+COMMENT ON COLUMN mixmodel.contributions.upper IS 'Bayesian runs, training periods: upper end of that interval';
 
 CREATE FUNCTION mixmodel.contribution(model pg_catalog.text, from_date pg_catalog.date, to_date pg_catalog.date)
     RETURNS TABLE (term pg_catalog.text, kind pg_catalog.text, periods pg_catalog.int4, contribution pg_catalog.float8,
@@ -794,31 +859,36 @@ COMMENT ON COLUMN mixmodel.base_breakdown.contribution IS 'KPI units over the tr
 COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the base''s total (terms may be negative)';
 
 CREATE VIEW mixmodel.touchpoint_breakdown WITH (security_invoker = true) AS
-WITH cur AS (
-    SELECT r.model, r.run, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
-      FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
-     CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
-     CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
-), sp AS (
-    SELECT cur.model, ps.channel, ps.period, ps.spend FROM cur CROSS JOIN LATERAL mixmodel._period_spend(cur.model, cur.run) ps
-), rows AS (
-    SELECT d.model, d.run, d.period, d.term, d.contribution FROM cur JOIN mixmodel.run_decomposition d USING (model, run)
-    UNION ALL
-    SELECT s.model, s.run, s.period, s.term, s.contribution FROM cur JOIN mixmodel.scores s USING (model, run)
-     WHERE NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
-                        WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
-)
-SELECT w.model, w.period, w.term AS channel, sp.spend,
+-- one model at a time (LATERAL): its rows join its own period spend, so the work is
+-- linear in the models whatever the planner estimates for the functions
+SELECT w.model, w.period, w.channel, w.spend,
        w.contribution * cur.conversions_per_kpi AS conversions, w.contribution * cur.revenue_per_kpi AS revenue,
-       (w.contribution * cur.revenue_per_kpi - sp.spend) / nullif(sp.spend, 0) AS roi,
-       sp.spend / nullif(w.contribution * cur.conversions_per_kpi, 0) AS cpa,
-       coalesce(NOT f.holdout, false) AS training_row,
-       w.contribution, cur.kpi_unit
-  FROM rows w
-  JOIN cur ON cur.model = w.model
-  JOIN mixmodel.run_channels c ON c.model = w.model AND c.run = w.run AND c.channel = w.term AND c.paid
-  LEFT JOIN mixmodel.run_fit f ON f.model = w.model AND f.run = w.run AND f.period = w.period
-  LEFT JOIN sp ON sp.model = w.model AND sp.channel = w.term AND sp.period = w.period;
+       (w.contribution * cur.revenue_per_kpi - w.spend) / nullif(w.spend, 0) AS roi,
+       w.spend / nullif(w.contribution * cur.conversions_per_kpi, 0) AS cpa,
+       w.training_row, w.contribution, cur.kpi_unit
+  FROM (SELECT r.model, r.run, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi
+          FROM mixmodel.models m JOIN mixmodel.runs r ON r.model = m.name AND r.run = m.current_run
+         CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
+         CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f) cur
+ CROSS JOIN LATERAL (
+    WITH sp AS MATERIALIZED (
+        SELECT ps.channel, ps.period, ps.spend FROM mixmodel._period_spend(cur.model, cur.run) ps
+    ), rows AS (
+        SELECT d.period, d.term, d.contribution FROM mixmodel.run_decomposition d
+         WHERE d.model = cur.model AND d.run = cur.run
+        UNION ALL
+        SELECT s.period, s.term, s.contribution FROM mixmodel.scores s
+         WHERE s.model = cur.model AND s.run = cur.run
+           AND NOT EXISTS (SELECT 1 FROM mixmodel.run_decomposition d
+                            WHERE d.model = s.model AND d.run = s.run AND d.period = s.period)
+    )
+    SELECT cur.model, x.period, x.term AS channel, sp.spend, x.contribution,
+           coalesce(NOT f.holdout, false) AS training_row
+      FROM rows x
+      JOIN mixmodel.run_channels c ON c.model = cur.model AND c.run = cur.run AND c.channel = x.term AND c.paid
+      LEFT JOIN mixmodel.run_fit f ON f.model = cur.model AND f.run = cur.run AND f.period = x.period
+      LEFT JOIN sp ON sp.channel = x.term AND sp.period = x.period
+ ) w;
 COMMENT ON VIEW mixmodel.touchpoint_breakdown IS 'Weekly touchpoint breakdown (Adobe Mix Modeler): every paid channel of every trained model''s current run per period, from the training decomposition and the periods mixmodel.score scored beyond it, with the period''s spend (_period_spend: the run''s training data, then the scored spend), conversions, revenue, ROI and CPA. The contribution counts the KPI''s unit (kpi_unit); the other unit comes from the revenue per conversion of the training window (_model_kpi_units), NULL when unknown.';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.model IS 'model name';
 COMMENT ON COLUMN mixmodel.touchpoint_breakdown.period IS 'first day of the period (week)';

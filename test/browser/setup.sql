@@ -8,7 +8,7 @@ SELECT count(*) FROM mixmodel.generate_raw_data('br', seed => 11, weeks => 130, 
 SELECT mixmodel.create_model('br_m', source => 'br.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
        factors => ARRAY['price_index', 'competitor_spend', 'holiday'],
-       options => '{"candidates": 500, "factor_signs": {"price_index": "negative"}}') \g /dev/null
+       options => '{"factor_signs": {"price_index": "negative"}}') \g /dev/null
 SELECT count(*) FROM mixmodel.train('br_m', seed => 3) \g /dev/null
 SELECT (max(week) + 7)::text AS q_from, (max(week) + 97)::text AS q_to,
        round(sum(tv_spend + search_spend + social_spend + display_spend) / count(*) * 13) AS budget
@@ -31,5 +31,5 @@ SELECT week, revenue, tv_spend AS "tv <b>&'""spend</b>", search_spend AS "بحث
 SELECT mixmodel.create_model('br <hostile> & "m"', source => 'br.hostile', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv <b>&''"spend</b>', 'بحث مدفوع', 'x<script>alert(1)</script>',
                       'a display channel with a rather long name that goes on'],
-       organic => ARRAY['e‮evil'], factors => ARRAY['price_index'], options => '{"candidates": 200}') \g /dev/null
+       organic => ARRAY['e‮evil'], factors => ARRAY['price_index']) \g /dev/null
 SELECT count(*) FROM mixmodel.train('br <hostile> & "m"', seed => 1) \g /dev/null

@@ -30,7 +30,7 @@ SELECT throws_ok($$SELECT mixmodel.create_model('t1', source => 'pg_temp.w', dat
                  '22023', NULL, 'seasonality out of range: 22023');
 SELECT throws_ok($$SELECT mixmodel.create_model('t1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => '{}')$$,
                  '2202E', NULL, 'no media: 2202E');
-SELECT lives_ok($$SELECT mixmodel.create_model('t1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"candidates": 40}')$$,
+SELECT lives_ok($$SELECT mixmodel.create_model('t1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"inference": "ridge", "candidates": 40}')$$,
                 'a valid model is created');
 SELECT throws_ok($$SELECT mixmodel.create_model('t1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv'])$$,
                  '23505', NULL, 'duplicate model name: 23505');

@@ -23,7 +23,7 @@ CREATE TABLE pg_temp.w AS
 SELECT d::date AS week, 1000 + 50 * sin(i / 8.0) + 20 * (i % 3) + 0.3 * (100 + 90 * ((i / 5) % 2)) AS revenue,
        100 + 90 * ((i / 5) % 2) AS tv, 50 + 10 * cos(i / 3.0) AS search
   FROM generate_series(0, 79) i, LATERAL (SELECT '2024-01-01'::date + 7 * i AS d) x;
-SELECT lives_ok($$SELECT mixmodel.create_model('s1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"candidates": 40}')$$,
+SELECT lives_ok($$SELECT mixmodel.create_model('s1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"inference": "ridge", "candidates": 40}')$$,
                 'a model is created');
 SELECT throws_ok($$SELECT * FROM mixmodel.score('s1', '2024-01-01', '2024-06-01')$$, '55000', NULL, 'never trained: 55000');
 SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv')$$, '55000', NULL, 'curve of an untrained model: 55000');
@@ -43,7 +43,7 @@ SELECT throws_ok($$SELECT * FROM mixmodel.response_curve('s1', 'tv', grid_points
 -- a KPI counting conversions and no revenue column: conversions and CPA, revenue and ROI unknown
 CREATE TABLE pg_temp.w2 AS SELECT week, round(revenue / 10) AS orders, tv, search FROM pg_temp.w;
 SELECT is((SELECT count(*)::int FROM mixmodel.train(mixmodel.create_model('s2', source => 'pg_temp.w2', date_column => 'week',
-              kpi => 'orders', media => ARRAY['tv', 'search'], options => '{"candidates": 40}'), seed => 1)), 2,
+              kpi => 'orders', media => ARRAY['tv', 'search'], options => '{"inference": "ridge", "candidates": 40}'), seed => 1)), 2,
           'a conversions model trains');
 SELECT is((SELECT row(u.kpi_unit, u.revenue_per_conversion)::text FROM mixmodel._model_kpi_units('s2') u), '(conversions,)',
           'KPI units: conversions, no revenue per conversion without a revenue column');

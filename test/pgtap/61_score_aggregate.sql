@@ -17,7 +17,7 @@ CREATE TABLE pg_temp.w AS
 SELECT d::date AS week, 1000 + 50 * sin(i / 8.0) + 20 * (i % 3) + 0.3 * (100 + 90 * ((i / 5) % 2)) AS revenue,
        100 + 90 * ((i / 5) % 2) AS tv, 50 + 10 * cos(i / 3.0) AS search
   FROM generate_series(0, 79) i, LATERAL (SELECT '2024-01-01'::date + 7 * i AS d) x;
-SELECT lives_ok($$SELECT mixmodel.create_model('a1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"candidates": 40}')$$,
+SELECT lives_ok($$SELECT mixmodel.create_model('a1', source => 'pg_temp.w', date_column => 'week', kpi => 'revenue', media => ARRAY['tv', 'search'], options => '{"inference": "ridge", "candidates": 40}')$$,
                 'a model is created');
 SELECT is((SELECT count(*)::int FROM mixmodel.train('a1', seed => 1)), 2, 'the model trains');
 SELECT lives_ok($$SELECT * FROM mixmodel.score('a1', '2024-06-03', '2024-08-26')$$, 'score scores 13 weeks');

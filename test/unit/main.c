@@ -29,6 +29,7 @@ main(void)
 	test_decompose();
 	test_response();
 	test_exact_sum();
+	test_posterior();
 	test_drift();
 	test_svg();
 
