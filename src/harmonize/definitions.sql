@@ -382,8 +382,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel.conversion_series(text, text, date, date) IS 'Time series of a conversion from mixmodel.harmonized (the rows of the conversion''s owner): conversions and revenue (NULL without a revenue metric) per period of granularity (default week), every period of the harmonized range.';
 
-CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
-                                       to_date date DEFAULT NULL, owner regrole DEFAULT NULL)
+CREATE FUNCTION mixmodel._factor_series(name text, granularity text, from_date date, to_date date, owner regrole)
     RETURNS TABLE (period date, value float8, value_type text)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
     SET search_path = pg_catalog, pg_temp
@@ -403,7 +402,7 @@ BEGIN
         IF cardinality(owners) > 1 THEN
             RAISE EXCEPTION 'factor "%" exists in the harmonized data of several owners', name USING ERRCODE = '42725',
                 DETAIL = format('Owners: %s.', array_to_string(owners, ', ')),
-                HINT = 'Name one: factor_series(name, owner => ...).';
+                HINT = 'Ask as the owner whose factor you mean (SET ROLE).';
         END IF;
         own := owners[1];
     END IF;
@@ -431,7 +430,15 @@ BEGIN
           ORDER BY 1', p.expr, format(agg, ' FILTER (WHERE h.value_type = ''actual'')'), format(agg, ''))
     USING name, from_date, to_date, own;
 END $$;
-COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date, regrole) IS 'Time series of a harmonized factor of one owner''s data (owner: default the one owner that has it; 42725 when several do): value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type.';
+COMMENT ON FUNCTION mixmodel._factor_series(text, text, date, date, regrole) IS 'Internal (factor_series, and a model''s factors with its owner): the series of a harmonized factor of one owner''s data (owner NULL: the one owner whose data the caller sees has it; 42725 when several do).';
+
+CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
+                                       to_date date DEFAULT NULL)
+    RETURNS TABLE (period date, value float8, value_type text)
+    LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM mixmodel._factor_series(name, granularity, from_date, to_date, NULL) $$;
+COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date) IS 'Time series of a harmonized factor: value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type; from the harmonized data of the one owner the caller sees that has the factor (42725 when several do, doc/access.md).';
 
 CREATE FUNCTION mixmodel.usage_report(granularity text DEFAULT 'year', years int DEFAULT 5)
     RETURNS TABLE (conversion text, period date, conversions float8, revenue float8, models_using bigint)

@@ -775,7 +775,7 @@ BEGIN
                     EXECUTE format('SELECT max(%1$I)::float8 FROM %2$s WHERE %3$I::date = $1', fr.term, m.source, def->>'date_column')
                        INTO z USING d;
                 ELSE
-                    SELECT max(q.value) INTO z FROM mixmodel.factor_series(fr.term, 'week', d, d, m.owner) q WHERE q.period = d;
+                    SELECT max(q.value) INTO z FROM mixmodel._factor_series(fr.term, 'week', d, d, m.owner) q WHERE q.period = d;
                 END IF;
                 IF z IS NOT NULL THEN
                     fc := fr.coef * z;

@@ -92,6 +92,8 @@ INSERT INTO garden_value (typ, label, expr) VALUES
   ('regclass', 'statistic', '''pg_catalog.pg_statistic'''), ('regclass', 'no columns', '''garden_nocols'''),
   ('regclass', 'weird columns', $q$'"garden ""weird"" name"'$q$), ('regclass', 'view', '''garden_view'''),
   ('regclass', 'oid 0', '0::oid'), ('regclass', 'dropped', :'garden_dropped_oid' || '::oid'),
+  ('regrole', 'normal', 'CAST(CURRENT_USER::text AS regrole)'), ('regrole', 'oid 0', '0::oid'),
+  ('regrole', 'a group role', '''mixmodel_reader'''), ('regrole', 'no such role', '424242::oid'),
   ('jsonb', 'normal', '''{}'''), ('jsonb', 'null', '''null'''), ('jsonb', 'array', '''[]'''),
   ('jsonb', 'string', '''"x"'''), ('jsonb', 'unknown key', '''{"no_such_key": 1}'''),
   ('jsonb', 'bad types', '''{"form": 1, "adstock": [], "saturation": {}, "seed": "x", "budget": -1}'''),

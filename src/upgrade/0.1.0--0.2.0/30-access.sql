@@ -31,4 +31,3 @@ ALTER TABLE mixmodel.fields ADD CONSTRAINT fields_owner_role CHECK ((owner = 'cl
 -- an owner argument: the replay creates the new signatures
 DROP FUNCTION mixmodel._series_period(text);
 DROP FUNCTION mixmodel._series(text, text, text, text, date, date);
-DROP FUNCTION mixmodel.factor_series(text, text, date, date);
