@@ -29,7 +29,7 @@ SELECT mixmodel.add_touchpoint('acc_tv', rule => 'channel = tv', volume_metric =
 SELECT mixmodel.add_touchpoint('acc_search', rule => 'channel = search', volume_metric => 'grps', spend_metric => 'spend');
 SELECT mixmodel.add_conversion('acc_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 SELECT mixmodel.create_model('acc_model', conversion => 'acc_online', touchpoints => ARRAY['acc_tv', 'acc_search'],
-       options => '{"candidates": 40}');
+       options => '{"inference": "ridge", "candidates": 40}');
 SELECT count(*) > 0 AS trained FROM mixmodel.train('acc_model', seed => 1);
 SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('acc_plan', 'acc_model',
        flights => '[{"from": "2025-03-03", "to": "2025-05-25", "budget": 1000}]');

@@ -46,9 +46,9 @@ SELECT mixmodel.add_touchpoint('dr_search', rule => 'channel = search', volume_m
 SELECT mixmodel.add_touchpoint('dr_email', rule => 'channel = email', volume_metric => 'sends');
 SELECT mixmodel.add_conversion('dr_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 SELECT mixmodel.create_model('dr_harmonized', conversion => 'dr_online', touchpoints => ARRAY['dr_tv', 'dr_search', 'dr_email'],
-       factors => ARRAY['price_index'], options => '{"candidates": 60}');
+       factors => ARRAY['price_index'], options => '{"inference": "ridge", "candidates": 60}');
 SELECT mixmodel.create_model('dr_wide', source => 'dr.weekly_wide', date_column => 'week', kpi => 'revenue',
-       media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'], options => '{"candidates": 60}');
+       media => ARRAY['tv_spend', 'search_spend'], organic => ARRAY['email_sends'], options => '{"inference": "ridge", "candidates": 60}');
 SELECT count(*) > 0 AS trained FROM mixmodel.train('dr_harmonized', seed => 2);
 SELECT count(*) > 0 AS trained FROM mixmodel.train('dr_wide', seed => 2);
 SELECT count(*) > 0 AS scored FROM mixmodel.score('dr_harmonized', '2024-06-03', '2025-02-10');

@@ -31,6 +31,7 @@ SELECT count(*) AS fit_rows FROM before_fit \gset
 ALTER EXTENSION mixmodel UPDATE;
 SELECT extversion, mixmodel.version() FROM pg_extension WHERE extname = 'mixmodel';
 -- the user's rows are still there and still work
+SELECT name, options->>'inference' AS inference, options->>'candidates' AS candidates FROM mixmodel.models;
 SELECT count(*) = :fit_rows AS fit_kept,
        bool_and(f.predicted = b.predicted) AS fit_identical
   FROM mixmodel.model_fit f JOIN before_fit b USING (period) WHERE f.model = 'up_model';

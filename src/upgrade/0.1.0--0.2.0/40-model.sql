@@ -15,3 +15,6 @@ DROP VIEW mixmodel.response_curves;
 DROP VIEW mixmodel.channel_performance;
 DROP VIEW mixmodel.touchpoint_breakdown;
 DROP FUNCTION mixmodel.response_curve(text, text, date, date, int4, float8);
+-- a 0.1.0 model was fitted by the ridge search, and its options may name candidates (which
+-- Bayesian inference, the default now, refuses): it keeps ridge until its owner says otherwise
+UPDATE mixmodel.models SET options = options || '{"inference": "ridge"}' WHERE NOT options ? 'inference';
