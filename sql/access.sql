@@ -24,9 +24,13 @@ SELECT mixmodel.add_dataset_rule('acc_media', 'acc_a.weekly_media', granularity 
 SELECT mixmodel.add_dataset_rule('acc_conv', 'acc_a.conversions_daily', granularity => 'day', date_column => 'day',
          mappings => '{"dimensions": {"conversiontype": "conversion_type"},
                        "metrics": {"orders": {"column": "orders"}, "revenue": {"column": "revenue"}}}') IS NOT NULL AS rule;
+SELECT mixmodel.add_dataset_rule('acc_daily', 'acc_a.daily_media', granularity => 'day', date_column => 'day',
+         restatement => 'replace', loaded_at_column => 'loaded_at', key_columns => ARRAY['day', 'channel', 'campaign', 'geo'],
+         mappings => '{"dimensions": {"channel": "channel", "campaign": "campaign", "geo": "geo"},
+                       "metrics": {"spend": {"column": "spend"}, "clicks": {"column": "clicks"}}}') IS NOT NULL AS rule;
 SELECT dataset, rows_written > 0 AS written FROM mixmodel.sync() ORDER BY 1;
 SELECT mixmodel.add_touchpoint('acc_tv', rule => 'channel = tv', volume_metric => 'grps', spend_metric => 'spend');
-SELECT mixmodel.add_touchpoint('acc_search', rule => 'channel = search', volume_metric => 'grps', spend_metric => 'spend');
+SELECT mixmodel.add_touchpoint('acc_search', rule => 'channel = search', volume_metric => 'clicks', spend_metric => 'spend');
 SELECT mixmodel.add_conversion('acc_online', rule => 'conversiontype = online', metric => 'orders', revenue_metric => 'revenue');
 SELECT mixmodel.create_model('acc_model', conversion => 'acc_online', touchpoints => ARRAY['acc_tv', 'acc_search'],
        options => '{"inference": "ridge", "candidates": 40}');
@@ -36,6 +40,7 @@ SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('acc_plan', 'acc_model'
 SELECT owner FROM mixmodel.models WHERE name = 'acc_model';
 SELECT count(*) AS alice_harmonized FROM mixmodel.harmonized \gset
 RESET ROLE;
+SELECT 'acc_a.weekly_media'::regclass::oid AS alice_table \gset
 
 -- bob sees none of it, and cannot change it
 SET ROLE mm_bob;
@@ -53,17 +58,21 @@ SELECT mixmodel.delete_touchpoint('acc_tv');
 SELECT mixmodel.create_model('bob_model', conversion => 'acc_online', touchpoints => ARRAY['acc_tv']);
 -- a rule written by hand that names alice as its owner: refused
 INSERT INTO mixmodel.dataset_rules (name, source, source_name, category, granularity, date_column, mappings, status, owner)
-VALUES ('bob_sneak', 'acc_a.weekly_media', 'acc_a.weekly_media', 'summary', 'week', 'week',
+VALUES ('bob_sneak', CAST(:'alice_table' AS oid), 'acc_a.weekly_media', 'summary', 'week', 'week',
         '{"dimensions": {"channel": "channel"}, "metrics": {"spend": {"column": "spend"}}}', 'active', 'mm_alice');
 -- one in his own name, over alice's table, which bob may not read: his sync refuses it
 INSERT INTO mixmodel.dataset_rules (name, source, source_name, category, granularity, date_column, mappings, status)
-VALUES ('bob_sneak', 'acc_a.weekly_media', 'acc_a.weekly_media', 'summary', 'week', 'week',
+VALUES ('bob_sneak', CAST(:'alice_table' AS oid), 'acc_a.weekly_media', 'summary', 'week', 'week',
         '{"dimensions": {"channel": "channel"}, "metrics": {"spend": {"column": "spend"}}}', 'active');
 SELECT * FROM mixmodel.sync();
+RESET ROLE;
+-- nor does a sync by the extension's owner (a pg_cron refresh, say): the rule's owner may not read it
+SELECT dataset, rows_read, status FROM mixmodel.sync() WHERE dataset = 'bob_sneak';
+SET ROLE mm_bob;
 DELETE FROM mixmodel.dataset_rules WHERE name = 'bob_sneak';
 -- bob's own work syncs beside alice's, at its own grain
 SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('acc_b', seed => 6, weeks => 110, events => 1000,
-       channels => ARRAY['tv']);
+       channels => ARRAY['search']);
 SELECT mixmodel.add_dataset_rule('bob_media', 'acc_b.daily_media', granularity => 'day', date_column => 'day',
          mappings => '{"dimensions": {"channel": "channel"}, "metrics": {"spend": {"column": "spend"}}}') IS NOT NULL AS rule;
 SELECT dataset, grain, rows_written > 0 AS written FROM mixmodel.sync();
@@ -83,7 +92,7 @@ SELECT (SELECT count(*) FROM mixmodel.model_metrics WHERE model = 'acc_model') >
        (SELECT count(*) FROM mixmodel.plan_actuals) >= 0 AS reads_plan_actuals,
        (SELECT count(*) FROM mixmodel.model_status WHERE model = 'acc_model') AS status_rows;
 UPDATE mixmodel.models SET options = '{}';
-SELECT * FROM mixmodel.train('acc_model');
+DELETE FROM mixmodel.runs;
 SELECT * FROM mixmodel.dataset_rules;
 RESET ROLE;
 ROLLBACK;

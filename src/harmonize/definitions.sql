@@ -398,7 +398,7 @@ BEGIN
     -- whose factor: the owner given, else the one owner whose harmonized data has it
     IF own IS NULL THEN
         SELECT array_agg(DISTINCT h.owner) INTO owners FROM mixmodel.harmonized h
-         WHERE h.category = 'factor' AND h.factor_name = factor_series.name;
+         WHERE h.category = 'factor' AND h.factor_name = _factor_series.name;
         IF cardinality(owners) > 1 THEN
             RAISE EXCEPTION 'factor "%" exists in the harmonized data of several owners', name USING ERRCODE = '42725',
                 DETAIL = format('Owners: %s.', array_to_string(owners, ', ')),
@@ -407,7 +407,7 @@ BEGIN
         own := owners[1];
     END IF;
     SELECT r.factor_operator INTO op FROM mixmodel.harmonized h JOIN mixmodel.dataset_rules r ON r.name = h.dataset
-     WHERE h.category = 'factor' AND h.factor_name = factor_series.name AND h.owner = own ORDER BY r.name LIMIT 1;
+     WHERE h.category = 'factor' AND h.factor_name = _factor_series.name AND h.owner = own ORDER BY r.name LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'factor "%" does not exist in the harmonized data', name USING ERRCODE = '42704',
             HINT = 'Factors come from factor dataset rules; run mixmodel.sync() after adding one.';
