@@ -61,10 +61,12 @@ OBJS = \
 	src/math/posterior/nuts.o \
 	src/math/posterior/mcmc_diag.o \
 	src/math/posterior/sample.o \
+	src/math/posterior/chains.o \
 	src/math/posterior/derive.o \
 	src/math/posterior/band.o \
 	src/score/band.o \
 	src/model/fit_bayes.o \
+	src/model/sample_chains.o \
 	src/math/drift.o \
 	src/ops/drift.o \
 	src/ops/autonomous.o \
@@ -160,7 +162,7 @@ MATH_SRC = $(wildcard src/math/*.c src/math/*/*.c) $(wildcard src/report/svg*.c)
 test/unit/run_unit: $(UNIT_SRC) $(MATH_SRC) $(wildcard src/math/*.h src/math/*/*.h src/report/svg.h test/unit/*.h)
 	$(CC) -std=gnu99 -O2 -Wall -Wextra $(PG_CFLAGS) -Isrc $(shell pkg-config --cflags gsl lapacke) \
 		-o $@ $(UNIT_SRC) $(MATH_SRC) \
-		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm
+		$(filter-out -lgslcblas,$(shell pkg-config --libs gsl lapacke)) -lblas -lm -pthread
 
 unittest: test/unit/run_unit
 	test/unit/run_unit

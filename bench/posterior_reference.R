@@ -5,11 +5,12 @@
 # Gamma(3, 2) Hill shape, Gamma(2, 2) half saturation, intercept N(1, 5) and fixed terms N(0, 1)
 # on the standardised columns of the KPI over its mean, noise half-normal(1).  mixmodel integrates
 # the intercept and fixed terms out; Stan samples them: the posterior of the rest is the same.
-#   Rscript bench/posterior_reference.R inputs.csv out.csv
+#   Rscript bench/posterior_reference.R inputs.csv out.csv [cores]
 # inputs.csv: kind, index, value with kinds meta (C, T, F, t0, nt), x (C x T), z (F x nt),
 # y (nt), spend (C), mu, sigma (the ROAS prior of each channel).
-# out.csv: "seconds,min_bulk_ess,compile_seconds,roas_1,...,roas_C" (4 chains of 1000 + 1000, one
-# after another; the posterior medians of the channels' ROAS, to check the posterior is the same).
+# out.csv: "seconds,min_bulk_ess,compile_seconds,roas_1,...,roas_C" (4 chains of 1000 + 1000 on
+# `cores` processes, as many as mixmodel's sampler threads, default 1; seconds is the wall time of
+# the sampling; the posterior medians of the channels' ROAS, to check the posterior is the same).
 # Optional: the project never requires R (bench/posterior.sql skips it when absent).
 suppressMessages(library(rstan))
 args <- commandArgs(trailingOnly = TRUE)
@@ -61,8 +62,10 @@ c0 <- Sys.time()
 boost <- if (file.exists(rstan_options("boost_lib"))) NULL else "/usr/include"
 sm <- stan_model(model_code = code, boost_lib = boost)
 compile <- as.numeric(difftime(Sys.time(), c0, units = "secs"))
-fit <- sampling(sm, data = data, chains = 4, iter = 2000, warmup = 1000, cores = 1, refresh = 0, seed = 1)
-secs <- sum(get_elapsed_time(fit))
+cores <- if (length(args) >= 3) as.integer(args[3]) else 1L
+s0 <- Sys.time()
+fit <- sampling(sm, data = data, chains = 4, iter = 2000, warmup = 1000, cores = cores, refresh = 0, seed = 1)
+secs <- as.numeric(difftime(Sys.time(), s0, units = "secs"))
 arr <- as.array(fit)
 ess <- min(sapply(dimnames(arr)[[3]][grepl("^(theta|alpha|k|roas)\\[", dimnames(arr)[[3]])],
                   function(p) ess_bulk(arr[, , p])))

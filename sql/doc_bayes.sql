@@ -41,7 +41,7 @@ SELECT jsonb_path_query_array(config, '$.resolved.prior_name[0 to 4]') AS tv_par
        jsonb_path_query_array(config, '$.resolved.prior_b[0 to 4]') AS b
   FROM mixmodel.runs WHERE model = 'doc_b_prior';
 
--- doc/bayes.md:224
+-- doc/bayes.md:227
 SELECT count(DISTINCT chain) AS chains, count(*) AS draws FROM mixmodel.run_draws WHERE model = 'doc_b';
 SELECT count(*) FILTER (WHERE predicted_lower <= predicted AND predicted <= predicted_upper) = count(*) AS bands_hold
   FROM mixmodel.model_fit WHERE model = 'doc_b';

@@ -54,10 +54,17 @@ SELECT channel, incremental_lower <= incremental AND incremental <= incremental_
 SELECT avg((incremental BETWEEN incremental_lower AND incremental_upper)::int) > 0.95 AS weeks_inside
   FROM mixmodel.plan_allocations WHERE plan = 'mb_plan' AND kind = 'paid' AND NOT carryover;
 
--- the same seed gives the same draws, bit for bit; another seed other draws
+-- the same seed gives the same draws, bit for bit, whether the chains ran in threads (run 1,
+-- mixmodel.sampler_threads 4 by default, at most the CPUs) or one after another; another seed
+-- other draws
+SET mixmodel.sampler_threads = 1;
 SELECT count(*) FROM mixmodel.train('mb1', seed => 11);
+RESET mixmodel.sampler_threads;
 SELECT count(*) AS same_draws FROM mixmodel.run_draws a JOIN mixmodel.run_draws b USING (model, chain, draw)
  WHERE a.model = 'mb1' AND a.run = 1 AND b.run = 2 AND a.params = b.params AND a.lp = b.lp;
+SELECT (SELECT jsonb_agg(to_jsonb(p) - 'run' ORDER BY p.term, p.parameter) FROM mixmodel.run_posterior p WHERE p.model = 'mb1' AND p.run = 1)
+     = (SELECT jsonb_agg(to_jsonb(p) - 'run' ORDER BY p.term, p.parameter) FROM mixmodel.run_posterior p WHERE p.model = 'mb1' AND p.run = 2)
+       AS same_posterior;
 SELECT count(*) FROM mixmodel.train('mb1', seed => 12);
 SELECT count(*) AS same_draws_other_seed FROM mixmodel.run_draws a JOIN mixmodel.run_draws b USING (model, chain, draw)
  WHERE a.model = 'mb1' AND a.run = 1 AND b.run = 3 AND a.params = b.params;

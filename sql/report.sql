@@ -119,6 +119,13 @@ SELECT count(*) AS whiskers,
               pg_temp.x(:'svg', '//s:rect[@data-series="ROI"]/@data-label')) w(lo, hi, label)
   JOIN mixmodel.channel_performance p ON p.model = 'rp_b' AND p.channel = w.label;
 SELECT mixmodel.report('rp_b') ~ '<td>&#x2068;-?[0-9.]+% \(-?[0-9.]+% to -?[0-9.]+%\)&#x2069;</td>' AS table_shows_intervals;
+-- and its plan's table: forecast, what the spend adds and ROI with their intervals
+SELECT count(*) > 0 AS planned FROM mixmodel.create_plan('rp_bq', 'rp_b',
+         flights => jsonb_build_array(jsonb_build_object('from', :'q_from', 'to', :'q_to', 'budget', 5000)));
+SELECT (SELECT count(*) FROM regexp_matches(mixmodel.plan_report('rp_bq'),
+                                            '<td>&#x2068;-?[0-9.]+[kMB]?%? \(-?[0-9.]+[kMB]?%? to -?[0-9.]+[kMB]?%?\)&#x2069;</td>', 'g'))
+       >= 3 * (SELECT count(*) FROM mixmodel.plan_summary WHERE plan = 'rp_bq' AND channel NOT IN ('base', 'total'))
+       AS plan_table_shows_intervals;
 
 -- waterfall: a bar per term over the training rows, the channels' bars are channel_performance's
 -- contributions, and the total is the predicted KPI of the training rows

@@ -105,6 +105,9 @@ SELECT period AS week, dataset, conversiontype, sum(orders)::bigint AS orders, r
 -- every number the views show comes with a 90%
 -- credible interval, and the sampler's convergence is checked.  The last
 -- quarter of the three years is held out.
+-- Sampling reports its progress as a NOTICE every 2 seconds; the demo keeps
+-- to its tables (warnings still show).
+SET client_min_messages = warning;
 SELECT mixmodel.create_model('demo', source => 'raw.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend', 'display_spend'], organic => ARRAY['email_sends'],
          factors => ARRAY['price_index', 'competitor_spend', 'consumer_confidence', 'holiday'],

@@ -111,6 +111,13 @@ mixmodel_check_core(MMStatus status, const char *what)
 		case MM_ENOMEM:
 			elog(ERROR, "%s: workspace too small", what);
 			break;
+		case MM_ECANCELED:
+			/* the caller stopped the core because an interrupt is pending: serve it */
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR,
+					(errcode(ERRCODE_QUERY_CANCELED),
+					 errmsg("%s was stopped", what)));
+			break;
 	}
 }
 

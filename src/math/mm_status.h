@@ -15,7 +15,8 @@ typedef enum MMStatus
 	MM_EOVRFLW,			/* result overflowed or is not finite */
 	MM_ENOCONV,			/* iteration did not converge */
 	MM_ENOMEM,			/* workspace too small (caller bug) */
-	MM_EINFEASIBLE		/* constraints cannot be met */
+	MM_EINFEASIBLE,		/* constraints cannot be met */
+	MM_ECANCELED		/* stopped at the caller's request (a pending interrupt) */
 } MMStatus;
 
 /* Callback the core calls once per outer iteration; the glue checks interrupts. */

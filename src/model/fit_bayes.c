@@ -41,6 +41,7 @@
 #include "math/posterior/derive.h"
 #include "math/posterior/mcmc_diag.h"
 #include "math/posterior/sample.h"
+#include "model/sample_chains.h"
 
 PG_FUNCTION_INFO_V1(train_bayes_core);
 
@@ -51,32 +52,6 @@ static void
 free_minimizer(void *arg)
 {
 	gsl_multimin_fdfminimizer_free((gsl_multimin_fdfminimizer *) arg);
-}
-
-/* progress: a NOTICE about every 2 seconds, from the per-iteration interrupt check */
-static struct
-{
-	TimestampTz last;
-	long		iterations;
-	long		total;
-}			progress;
-
-static void
-sampling_interrupt(void)
-{
-	TimestampTz now;
-
-	CHECK_FOR_INTERRUPTS();
-	progress.iterations++;
-	if ((progress.iterations & 63) != 0)
-		return;
-	now = GetCurrentTimestamp();
-	if (TimestampDifferenceExceeds(progress.last, now, 2000))
-	{
-		ereport(NOTICE,
-				(errmsg("sampling: %ld of %ld iterations", progress.iterations, progress.total)));
-		progress.last = now;
-	}
 }
 
 static double
@@ -528,7 +503,6 @@ train_bayes_core(PG_FUNCTION_ARGS)
 	so.nuts.max_depth = max_depth;
 	so.nuts.target_accept = target_accept;
 	so.nuts.dense = dense;
-	so.nuts.interrupt = sampling_interrupt;
 	so.seed = seed;
 	so.mode_iterations = 200;
 	if ((Size) chains * ndraws * ps.dim * sizeof(double) > MaxAllocSize)
@@ -573,11 +547,7 @@ train_bayes_core(PG_FUNCTION_ARGS)
 		D = chains * ndraws;
 		draws = palloc(sizeof(double) * (size_t) D * ps.dim);
 		lp = palloc(sizeof(double) * D);
-		progress.last = GetCurrentTimestamp();
-		progress.iterations = 0;
-		progress.total = (long) chains * (warmup + ndraws);
-		st = mm_post_sample(&ps, &so, rng, min, start, draws, lp, stats,
-							palloc(sizeof(double) * mm_post_sample_work(&ps, &so)));
+		st = mixmodel_sample_chains(&d, &ps, &so, rng, min, start, draws, lp, stats);
 		if (st == MM_ENOCONV || st == MM_EDOM)
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("the sampler could not start"),
@@ -739,6 +709,8 @@ train_bayes_core(PG_FUNCTION_ARGS)
 		dv.yhat = palloc(sizeof(double) * (size_t) Dt * n);
 		dv.period = palloc(sizeof(double) * (size_t) Dt * (1 + C + F) * n);
 		dv.params = palloc(sizeof(double) * (size_t) D * P);
+		/* its own stream, after the chains' 0 .. chains - 1: the same whether they ran in threads */
+		gsl_rng_set(rng, mm_gen_seed(seed, chains));
 		st = mm_post_derive(&ps, draws, paid, rng, mixmodel_interrupt_check, &dv,
 							palloc(sizeof(double) * mm_post_derive_work(&ps)));
 		mixmodel_check_core(st, "the posterior's contributions");

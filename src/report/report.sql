@@ -123,9 +123,10 @@ BEGIN
                                      s.flight, mixmodel._html_escape(s.channel), mixmodel._format_value(s.spend, 'number'),
                                      coalesce(mixmodel._format_value(s.share, 'percent'), ''),
                                      coalesce(mixmodel._format_value(s.historical_share, 'percent'), ''),
-                                     mixmodel._format_value(s.kpi, 'number'),
-                                     CASE WHEN s.channel = 'base' THEN '' ELSE mixmodel._format_value(s.incremental, 'number') END,
-                                     coalesce(mixmodel._format_value(s.roi, 'percent'), ''), coalesce(mixmodel._format_value(s.cpa, 'number'), ''),
+                                     mixmodel._report_interval(to_jsonb(s), 'kpi', 'number'),
+                                     CASE WHEN s.channel = 'base' THEN '' ELSE mixmodel._report_interval(to_jsonb(s), 'incremental', 'number') END,
+                                     CASE WHEN s.roi IS NULL THEN '' ELSE mixmodel._report_interval(to_jsonb(s), 'roi', 'percent') END,
+                                     coalesce(mixmodel._format_value(s.cpa, 'number'), ''),
                                      coalesce(mixmodel._format_value(s.marginal, 'number'), ''),
                                      CASE WHEN s.min_spend IS NULL THEN '' ELSE mixmodel._format_value(s.min_spend, 'number') || ' to '
                                           || coalesce(mixmodel._format_value(s.max_spend, 'number'), 'any') END),
@@ -134,7 +135,8 @@ BEGIN
               LEFT JOIN mixmodel._report_plan_channels(p.name) ch ON ch.channel = s.channel
              WHERE s.plan = p.name)
         || '</table></div><p class="note">Per flight (mixmodel.plan_summary): the forecast includes the carry-over of earlier spend; '
-        || 'base is the forecast without paid media; ROI and CPA count what the plan''s spend adds; marginal is the KPI of the next unit of spend.</p>';
+        || 'base is the forecast without paid media; ROI and CPA count what the plan''s spend adds; marginal is the KPI of the next unit of spend; '
+        || 'for a Bayesian model, the credible interval in brackets.</p>';
     actuals := EXISTS (SELECT 1 FROM mixmodel.plan_actuals a WHERE a.plan = p.name);
     IF actuals THEN
         html := html || mixmodel._report_chart(mixmodel.chart_plan_actuals(p.name, width));

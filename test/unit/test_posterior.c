@@ -19,6 +19,7 @@
 #include "math/posterior/model.h"
 #include "math/posterior/nuts.h"
 #include "math/posterior/prior.h"
+#include "math/posterior/chains.h"
 #include "math/posterior/sample.h"
 #include "unit.h"
 
@@ -484,7 +485,7 @@ test_nuts(void)
 				sd[6] = {1.0, 3.0, 0.01, 50.0, 1.0, 0.2},
 				q0[6] = {0, 0, 0, 0, 0, 0};
 	Gauss		G = {6, 0.9, m, sd};
-	MMNutsOptions o = {1000, 1000, 10, 0.8, false, NULL};
+	MMNutsOptions o = {1000, 1000, 10, 0.8, false, NULL, NULL, NULL};
 	const int	chains = 4,
 				N = 1000;
 	double	   *draws = malloc(sizeof(double) * chains * N * 6),
@@ -624,6 +625,83 @@ test_diagnostics(void)
 	free(dw);
 }
 
+static void
+test_nuts_interrupt_dummy(void)
+{
+}
+
+static int
+poll_never(void *arg, long iterations)
+{
+	(void) arg;
+	(void) iterations;
+	return 0;
+}
+
+/* stops once the chains have done *arg iterations in all */
+static int
+poll_stop_after(void *arg, long iterations)
+{
+	return iterations >= *(long *) arg;
+}
+
+/*
+ * The same chains in 1, 2 and 3 threads: the draws of mm_post_sample bit for
+ * bit; a poll that asks to stop ends them with MM_ECANCELED.
+ */
+static void
+test_chains_in_threads(const MMPostData *d, const MMPostSampleOptions *o0,
+					   const double *draws_serial, const double *lp_serial)
+{
+	MMPostWorker w[3];
+	MMPostSampleOptions o = *o0;
+	int			dim;
+	long		n,
+				after = 200;
+	double	   *draws,
+			   *lp,
+			   *start;
+	MMNutsStats st[4];
+
+	for (int i = 0; i < 3; i++)
+	{
+		mm_post_init(&w[i].ps, d, malloc(sizeof(double) * mm_post_work_size(d)),
+					 malloc(sizeof(int) * mm_post_iwork_size(d)));
+		w[i].rng = gsl_rng_alloc(gsl_rng_mt19937);
+		w[i].min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, w[i].ps.dim);
+		w[i].work = malloc(sizeof(double) * mm_post_sample_work(&w[i].ps, &o));
+	}
+	dim = w[0].ps.dim;
+	n = (long) o.chains * o.nuts.draws;
+	draws = malloc(sizeof(double) * n * dim);
+	lp = malloc(sizeof(double) * n);
+	start = malloc(sizeof(double) * o.chains * dim);
+	for (int threads = 1; threads <= 3; threads++)
+	{
+		memset(draws, 0, sizeof(double) * n * dim);
+		UNIT_OK(mm_post_sample_threads(w, threads, &o, start, draws, lp, st, poll_never, NULL) == MM_OK &&
+				memcmp(draws, draws_serial, sizeof(double) * n * dim) == 0 &&
+				memcmp(lp, lp_serial, sizeof(double) * n) == 0,
+				"chains in %d thread%s: the serial draws bit for bit", threads, threads > 1 ? "s" : "");
+	}
+	UNIT_OK(mm_post_sample_threads(w, 2, &o, start, draws, lp, st, poll_stop_after, &after) == MM_ECANCELED,
+			"chains in threads stop when the poll asks (MM_ECANCELED)");
+	o.nuts.interrupt = test_nuts_interrupt_dummy;
+	UNIT_OK(mm_post_sample_threads(w, 2, &o, start, draws, lp, st, poll_never, NULL) == MM_EDOM,
+			"chains in threads refuse an interrupt callback (it would run in the threads)");
+	for (int i = 0; i < 3; i++)
+	{
+		free(w[i].ps.work);
+		free(w[i].ps.map);
+		gsl_rng_free(w[i].rng);
+		gsl_multimin_fdfminimizer_free(w[i].min);
+		free(w[i].work);
+	}
+	free(draws);
+	free(lp);
+	free(start);
+}
+
 /* posterior of a known model: shares inside their intervals, medians near the truth, converged */
 static void
 test_posterior_recovery(void)
@@ -659,7 +737,7 @@ test_posterior_recovery(void)
 	mm_post_init(&ps, &d, work, iwork);
 	memset(&o, 0, sizeof(o));
 	o.chains = 4;
-	o.nuts = (MMNutsOptions) {500, 500, 10, 0.8, false, NULL};
+	o.nuts = (MMNutsOptions) {500, 500, 10, 0.8, false, NULL, NULL, NULL};
 	o.seed = 3;
 	o.mode_iterations = 200;
 	draws = malloc(sizeof(double) * 2000 * ps.dim);
@@ -668,6 +746,7 @@ test_posterior_recovery(void)
 	sw = malloc(sizeof(double) * mm_post_sample_work(&ps, &o));
 	min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, ps.dim);
 	UNIT_OK(mm_post_sample(&ps, &o, r, min, start, draws, lp, st, sw) == MM_OK, "posterior sampled (4 x 500)");
+	test_chains_in_threads(&d, &o, draws, lp);
 	dv.D = 2000;
 	dv.thin = 5;
 	dv.Dt = 400;

@@ -374,6 +374,8 @@ mm_post_logp(MMPost *ps, const double *u, double *grad)
 
 	if (grad)
 		memset(grad, 0, sizeof(double) * ps->dim);
+	if (ps->stop && __atomic_load_n(ps->stop, __ATOMIC_RELAXED))
+		return -INFINITY;
 
 	/* channels: priors, adstock, saturation, effect */
 	for (int c = 0; c < C; c++)

@@ -125,6 +125,9 @@ typedef struct MMPost
 			   *dw1,
 			   *dw2;			/* max lag weights */
 	double		sigma;
+	int		   *stop;			/* chains in threads (chains.h): when nonzero, every
+								 * evaluation returns -INFINITY, ending the tree or
+								 * the BFGS run at once */
 } MMPost;
 
 /* Doubles and ints of workspace mm_post_init needs. */

@@ -532,6 +532,10 @@ mm_nuts_chain(MMLogDensityFn f, void *arg, int dim, const double *q0, gsl_rng *r
 
 		if (opt->interrupt)
 			opt->interrupt();
+		if (opt->stop && __atomic_load_n(opt->stop, __ATOMIC_RELAXED))
+			return MM_ECANCELED;
+		if (opt->iterations)
+			__atomic_fetch_add(opt->iterations, 1, __ATOMIC_RELAXED);
 		transition(&s, &tr, &cur, opt->max_depth, &accept, &depth);
 
 		if (it < opt->warmup)

@@ -30,6 +30,9 @@ typedef struct MMNutsOptions
 	double		target_accept;	/* dual averaging target (Stan: 0.8) */
 	bool		dense;			/* dense metric; else diagonal */
 	MMInterruptFn interrupt;	/* called once per iteration (may be NULL) */
+	int		   *stop;			/* when set, read once per iteration: nonzero stops the
+								 * chain with MM_ECANCELED (chains in threads) */
+	long	   *iterations;		/* when set, incremented once per iteration */
 } MMNutsOptions;
 
 typedef struct MMNutsStats

@@ -82,6 +82,33 @@ target(void *arg, const double *q, double *grad)
 }
 
 MMStatus
+mm_post_sample_chain(MMPost *ps, const MMPostSampleOptions *o, int k, gsl_rng *rng,
+					 gsl_multimin_fdfminimizer *min, double *u, double *draws,
+					 double *lp, MMNutsStats *stats, double *work)
+{
+	int			dim = ps->dim;
+	double		lp0;
+	MMStatus	st;
+
+	gsl_rng_set(rng, mm_gen_seed(o->seed, k));
+	mm_post_start(ps, u);
+	/* chains after the first start from a jittered prior median */
+	if (k > 0)
+		for (int i = 0; i < dim; i++)
+			u[i] += gsl_ran_gaussian(rng, 1.0);
+	st = mm_post_mode(ps, min, u, o->mode_iterations, &lp0);
+	if (st != MM_OK)
+	{
+		/* a jittered start outside the model's domain: start from the medians */
+		mm_post_start(ps, u);
+		st = mm_post_mode(ps, min, u, o->mode_iterations, &lp0);
+		if (st != MM_OK)
+			return st;
+	}
+	return mm_nuts_chain(target, ps, dim, u, rng, &o->nuts, draws, lp, stats, work);
+}
+
+MMStatus
 mm_post_sample(MMPost *ps, const MMPostSampleOptions *o, gsl_rng *rng,
 			   gsl_multimin_fdfminimizer *min, double *start, double *draws,
 			   double *lp, MMNutsStats *stats, double *work)
@@ -92,28 +119,11 @@ mm_post_sample(MMPost *ps, const MMPostSampleOptions *o, gsl_rng *rng,
 		return MM_EDOM;
 	for (int k = 0; k < o->chains; k++)
 	{
-		double	   *u = start + (size_t) k * dim,
-					lp0;
-		MMStatus	st;
+		MMStatus	st = mm_post_sample_chain(ps, o, k, rng, min, start + (size_t) k * dim,
+											  draws + (size_t) k * o->nuts.draws * dim,
+											  lp ? lp + (size_t) k * o->nuts.draws : NULL,
+											  &stats[k], work);
 
-		gsl_rng_set(rng, mm_gen_seed(o->seed, k));
-		mm_post_start(ps, u);
-		/* chains after the first start from a jittered prior median */
-		if (k > 0)
-			for (int i = 0; i < dim; i++)
-				u[i] += gsl_ran_gaussian(rng, 1.0);
-		st = mm_post_mode(ps, min, u, o->mode_iterations, &lp0);
-		if (st != MM_OK)
-		{
-			/* a jittered start outside the model's domain: start from the medians */
-			mm_post_start(ps, u);
-			st = mm_post_mode(ps, min, u, o->mode_iterations, &lp0);
-			if (st != MM_OK)
-				return st;
-		}
-		st = mm_nuts_chain(target, ps, dim, u, rng, &o->nuts,
-						   draws + (size_t) k * o->nuts.draws * dim,
-						   lp ? lp + (size_t) k * o->nuts.draws : NULL, &stats[k], work);
 		if (st != MM_OK)
 			return st;
 	}

@@ -47,4 +47,14 @@ extern MMStatus mm_post_sample(MMPost *ps, const MMPostSampleOptions *o, gsl_rng
 							   double *draws, double *lp, MMNutsStats *stats,
 							   double *work);
 
+/*
+ * Chain k alone (as mm_post_sample runs it): u (dim) receives its start,
+ * draws (draws x dim) and lp (draws) its kept draws.  Depends on nothing but
+ * (seed, k) and the model, so chains may run in any order or in parallel.
+ */
+extern MMStatus mm_post_sample_chain(MMPost *ps, const MMPostSampleOptions *o, int k,
+									 gsl_rng *rng, gsl_multimin_fdfminimizer *min, double *u,
+									 double *draws, double *lp, MMNutsStats *stats,
+									 double *work);
+
 #endif
