@@ -3,7 +3,9 @@
 # throwaway cluster.
 
 EXTENSION  = mixmodel
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
+# The release before EXTVERSION: upgrades start from it (doc/architecture.md, "Upgrades").
+PREVVERSION = 0.1.0
 MODULE_big = mixmodel
 
 # Stages in dependency order; each keeps its install SQL beside its C.
@@ -64,6 +66,8 @@ OBJS = \
 	src/attribution/path_models.o \
 	src/attribution/algorithmic.o \
 	src/attribution/credits.o \
+	src/math/exact_sum.o \
+	src/common/exact_sum.o \
 	src/common/json.o \
 	src/common/args.o \
 	src/math/transform_grad.o \
@@ -103,6 +107,8 @@ OBJS = \
 # Install SQL, in load order.
 STAGE_SQL = \
 	src/common/common.sql \
+	src/common/exact_sum.sql \
+	src/access/roles.sql \
 	src/transform/adstock.sql \
 	src/plan/optimize.sql \
 	src/transform/saturation.sql \
@@ -159,10 +165,16 @@ STAGE_SQL = \
 	src/attribution/run.sql \
 	src/attribution/unified.sql \
 	src/attribution/views.sql \
-	src/attribution/comments.sql
+	src/attribution/comments.sql \
+	src/access/policies.sql
 
-DATA_built = mixmodel--$(EXTVERSION).sql
-EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
+# The upgrade from the previous release is composed from src/upgrade/PREV--NEXT/*.sql (in
+# name order) by tools/upgrade_sql; released install and upgrade scripts are frozen in
+# src/upgrade/ and installed as they are, so the upgrade test can start from them.
+UPGRADE_CHANGES = $(sort $(wildcard src/upgrade/$(PREVVERSION)--$(EXTVERSION)/*.sql))
+DATA_built = mixmodel--$(EXTVERSION).sql mixmodel--$(PREVVERSION)--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/mixmodel--*.sql)
+EXTRA_CLEAN = $(OBJS:.o=.d) mixmodel--$(EXTVERSION).sql mixmodel--$(PREVVERSION)--$(EXTVERSION).sql test/unit/run_unit regression.diffs regression.out results output_iso
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --inputdir=. --outputdir=.
@@ -189,6 +201,9 @@ override CPPFLAGS += -MMD -MP
 
 mixmodel--$(EXTVERSION).sql: $(STAGE_SQL) Makefile
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION mixmodel" to load this file. \quit'; cat $(STAGE_SQL); } > $@
+
+mixmodel--$(PREVVERSION)--$(EXTVERSION).sql: $(UPGRADE_CHANGES) $(STAGE_SQL) src/upgrade/mixmodel--$(PREVVERSION).sql tools/upgrade_sql Makefile
+	$(srcdir)/tools/upgrade_sql $(PREVVERSION) $(EXTVERSION) $(UPGRADE_CHANGES) -- $(STAGE_SQL) > $@.tmp && mv $@.tmp $@
 
 # Core unit tests: src/math (and the report's chart renderer) without a server.
 UNIT_SRC = $(wildcard test/unit/*.c)

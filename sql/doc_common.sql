@@ -3,3 +3,7 @@
 
 -- doc/common.md:7
 SELECT mixmodel.version();
+
+-- doc/common.md:35
+SELECT mixmodel.exact_sum(x) AS exact, sum(x) AS float8_sum
+  FROM unnest(ARRAY[1e100, 1, -1e100, 0.1, 0.2]::float8[]) x;

@@ -7,10 +7,12 @@ CREATE TABLE mixmodel.touchpoints (
     spend_metric  text,
     paid          boolean GENERATED ALWAYS AS (spend_metric IS NOT NULL) STORED,
     created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner         regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.touchpoints IS 'Marketing touchpoints: a rule over harmonized dimensions (e.g. channel = tv), a volume metric and, for paid channels, a spend metric.';
 COMMENT ON COLUMN mixmodel.touchpoints.paid IS 'true when the touchpoint has a spend metric';
+COMMENT ON COLUMN mixmodel.touchpoints.owner IS 'role owning the touchpoint (doc/access.md): its series read that owner''s harmonized rows';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.touchpoints', '');
 
 CREATE TABLE mixmodel.conversions (
@@ -19,9 +21,11 @@ CREATE TABLE mixmodel.conversions (
     metric         text NOT NULL,
     revenue_metric text,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner          regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.conversions IS 'Conversions: a rule over harmonized dimensions (e.g. conversiontype = online), a count metric and optionally a revenue metric (revenue-based vs count-based models).';
+COMMENT ON COLUMN mixmodel.conversions.owner IS 'role owning the conversion (doc/access.md): its series read that owner''s harmonized rows, and its models belong to it';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.conversions', '');
 
 CREATE FUNCTION mixmodel.parse_rule(rule text)
@@ -259,7 +263,7 @@ $$;
 COMMENT ON FUNCTION mixmodel.delete_conversion(text) IS 'Delete a conversion definition; refused (2BP01, naming them) while models use it.';
 
 -- the SQL period of a series: period (at the harmonized grain) rolled to granularity
-CREATE FUNCTION mixmodel._series_period(granularity text, OUT expr text, OUT grain text)
+CREATE FUNCTION mixmodel._series_period(granularity text, owner regrole, OUT expr text, OUT grain text)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -271,13 +275,13 @@ BEGIN
         RAISE EXCEPTION 'invalid granularity "%"', granularity USING ERRCODE = '22023',
             HINT = 'Use day, week, month or year.';
     END IF;
-    SELECT h.date_type INTO grain FROM mixmodel.harmonized h LIMIT 1;
+    SELECT h.date_type INTO grain FROM mixmodel.harmonized h WHERE h.owner = _series_period.owner LIMIT 1;
     IF grain IS NOT NULL AND (rank_of->>granularity)::int < (rank_of->>grain)::int THEN
         RAISE EXCEPTION 'cannot report % series from % harmonized data', granularity, grain USING ERRCODE = '22023',
             HINT = format('Ask for %s or coarser.', grain);
     END IF;
     IF granularity = 'week' AND grain = 'week' THEN
-        expr := mixmodel._series_week_expr();   -- several week starts: one calendar
+        expr := mixmodel._series_week_expr(owner);   -- several week starts: one calendar
         IF expr IS NOT NULL THEN
             RETURN;
         END IF;
@@ -288,10 +292,10 @@ BEGIN
                      '(h.period OPERATOR(pg_catalog.-) (pg_catalog.date_part(''isodow'', h.period)::int OPERATOR(pg_catalog.-) 1))'
                  ELSE format('pg_catalog.date_trunc(%L, h.period::timestamp)::date', granularity) END;
 END $$;
-COMMENT ON FUNCTION mixmodel._series_period(text) IS 'Internal: the SQL expression rolling mixmodel.harmonized periods to a series granularity (22023 when finer than the harmonized grain), and that grain; weekly data of several week starts go to the week start most summary and event rows have, each row to the week overlapping it most.';
+COMMENT ON FUNCTION mixmodel._series_period(text, regrole) IS 'Internal: the SQL expression rolling mixmodel.harmonized periods to a series granularity (22023 when finer than the grain of the owner''s harmonized data), and that grain; weekly data of several week starts go to the week start most summary and event rows have, each row to the week overlapping it most.';
 
 -- weekly harmonized data of several week starts: the expression putting every row on one calendar
-CREATE FUNCTION mixmodel._series_week_expr()
+CREATE FUNCTION mixmodel._series_week_expr(owner regrole)
     RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
@@ -306,16 +310,16 @@ BEGIN
     SELECT count(DISTINCT w.d), (array_agg(w.d ORDER BY w.n DESC, w.d) FILTER (WHERE w.marketing))[1]
       INTO days, anchor
       FROM (SELECT pg_catalog.date_part('isodow', h.period)::int AS d, h.category <> 'factor' AS marketing, count(*) AS n
-              FROM mixmodel.harmonized h GROUP BY 1, 2) w;
+              FROM mixmodel.harmonized h WHERE h.owner = _series_week_expr.owner GROUP BY 1, 2) w;
     IF days <= 1 THEN
         RETURN NULL;
     END IF;
     RETURN format('(h.period OPERATOR(pg_catalog.+) ((((%s OPERATOR(pg_catalog.-) pg_catalog.date_part(''isodow'', h.period)::int)'
                   ' OPERATOR(pg_catalog.+) 10) OPERATOR(pg_catalog.%%) 7) OPERATOR(pg_catalog.-) 3))', coalesce(anchor, 1));
 END $$;
-COMMENT ON FUNCTION mixmodel._series_week_expr() IS 'Internal: NULL when every weekly harmonized row starts its week on one day; else the SQL expression moving each row of mixmodel.harmonized h to the series calendar: the week start most summary and event rows have (ties: the earlier ISO day), each row to the week overlapping it most.';
+COMMENT ON FUNCTION mixmodel._series_week_expr(regrole) IS 'Internal: NULL when every weekly harmonized row of the owner starts its week on one day; else the SQL expression moving each row of mixmodel.harmonized h to the series calendar: the week start most summary and event rows have (ties: the earlier ISO day), each row to the week overlapping it most.';
 
-CREATE FUNCTION mixmodel._series(rule text, m1 text, m2 text, granularity text, from_date date, to_date date)
+CREATE FUNCTION mixmodel._series(rule text, m1 text, m2 text, granularity text, from_date date, to_date date, owner regrole)
     RETURNS TABLE (period date, v1 float8, v2 float8)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
     SET search_path = pg_catalog, pg_temp
@@ -326,25 +330,25 @@ DECLARE
     step text := CASE granularity WHEN 'day' THEN '1 day' WHEN 'week' THEN '7 days'
                                   WHEN 'month' THEN '1 month' ELSE '1 year' END;
 BEGIN
-    SELECT * INTO p FROM mixmodel._series_period(granularity);
+    SELECT * INTO p FROM mixmodel._series_period(granularity, owner);
     SELECT * INTO w FROM mixmodel._rule_where(rule);
-    -- every period of the harmonized range (factor forecasts aside) appears, 0 where the rule matches nothing
+    -- every period of the owner's harmonized range (factor forecasts aside) appears, 0 where the rule matches nothing
     RETURN QUERY EXECUTE format(
-        'WITH r AS (SELECT %1$s AS "mm p", h.* FROM mixmodel.harmonized h),
+        'WITH r AS (SELECT %1$s AS "mm p", h.* FROM mixmodel.harmonized h WHERE h.owner OPERATOR(pg_catalog.=) $5),
               span AS (SELECT pg_catalog.min(r."mm p") AS lo, pg_catalog.max(r."mm p") AS hi FROM r
                         WHERE r.category OPERATOR(pg_catalog.<>) ''factor''),
-              s AS (SELECT h."mm p" AS p, pg_catalog.sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
+              s AS (SELECT h."mm p" AS p, mixmodel.exact_sum(h.%2$I) AS v1, %3$s AS v2 FROM r h WHERE %4$s GROUP BY 1)
          SELECT g.d::date, coalesce(s.v1, 0)::float8, %5$s
            FROM span, pg_catalog.generate_series(span.lo::timestamp, span.hi::timestamp, $2::interval) g(d)
            LEFT JOIN s ON s.p = g.d::date
           WHERE ($3 IS NULL OR g.d::date >= $3) AND ($4 IS NULL OR g.d::date <= $4)
           ORDER BY 1',
-        p.expr, m1, CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE format('pg_catalog.sum(h.%I)', m2) END,
+        p.expr, m1, CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE format('mixmodel.exact_sum(h.%I)', m2) END,
         w.clause,
         CASE WHEN m2 IS NULL THEN 'NULL::float8' ELSE 'coalesce(s.v2, 0)::float8' END)
-    USING w.vals, step, from_date, to_date;
+    USING w.vals, step, from_date, to_date, owner;
 END $$;
-COMMENT ON FUNCTION mixmodel._series(text, text, text, text, date, date) IS 'Internal: sums of two metrics over the harmonized rows a rule selects, per period of a granularity.';
+COMMENT ON FUNCTION mixmodel._series(text, text, text, text, date, date, regrole) IS 'Internal: sums of two metrics over the owner''s harmonized rows a rule selects, per period of a granularity.';
 
 CREATE FUNCTION mixmodel.touchpoint_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
                                            to_date date DEFAULT NULL)
@@ -358,9 +362,9 @@ BEGIN
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
     SELECT * INTO t FROM mixmodel.touchpoints x WHERE x.name = touchpoint_series.name;
     IF NOT FOUND THEN RAISE EXCEPTION 'touchpoint "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    RETURN QUERY SELECT * FROM mixmodel._series(t.rule, t.volume_metric, t.spend_metric, granularity, from_date, to_date);
+    RETURN QUERY SELECT * FROM mixmodel._series(t.rule, t.volume_metric, t.spend_metric, granularity, from_date, to_date, t.owner);
 END $$;
-COMMENT ON FUNCTION mixmodel.touchpoint_series(text, text, date, date) IS 'Time series of a touchpoint from mixmodel.harmonized: volume and spend (NULL when not paid) per period of granularity (default week), every period of the harmonized range, 0 where nothing matches.';
+COMMENT ON FUNCTION mixmodel.touchpoint_series(text, text, date, date) IS 'Time series of a touchpoint from mixmodel.harmonized (the rows of the touchpoint''s owner): volume and spend (NULL when not paid) per period of granularity (default week), every period of the harmonized range, 0 where nothing matches.';
 
 CREATE FUNCTION mixmodel.conversion_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
                                            to_date date DEFAULT NULL)
@@ -374,12 +378,11 @@ BEGIN
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
     SELECT * INTO c FROM mixmodel.conversions x WHERE x.name = conversion_series.name;
     IF NOT FOUND THEN RAISE EXCEPTION 'conversion "%" does not exist', name USING ERRCODE = '42704'; END IF;
-    RETURN QUERY SELECT * FROM mixmodel._series(c.rule, c.metric, c.revenue_metric, granularity, from_date, to_date);
+    RETURN QUERY SELECT * FROM mixmodel._series(c.rule, c.metric, c.revenue_metric, granularity, from_date, to_date, c.owner);
 END $$;
-COMMENT ON FUNCTION mixmodel.conversion_series(text, text, date, date) IS 'Time series of a conversion from mixmodel.harmonized: conversions and revenue (NULL without a revenue metric) per period of granularity (default week), every period of the harmonized range.';
+COMMENT ON FUNCTION mixmodel.conversion_series(text, text, date, date) IS 'Time series of a conversion from mixmodel.harmonized (the rows of the conversion''s owner): conversions and revenue (NULL without a revenue metric) per period of granularity (default week), every period of the harmonized range.';
 
-CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
-                                       to_date date DEFAULT NULL)
+CREATE FUNCTION mixmodel._factor_series(name text, granularity text, from_date date, to_date date, owner regrole)
     RETURNS TABLE (period date, value float8, value_type text)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 160
     SET search_path = pg_catalog, pg_temp
@@ -387,30 +390,55 @@ CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week
 DECLARE
     p record;
     op text;
+    agg text;
+    own regrole := owner;
+    owners regrole[];
 BEGIN
     IF name IS NULL THEN RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004'; END IF;
+    -- whose factor: the owner given, else the one owner whose harmonized data has it
+    IF own IS NULL THEN
+        SELECT array_agg(DISTINCT h.owner) INTO owners FROM mixmodel.harmonized h
+         WHERE h.category = 'factor' AND h.factor_name = _factor_series.name;
+        IF cardinality(owners) > 1 THEN
+            RAISE EXCEPTION 'factor "%" exists in the harmonized data of several owners', name USING ERRCODE = '42725',
+                DETAIL = format('Owners: %s.', array_to_string(owners, ', ')),
+                HINT = 'Ask as the owner whose factor you mean (SET ROLE).';
+        END IF;
+        own := owners[1];
+    END IF;
     SELECT r.factor_operator INTO op FROM mixmodel.harmonized h JOIN mixmodel.dataset_rules r ON r.name = h.dataset
-     WHERE h.category = 'factor' AND h.factor_name = factor_series.name ORDER BY r.name LIMIT 1;
+     WHERE h.category = 'factor' AND h.factor_name = _factor_series.name AND h.owner = own ORDER BY r.name LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'factor "%" does not exist in the harmonized data', name USING ERRCODE = '42704',
             HINT = 'Factors come from factor dataset rules; run mixmodel.sync() after adding one.';
     END IF;
-    SELECT * INTO p FROM mixmodel._series_period(granularity);
-    -- actual values win over forecasts of the same period; several rows combine with the dataset's operator
+    SELECT * INTO p FROM mixmodel._series_period(granularity, own);
+    -- actual values win over forecasts of the same period; several rows combine with the dataset's
+    -- operator (sums exact, so the value does not depend on the order of the rows)
+    agg := CASE op WHEN 'sum' THEN 'mixmodel.exact_sum(h.factor_value)%1$s'
+                   WHEN 'avg' THEN '(mixmodel.exact_sum(h.factor_value)%1$s / pg_catalog.count(h.factor_value)%1$s)'
+                   ELSE 'pg_catalog.' || op || '(h.factor_value)%1$s' END;
     RETURN QUERY EXECUTE format(
         'SELECT q.p, q.v, q.vt FROM (
              SELECT %1$s AS p, CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'') THEN ''actual'' ELSE ''forecasted'' END AS vt,
                     CASE WHEN pg_catalog.bool_or(h.value_type = ''actual'')
-                         THEN pg_catalog.%2$s(h.factor_value) FILTER (WHERE h.value_type = ''actual'')
-                         ELSE pg_catalog.%2$s(h.factor_value) END::float8 AS v
+                         THEN %2$s ELSE %3$s END::float8 AS v
                FROM mixmodel.harmonized h
-              WHERE h.category = ''factor'' AND h.factor_name = $1
+              WHERE h.category = ''factor'' AND h.factor_name = $1 AND h.owner OPERATOR(pg_catalog.=) $4
               GROUP BY 1) q
           WHERE ($2 IS NULL OR q.p >= $2) AND ($3 IS NULL OR q.p <= $3)
-          ORDER BY 1', p.expr, op)
-    USING name, from_date, to_date;
+          ORDER BY 1', p.expr, format(agg, ' FILTER (WHERE h.value_type = ''actual'')'), format(agg, ''))
+    USING name, from_date, to_date, own;
 END $$;
-COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date) IS 'Time series of a harmonized factor: value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type.';
+COMMENT ON FUNCTION mixmodel._factor_series(text, text, date, date, regrole) IS 'Internal (factor_series, and a model''s factors with its owner): the series of a harmonized factor of one owner''s data (owner NULL: the one owner whose data the caller sees has it; 42725 when several do).';
+
+CREATE FUNCTION mixmodel.factor_series(name text, granularity text DEFAULT 'week', from_date date DEFAULT NULL,
+                                       to_date date DEFAULT NULL)
+    RETURNS TABLE (period date, value float8, value_type text)
+    LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 160
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM mixmodel._factor_series(name, granularity, from_date, to_date, NULL) $$;
+COMMENT ON FUNCTION mixmodel.factor_series(text, text, date, date) IS 'Time series of a harmonized factor: value per period of granularity (actual values preferred over forecasted ones; several rows combined with the factor dataset''s operator) and its value type; from the harmonized data of the one owner the caller sees that has the factor (42725 when several do, doc/access.md).';
 
 CREATE FUNCTION mixmodel.usage_report(granularity text DEFAULT 'year', years int DEFAULT 5)
     RETURNS TABLE (conversion text, period date, conversions float8, revenue float8, models_using bigint)
@@ -444,8 +472,9 @@ BEGIN
             EXECUTE 'SELECT count(*) FROM mixmodel.models' INTO n;
         END IF;
     END IF;
-    SELECT max(h.period) INTO last FROM mixmodel.harmonized h;
-    FOR c IN SELECT x.name FROM mixmodel.conversions x ORDER BY x.name LOOP
+    FOR c IN SELECT x.name, x.owner FROM mixmodel.conversions x ORDER BY x.name LOOP
+        -- each conversion over its owner's harmonized data
+        SELECT max(h.period) INTO last FROM mixmodel.harmonized h WHERE h.owner = c.owner;
         RETURN QUERY
             SELECT c.name, s.period, s.conversions, s.revenue, n
               FROM mixmodel.conversion_series(c.name, granularity,

@@ -11,10 +11,13 @@ CREATE TABLE mixmodel.fields (
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CHECK ((category = 'derived') = (formula IS NOT NULL)),
-    CHECK ((category = 'dimension') = (data_type IN ('string', 'datetime')))
+    CHECK ((category = 'dimension') = (data_type IN ('string', 'datetime'))),
+    owner_role   regrole,
+    CONSTRAINT fields_owner_role CHECK ((owner = 'client') = (owner_role IS NOT NULL))
 );
 COMMENT ON TABLE mixmodel.fields IS 'Harmonized fields: global (owner global, not editable) and custom (owner client) dimensions, metrics and derived metrics; each is a column of mixmodel.harmonized.';
 COMMENT ON COLUMN mixmodel.fields.formula IS 'derived fields: arithmetic over metrics, e.g. [orders]/[impressions]';
+COMMENT ON COLUMN mixmodel.fields.owner_role IS 'custom fields: the role owning the field (doc/access.md), whose dataset rules, touchpoints and conversions may use it; its column of mixmodel.harmonized is filled for that owner''s rows only; NULL for global fields';
 COMMENT ON COLUMN mixmodel.fields.mappable IS 'false for fields the sync fills itself (dataset, date_type, event_date, last_updated_date)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.fields', $$WHERE owner = 'client'$$);
 
@@ -103,7 +106,7 @@ BEGIN
         RAISE EXCEPTION 'invalid field name "%"', name USING ERRCODE = '22023',
             HINT = 'Field names are lower-case letters, digits and underscores, starting with a letter or underscore (at most 63).';
     END IF;
-    IF name IN ('period', 'category', 'source_category') THEN
+    IF name IN ('period', 'category', 'source_category', 'owner') THEN
         RAISE EXCEPTION 'field name "%" is reserved', name USING ERRCODE = '42710';
     END IF;
     dtype := mixmodel._check_field_args(category, data_type);
@@ -114,8 +117,8 @@ BEGIN
     IF EXISTS (SELECT 1 FROM mixmodel.fields f WHERE f.name = add_field.name) THEN
         RAISE EXCEPTION 'field "%" already exists', name USING ERRCODE = '23505';
     END IF;
-    INSERT INTO mixmodel.fields (name, display_name, category, data_type, formula, owner)
-    VALUES (name, coalesce(display_name, name), category, dtype, formula, 'client');
+    INSERT INTO mixmodel.fields (name, display_name, category, data_type, formula, owner, owner_role)
+    VALUES (name, coalesce(display_name, name), category, dtype, formula, 'client', CAST(quote_ident(CURRENT_USER) AS regrole));
     IF category = 'derived' THEN
         PERFORM mixmodel.compile_formula(formula, name);
     END IF;
@@ -125,7 +128,7 @@ BEGIN
                            'display_name', coalesce(display_name, name)));
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.add_field(text, text, text, text, text) IS 'Create a custom harmonized field: category dimension (string, datetime), metric or derived (number, currency; derived needs a formula such as [orders]/[impressions]). Adds the column to mixmodel.harmonized.';
+COMMENT ON FUNCTION mixmodel.add_field(text, text, text, text, text) IS 'Create a custom harmonized field, owned by the current role: category dimension (string, datetime), metric or derived (number, currency; derived needs a formula such as [orders]/[impressions]). Adds the column to mixmodel.harmonized.';
 
 CREATE FUNCTION mixmodel.update_field(name text, display_name text DEFAULT NULL, formula text DEFAULT NULL,
                                       data_type text DEFAULT NULL)

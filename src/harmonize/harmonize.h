@@ -32,10 +32,12 @@ typedef struct HzRule
 	List	   *key_columns;	/* char *, may be NIL */
 	char	   *loaded_at_column;	/* may be NULL */
 	char	   *factor_operator;
+	char	   *time_zone;		/* zone whose days timestamptz values fall on */
 	Jsonb	   *mappings;
 	bool		active;
 	bool		source_missing;
 	TimestampTz updated_at;
+	Oid			owner;			/* role owning the rule and its harmonized rows */
 } HzRule;
 
 /* A dataset rule compiled against its source table. */
@@ -54,6 +56,7 @@ typedef struct HzQuery
 	List	   *dim_exprs;
 	List	   *metric_names;
 	List	   *metric_exprs;
+	int			tz_param;		/* $n of the time zone, 0 until used */
 	int			nparams;
 	int			maxparams;
 	Datum	   *values;
@@ -64,7 +67,10 @@ extern int	hz_grain_code(const char *grain);
 extern const char *hz_grain_name(int grain);
 extern int	hz_week_start_code(const char *day);
 
-/* Pin search_path (and TimeZone = UTC) for an SPI section; returns the GUC nest level. */
+/*
+ * Pin search_path for an SPI section (and TimeZone = UTC, though the generated SQL no
+ * longer depends on it); returns the GUC nest level.
+ */
 extern int	hz_pin_gucs(void);
 extern void hz_unpin_gucs(int nestlevel);
 
@@ -74,6 +80,9 @@ extern void hz_compile(HzRule *rule, HzQuery *q);
 extern int	hz_add_param(HzQuery *q, Datum value, Oid type);
 extern char *hz_period_expr(const char *date_sql, int grain, int week_start);
 extern char *hz_aggregate_sql(HzQuery *q, int grain, const char *extra_where, bool bookkeeping);
+
+/* Whether a role may read a dataset's source table (table-level SELECT). */
+extern bool hz_can_read_source(HzRule *rule, Oid role);
 
 /* The SQL expression of a derived-field formula over harmonized metric columns. */
 extern char *hz_compile_formula(const char *formula, const char *field);

@@ -15,6 +15,7 @@ DECLARE
     cols text := '';
     counts bigint[];
     k int := 0;
+    own regrole;
 BEGIN
     IF touchpoints IS NULL OR array_position(touchpoints, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'touchpoints must not be NULL or hold NULL' USING ERRCODE = '22004';
@@ -29,6 +30,7 @@ BEGIN
         IF NOT FOUND THEN
             RAISE EXCEPTION 'touchpoint "%" does not exist', touchpoints[i] USING ERRCODE = '42704';
         END IF;
+        own := coalesce(own, t.owner);   -- a model's touchpoints have one owner (create_model)
         w := mixmodel._rule_where(t.rule);
         cond := w.clause;
         FOR j IN 1 .. coalesce(cardinality(w.vals), 0) LOOP
@@ -48,9 +50,9 @@ BEGIN
             cols := cols || format('pg_catalog.count(*) FILTER (WHERE %s AND %s), ', conds[i], conds[j]);
         END LOOP;
     END LOOP;
-    EXECUTE format('SELECT ARRAY[%s] FROM mixmodel.harmonized h WHERE h.category OPERATOR(pg_catalog.<>) ''factor''',
-                   left(cols, -2))
-       INTO counts;
+    EXECUTE format('SELECT ARRAY[%s] FROM mixmodel.harmonized h WHERE h.category OPERATOR(pg_catalog.<>) ''factor''
+                     AND h.owner OPERATOR(pg_catalog.=) $1', left(cols, -2))
+       INTO counts USING own;
     k := n;
     FOR i IN 1 .. n - 1 LOOP
         FOR j IN i + 1 .. n LOOP
@@ -66,7 +68,7 @@ BEGIN
         END LOOP;
     END LOOP;
 END $$;
-COMMENT ON FUNCTION mixmodel.touchpoint_overlap(text[]) IS 'Pairs of the given touchpoints that count the same harmonized rows (both rules match, and both read a value there: spend for paid touchpoints, volume otherwise), with the number of such rows and their share of each touchpoint''s rows; a model refuses such touchpoints (22023).';
+COMMENT ON FUNCTION mixmodel.touchpoint_overlap(text[]) IS 'Pairs of the given touchpoints that count the same harmonized rows of their owner (both rules match, and both read a value there: spend for paid touchpoints, volume otherwise), with the number of such rows and their share of each touchpoint''s rows; a model refuses such touchpoints (22023).';
 
 CREATE FUNCTION mixmodel._check_touchpoint_overlap(touchpoints text[])
     RETURNS void

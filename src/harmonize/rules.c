@@ -65,7 +65,11 @@ hz_pin_gucs(void)
 
 	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	/* timestamps become dates in UTC, whatever the session's time zone */
+	/*
+	 * The generated SQL names the dataset's zone wherever it turns a timestamp into a date
+	 * (pg_catalog.timezone), so executors that do not see this setting (Citus workers)
+	 * bucket the same way; UTC here only keeps text forms of timestamps stable.
+	 */
 	(void) set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	return nest;
@@ -102,12 +106,15 @@ RuleFromTuple(HeapTuple tup, TupleDesc desc)
 	r->replace = strcmp(GetText(tup, desc, "restatement"), "replace") == 0;
 	r->loaded_at_column = GetText(tup, desc, "loaded_at_column");
 	r->factor_operator = GetText(tup, desc, "factor_operator");
+	r->time_zone = GetText(tup, desc, "time_zone");
 	r->active = strcmp(GetText(tup, desc, "status"), "active") == 0;
 	r->source_missing = strcmp(GetText(tup, desc, "source_missing"), "t") == 0;
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "mappings"), &isnull);
 	r->mappings = DatumGetJsonbPCopy(d);
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "updated_at"), &isnull);
 	r->updated_at = DatumGetTimestampTz(d);
+	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "owner"), &isnull);
+	r->owner = DatumGetObjectId(d);
 	d = SPI_getbinval(tup, desc, SPI_fnumber(desc, "key_columns"), &isnull);
 	if (!isnull)
 	{
@@ -182,6 +189,41 @@ static int
 TextParam(HzQuery *q, const char *value)
 {
 	return hz_add_param(q, CStringGetTextDatum(value), TEXTOID);
+}
+
+/* The dataset's time zone as a parameter, added once. */
+static int
+TimeZoneParam(HzQuery *q)
+{
+	if (q->tz_param == 0)
+		q->tz_param = TextParam(q, q->rule->time_zone);
+	return q->tz_param;
+}
+
+/*
+ * A date or timestamp column as a point in time (timestamptz) and as a date, the same on
+ * every executor whatever its TimeZone.  Dates of timestamptz values are taken in the
+ * dataset's zone; load times (the incremental high-water mark, last_updated_date) of
+ * timestamp and date columns are read as UTC, as sync has always read them.
+ */
+static char *
+AsTimestamptz(const char *ref, Oid type)
+{
+	if (type == TIMESTAMPTZOID)
+		return pstrdup(ref);
+	if (type == TIMESTAMPOID)
+		return psprintf("pg_catalog.timezone('UTC', %s)", ref);
+	return psprintf("pg_catalog.timezone('UTC', CAST(%s AS pg_catalog.timestamp))", ref);
+}
+
+static char *
+AsDate(HzQuery *q, const char *ref, Oid type)
+{
+	if (type == DATEOID)
+		return pstrdup(ref);
+	if (type == TIMESTAMPTZOID)
+		return psprintf("CAST(pg_catalog.timezone($%d, %s) AS pg_catalog.date)", TimeZoneParam(q), ref);
+	return psprintf("CAST(%s AS pg_catalog.date)", ref);
 }
 
 /* ---- source columns ---- */
@@ -629,6 +671,20 @@ FindField(HzQuery *q, List *fields, const char *name, const char *kind)
 	return NULL;
 }
 
+/*
+ * The exact sum of a numeric source column as float8, whatever the row order and the
+ * number of parallel workers: integers and numeric sum exactly in their own types;
+ * float4 and float8 values in mixmodel.exact_sum (a superaccumulator, about as fast as
+ * sum(float8), where a cast to numeric costs ten times that).
+ */
+static char *
+ExactSum(const char *col, Oid type, const char *filter)
+{
+	if (type == FLOAT4OID || type == FLOAT8OID)
+		return psprintf("mixmodel.exact_sum(CAST(%s AS pg_catalog.float8))%s", ColRef(col), filter);
+	return psprintf("CAST(pg_catalog.sum(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
+}
+
 static char *
 CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 {
@@ -659,9 +715,13 @@ CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 			TypeMismatch(q, col, t, where, "numeric (integer, float or numeric)");
 		if (strcmp(q->rule->factor_operator, "min") == 0 || strcmp(q->rule->factor_operator, "max") == 0)
 			return psprintf("CAST(pg_catalog.%s(%s)%s AS pg_catalog.float8)", q->rule->factor_operator, ColRef(col), filter);
-		/* exact numeric sum/avg: independent of row order and parallel workers */
-		return psprintf("CAST(pg_catalog.%s(CAST(%s AS pg_catalog.numeric))%s AS pg_catalog.float8)",
-						q->rule->factor_operator, ColRef(col), filter);
+		/* exact sums, so the value does not depend on row order or parallel workers */
+		if (strcmp(q->rule->factor_operator, "sum") == 0)
+			return ExactSum(col, t, filter);
+		if (t == FLOAT4OID || t == FLOAT8OID)
+			return psprintf("(%s OPERATOR(pg_catalog./) CAST(NULLIF(pg_catalog.count(%s)%s, 0) AS pg_catalog.float8))",
+							ExactSum(col, t, filter), ColRef(col), filter);
+		return psprintf("CAST(pg_catalog.avg(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
 	}
 	if (strcmp(op, "count") == 0)
 	{
@@ -677,11 +737,7 @@ CompileMetric(HzQuery *q, const char *field, JsonbValue *v)
 
 		if (!IsNumericType(t))
 			TypeMismatch(q, col, t, where, "numeric (integer, float or numeric)");
-		if (t == INT2OID || t == INT4OID || t == INT8OID)
-			return psprintf("CAST(pg_catalog.sum(%s)%s AS pg_catalog.float8)", ColRef(col), filter);
-		/* float sums in numeric: exact, so the result does not depend on row order */
-		return psprintf("CAST(pg_catalog.sum(CAST(%s AS pg_catalog.numeric))%s AS pg_catalog.float8)",
-						ColRef(col), filter);
+		return ExactSum(col, t, filter);
 	}
 }
 
@@ -707,11 +763,25 @@ hz_compile(HzRule *rule, HzQuery *q)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("source table of dataset \"%s\" does not exist", rule->name),
 				 errdetail("It was %s.", rule->source_name)));
-	if (pg_class_aclcheck(rule->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	/*
+	 * Checked at every use, not only when the rule is saved: the caller reads the source,
+	 * and the rule's owner gets its aggregates in its harmonized rows, so both need SELECT
+	 * (a rule another role saved, or a privilege revoked since, must not let one role read
+	 * through another's sync).
+	 */
+	if (!hz_can_read_source(rule, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for the source table of dataset \"%s\"", rule->name),
-				 errdetail("Reading %s needs SELECT.", rule->source_name)));
+				 errdetail("Reading %s needs SELECT, which role %s does not have.", rule->source_name,
+						   GetUserNameFromId(GetUserId(), false))));
+	if (!hz_can_read_source(rule, rule->owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for the source table of dataset \"%s\"", rule->name),
+				 errdetail("The rule's owner %s has no SELECT on %s, and its harmonized rows would show the table's data.",
+						   GetUserNameFromId(rule->owner, true) ? GetUserNameFromId(rule->owner, true) : "(dropped role)",
+						   rule->source_name)));
 	q->relname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(rule->relid)),
 											get_rel_name(rule->relid));
 
@@ -720,26 +790,18 @@ hz_compile(HzRule *rule, HzQuery *q)
 	if (!IsDateType(t))
 		TypeMismatch(q, rule->date_column, t, "date column", "a date or timestamp");
 	q->date_col = ColRef(rule->date_column);
-	/*
-	 * timestamptz becomes a date in UTC inside the SQL itself: the session's
-	 * TimeZone pinned by hz_pin_gucs does not reach Citus workers
-	 */
-	if (t == DATEOID)
-		q->date_expr = q->date_col;
-	else if (t == TIMESTAMPTZOID)
-		q->date_expr = psprintf("CAST(pg_catalog.timezone('UTC', %s) AS pg_catalog.date)", q->date_col);
-	else
-		q->date_expr = psprintf("CAST(%s AS pg_catalog.date)", q->date_col);
+	q->date_expr = AsDate(q, q->date_col, t);
 
 	if (rule->loaded_at_column)
 	{
-		t = CheckColumn(q, rule->loaded_at_column, "loaded_at column");
-		if (!IsDateType(t))
-			TypeMismatch(q, rule->loaded_at_column, t, "loaded_at column", "a date or timestamp");
-		q->wm_expr = psprintf("CAST(%s AS pg_catalog.timestamptz)", ColRef(rule->loaded_at_column));
+		Oid			lt = CheckColumn(q, rule->loaded_at_column, "loaded_at column");
+
+		if (!IsDateType(lt))
+			TypeMismatch(q, rule->loaded_at_column, lt, "loaded_at column", "a date or timestamp");
+		q->wm_expr = AsTimestamptz(ColRef(rule->loaded_at_column), lt);
 	}
 	else
-		q->wm_expr = psprintf("CAST(%s AS pg_catalog.timestamptz)", q->date_col);
+		q->wm_expr = AsTimestamptz(q->date_col, t);
 	if (rule->replace && rule->loaded_at_column == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -872,6 +934,14 @@ hz_compile(HzRule *rule, HzQuery *q)
 			q->key_exprs = lappend(q->key_exprs, ColRef(lfirst(lc)));
 		}
 	}
+}
+
+bool
+hz_can_read_source(HzRule *rule, Oid role)
+{
+	if (!OidIsValid(role) || !SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
+		return false;
+	return pg_class_aclcheck(rule->relid, role, ACL_SELECT) == ACLCHECK_OK;
 }
 
 char *

@@ -17,15 +17,19 @@ CREATE TABLE mixmodel.dataset_rules (
     status           text NOT NULL DEFAULT 'active' CHECK (status IN ('draft', 'active')),
     source_missing   boolean NOT NULL DEFAULT false,
     created_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+    updated_at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    time_zone        text NOT NULL DEFAULT 'UTC',
+    owner            regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.dataset_rules IS 'Dataset rules: a source table (summary, event or factor data), its grain, week start, restatement mode and the mappings of its columns onto harmonized fields; only active rules are synced.';
 COMMENT ON COLUMN mixmodel.dataset_rules.source_name IS 'qualified name of the source at definition time (kept for messages after the table is dropped)';
 COMMENT ON COLUMN mixmodel.dataset_rules.mappings IS 'jsonb: {"dimensions": {field: {"column": c} | {"value": v} | {"default": ..., "cases": [...]}}, "metrics": {field: {"op": "sum"|"count", "column": c, "where": ...}}, "where": ...}; see doc/harmonize.md';
+COMMENT ON COLUMN mixmodel.dataset_rules.time_zone IS 'time zone whose days timestamptz date values fall on (and in which timestamp and date values are read as points in time); default UTC, whatever the server''s or session''s zone';
+COMMENT ON COLUMN mixmodel.dataset_rules.owner IS 'role owning the rule and its harmonized rows (doc/access.md); sync reads the source only when both this role and the caller may SELECT it';
 COMMENT ON COLUMN mixmodel.dataset_rules.source_missing IS 'true when the last sync found the source table dropped (its rows left mixmodel.harmonized)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.dataset_rules', '');
 
-CREATE VIEW mixmodel.dataset_mappings AS
+CREATE VIEW mixmodel.dataset_mappings WITH (security_invoker = true) AS
 SELECT r.name AS dataset, d.key AS field, 'dimension'::text AS kind,
        CASE WHEN d.value ? 'cases' THEN 'case'
             WHEN d.value ? 'value' THEN 'value'
@@ -57,7 +61,7 @@ CREATE FUNCTION mixmodel.add_dataset_rule(name text, source regclass, category t
         granularity text DEFAULT NULL, week_start text DEFAULT 'monday', date_column text DEFAULT NULL,
         restatement text DEFAULT 'aggregate', key_columns text[] DEFAULT NULL,
         loaded_at_column text DEFAULT NULL, factor_operator text DEFAULT 'avg',
-        mappings jsonb DEFAULT '{}', status text DEFAULT 'active')
+        mappings jsonb DEFAULT '{}', status text DEFAULT 'active', time_zone text DEFAULT 'UTC')
     RETURNS text
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -73,7 +77,7 @@ BEGIN
         RAISE EXCEPTION 'dataset rule "%" already exists', name USING ERRCODE = '23505';
     END IF;
     INSERT INTO mixmodel.dataset_rules (name, source, source_name, category, granularity, week_start,
-        date_column, restatement, key_columns, loaded_at_column, factor_operator, mappings, status)
+        date_column, restatement, key_columns, loaded_at_column, factor_operator, mappings, status, time_zone)
     VALUES (name, source, source::text, mixmodel._check_rule_option('category', category, name),
         mixmodel._check_rule_option('granularity', coalesce(granularity, CASE WHEN category = 'event' THEN 'day' END), name),
         mixmodel._check_rule_option('week_start', week_start, name),
@@ -81,13 +85,14 @@ BEGIN
         mixmodel._check_rule_option('restatement', restatement, name), key_columns, loaded_at_column,
         mixmodel._check_rule_option('factor_operator', factor_operator, name),
         mixmodel._check_rule_option('mappings', mappings::text, name)::jsonb,
-        mixmodel._check_rule_option('status', status, name))
+        mixmodel._check_rule_option('status', status, name),
+        mixmodel._check_rule_option('time_zone', time_zone, name))
     RETURNING * INTO r;
     PERFORM mixmodel.dataset_rule_sql(name);
     PERFORM mixmodel._audit('create', 'dataset_rule', name, to_jsonb(r) - 'created_at' - 'updated_at' - 'source_missing');
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.add_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text) IS 'Define how a source table maps onto harmonized fields: category summary|event|factor, granularity day|week|month|year, week_start monday..sunday, date_column, restatement aggregate|replace (replace: key_columns and loaded_at_column), factor_operator avg|sum|min|max, mappings jsonb, status draft|active. Validated against the table at once.';
+COMMENT ON FUNCTION mixmodel.add_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text, text) IS 'Define how a source table maps onto harmonized fields: category summary|event|factor, granularity day|week|month|year, week_start monday..sunday, date_column, restatement aggregate|replace (replace: key_columns and loaded_at_column), factor_operator avg|sum|min|max, mappings jsonb, status draft|active, time_zone (whose days timestamptz values fall on; default UTC). Validated against the table at once.';
 
 CREATE FUNCTION mixmodel._check_rule_option(option text, value text, dataset text)
     RETURNS text
@@ -107,7 +112,15 @@ BEGIN
         RAISE EXCEPTION 'dataset "%" has no %', dataset, replace(option, '_', ' ') USING ERRCODE = '22004',
             HINT = CASE option WHEN 'date_column' THEN 'Name the column holding the date (date_column => ...).'
                                WHEN 'granularity' THEN 'Give the grain of the source rows: day, week, month or year.'
-                               ELSE NULL END;
+                               ELSE 'Leave the argument out for its default.' END;
+    END IF;
+    IF option = 'time_zone' THEN
+        BEGIN
+            PERFORM pg_catalog.timezone(value, TIMESTAMPTZ '2000-01-01 00:00+00');
+        EXCEPTION WHEN invalid_parameter_value OR feature_not_supported THEN
+            RAISE EXCEPTION 'invalid time zone "%" for dataset "%"', value, dataset USING ERRCODE = '22023',
+                HINT = 'Use a name from pg_timezone_names, such as UTC or America/New_York.';
+        END;
     END IF;
     IF allowed IS NOT NULL AND NOT value = ANY (allowed) THEN
         RAISE EXCEPTION 'invalid % "%" for dataset "%"', replace(option, '_', ' '), value, dataset
@@ -115,13 +128,13 @@ BEGIN
     END IF;
     RETURN value;
 END $$;
-COMMENT ON FUNCTION mixmodel._check_rule_option(text, text, text) IS 'Internal: check one option of a dataset rule (NULL: 22004, not in its list: 22023) and return it.';
+COMMENT ON FUNCTION mixmodel._check_rule_option(text, text, text) IS 'Internal: check one option of a dataset rule (NULL: 22004, not in its list or not a time zone: 22023) and return it.';
 
 CREATE FUNCTION mixmodel.update_dataset_rule(name text, source regclass DEFAULT NULL, category text DEFAULT NULL,
         granularity text DEFAULT NULL, week_start text DEFAULT NULL, date_column text DEFAULT NULL,
         restatement text DEFAULT NULL, key_columns text[] DEFAULT NULL,
         loaded_at_column text DEFAULT NULL, factor_operator text DEFAULT NULL,
-        mappings jsonb DEFAULT NULL, status text DEFAULT NULL)
+        mappings jsonb DEFAULT NULL, status text DEFAULT NULL, time_zone text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
@@ -147,6 +160,7 @@ BEGIN
         factor_operator = mixmodel._check_rule_option('factor_operator', coalesce(update_dataset_rule.factor_operator, x.factor_operator), x.name),
         mappings = coalesce(update_dataset_rule.mappings, x.mappings),
         status = mixmodel._check_rule_option('status', coalesce(update_dataset_rule.status, x.status), x.name),
+        time_zone = mixmodel._check_rule_option('time_zone', coalesce(update_dataset_rule.time_zone, x.time_zone), x.name),
         source_missing = CASE WHEN update_dataset_rule.source IS NULL THEN x.source_missing ELSE false END,
         updated_at = clock_timestamp()
     WHERE x.name = update_dataset_rule.name
@@ -155,7 +169,7 @@ BEGIN
     PERFORM mixmodel._audit('update', 'dataset_rule', name, to_jsonb(r) - 'created_at' - 'updated_at' - 'source_missing');
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.update_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text) IS 'Change a dataset rule (only the arguments given; mappings are replaced whole) and validate it again; the next sync recomputes the dataset.';
+COMMENT ON FUNCTION mixmodel.update_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text, text) IS 'Change a dataset rule (only the arguments given; mappings are replaced whole) and validate it again; the next sync recomputes the dataset.';
 
 CREATE FUNCTION mixmodel.activate_dataset_rule(name text, active boolean DEFAULT true)
     RETURNS text

@@ -5,7 +5,7 @@
  * Each dataset's aggregation runs as CREATE TEMP TABLE ... AS SELECT, which
  * the planner may run with parallel workers (INSERT ... SELECT cannot in
  * PostgreSQL 15); the small aggregated result is then copied into
- * mixmodel.harmonized_source.  Float sums are taken in numeric, so the result
+ * mixmodel.harmonized_source.  Float sums are exact (mixmodel.exact_sum), so the result
  * does not depend on row order or worker count.  Everything happens in the
  * caller's transaction: an error leaves the previous harmonized data.
  */
@@ -19,6 +19,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -42,7 +43,35 @@ typedef struct SyncResult
 	int64		rows_written;
 	char	   *status;
 	bool		counts_null;
+	Oid			owner;
+	int			grain;			/* the grain of the owner's harmonized data */
 } SyncResult;
+
+/* The coarsest grain among one owner's live datasets: each owner is harmonized alone. */
+typedef struct OwnerGrain
+{
+	Oid			owner;
+	int			grain;
+} OwnerGrain;
+
+static OwnerGrain *
+FindOwner(List *owners, Oid owner)
+{
+	ListCell   *lc;
+
+	foreach(lc, owners)
+		if (((OwnerGrain *) lfirst(lc))->owner == owner)
+			return lfirst(lc);
+	return NULL;
+}
+
+static int
+GrainOf(List *owners, Oid owner, int fallback)
+{
+	OwnerGrain *g = FindOwner(owners, owner);
+
+	return g ? g->grain : fallback;
+}
 
 static void
 Exec(const char *sql, HzQuery *q, int expect)
@@ -68,26 +97,98 @@ ColumnsOf(const char *table)
 	return cols;
 }
 
-/* Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields. */
+/* One text-valued scalar query; NULL when no row or NULL. */
+static char *
+Scalar(const char *sql, HzQuery *q)
+{
+	Exec(sql, q, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * The merge preference of one metric as an SQL expression over the row x: for each owner
+ * (x.owner), the owner's overrides of the metric, most specific first (as
+ * merge_preference_for orders them), then the owner's default; summary without one.
+ * prefs holds the merge_preferences rows in that order, read once per merge: the
+ * expression costs a few comparisons per row, where calling merge_preference_for (an SQL
+ * function the planner cannot inline) cost a query per row and metric.  Without
+ * preferences it is a constant, which the planner folds.
+ */
+static char *
+PreferenceExpr(SPITupleTable *prefs, uint64 nprefs, const char *metric, HzQuery *params)
+{
+	StringInfoData sql;
+	int			nwhen = 0;
+	Oid			done = InvalidOid;	/* an owner whose remaining rows cannot apply */
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "CASE");
+	for (uint64 i = 0; i < nprefs; i++)
+	{
+		HeapTuple	t = prefs->vals[i];
+		TupleDesc	d = prefs->tupdesc;
+		char	   *m = SPI_getvalue(t, d, 1);
+		char	   *pref = SPI_getvalue(t, d, 2);
+		bool		nochan,
+					notype,
+					isnull;
+		Datum		chan = SPI_getbinval(t, d, 3, &nochan);
+		Datum		type = SPI_getbinval(t, d, 4, &notype);
+		Oid			owner = DatumGetObjectId(SPI_getbinval(t, d, 5, &isnull));
+
+		if (owner == done || (m != NULL && strcmp(m, metric) != 0))
+			continue;
+		appendStringInfo(&sql, " WHEN x.owner OPERATOR(pg_catalog.=) $%d",
+						 hz_add_param(params, ObjectIdGetDatum(owner), REGROLEOID));
+		if (m != NULL && !nochan)
+			appendStringInfo(&sql, " AND x.channel OPERATOR(pg_catalog.=) ANY ($%d)",
+							 hz_add_param(params, chan, TEXTARRAYOID));
+		if (m != NULL && !notype)
+			appendStringInfo(&sql, " AND x.conversiontype OPERATOR(pg_catalog.=) ANY ($%d)",
+							 hz_add_param(params, type, TEXTARRAYOID));
+		appendStringInfo(&sql, " THEN '%s'", pref);
+		nwhen++;
+		/* the default, or an override of every channel and type: nothing later applies */
+		if (m == NULL || (nochan && notype))
+			done = owner;
+	}
+	if (nwhen == 0)
+		return pstrdup("'summary'");
+	appendStringInfoString(&sql, " ELSE 'summary' END");
+	return sql.data;
+}
+
+/*
+ * Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields.
+ *
+ * Where summary and event rows report a metric for one period, channel and conversion
+ * type, the preference blanks one side.  Whether the other side reports it comes from one
+ * grouped pass over the summary and event rows (few groups: the merge key has no campaign
+ * or geo), hash-joined to every row; skipped when only one category is present.
+ */
 static int64
 ApplyMerge(void)
 {
 	List	   *src_cols = ColumnsOf("harmonized_source");
 	List	   *metrics = NIL,
 			   *derived = NIL,
-			   *derived_sql = NIL;
-	StringInfoData inner,
-				prefs,
+			   *derived_sql = NIL,
+			   *pref_sql = NIL;
+	StringInfoData flags,
 				mid,
-				outer,
-				order;
+				outer;
 	ListCell   *lc,
 			   *lc2;
 	HzQuery		params;
+	SPITupleTable *prefs;
+	uint64		nprefs;
+	bool		merging;
 	int			i;
 
 	memset(&params, 0, sizeof(params));
-	Exec("SELECT name, category, formula FROM mixmodel.fields WHERE category IN ('metric', 'derived') "
+	Exec("SELECT name, category, formula, owner_role FROM mixmodel.fields WHERE category IN ('metric', 'derived') "
 		 "AND name <> 'factor_value' ORDER BY name", NULL, SPI_OK_SELECT);
 	{
 		SPITupleTable *tt = SPI_tuptable;
@@ -101,43 +202,52 @@ ApplyMerge(void)
 				metrics = lappend(metrics, name);
 			else
 			{
+				bool		global;
+				Datum		owner = SPI_getbinval(tt->vals[k], tt->tupdesc, 4, &global);
+				char	   *formula = hz_compile_formula(SPI_getvalue(tt->vals[k], tt->tupdesc, 3), name);
+
+				/* a custom derived field is its owner's: computed on that owner's rows only */
 				derived = lappend(derived, name);
-				derived_sql = lappend(derived_sql,
-									  hz_compile_formula(SPI_getvalue(tt->vals[k], tt->tupdesc, 3), name));
+				derived_sql = lappend(derived_sql, global ? formula
+									  : psprintf("CASE WHEN y.owner OPERATOR(pg_catalog.=) $%d THEN %s END",
+												 hz_add_param(&params, owner, REGROLEOID), formula));
 			}
 		}
 	}
 
-	initStringInfo(&inner);
-	initStringInfo(&prefs);
+	/* the preferences, once */
+	Exec("SELECT metric, preference, channels, conversion_types, owner FROM mixmodel.merge_preferences "
+		 "ORDER BY owner, (metric IS NULL), (channels IS NULL), (conversion_types IS NULL), id DESC",
+		 NULL, SPI_OK_SELECT);
+	prefs = SPI_tuptable;
+	nprefs = SPI_processed;
+	foreach(lc, metrics)
+		pref_sql = lappend(pref_sql, PreferenceExpr(prefs, nprefs, lfirst(lc), &params));
+	merging = Scalar("SELECT 1 WHERE EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'summary') "
+					 "AND EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'event')",
+					 NULL) != NULL;
+
+	initStringInfo(&flags);
 	initStringInfo(&mid);
 	initStringInfo(&outer);
-	initStringInfo(&order);
-	/*
-	 * The preferences depend on (channel, conversion type) only: look them up
-	 * once per distinct pair (a few dozen) and join, not once per row and
-	 * metric (13 lookups per harmonized row made the merge the slowest step).
-	 */
-	appendStringInfoString(&inner, "SELECT h.*");
-	appendStringInfoString(&prefs, "SELECT d.channel, d.conversiontype");
+	/* per merge key, whether summary (s) and event (e) rows report each metric */
+	appendStringInfoString(&flags, "SELECT h.owner, h.period, ARRAY[h.channel, h.conversiontype] AS k");
 	i = 0;
 	foreach(lc, metrics)
 	{
-		int			p = hz_add_param(&params, CStringGetTextDatum(lfirst(lc)), TEXTOID);
+		const char *c = quote_identifier(lfirst(lc));
 
-		appendStringInfo(&inner, ", pr.\"mm p%d\"", i);
-		appendStringInfo(&prefs, ", mixmodel.merge_preference_for($%d, d.channel, d.conversiontype) AS \"mm p%d\"", p, i++);
+		appendStringInfo(&flags,
+						 ", pg_catalog.bool_or(h.category OPERATOR(pg_catalog.=) 'summary' AND h.%s IS NOT NULL) AS \"s%d\""
+						 ", pg_catalog.bool_or(h.category OPERATOR(pg_catalog.=) 'event' AND h.%s IS NOT NULL) AS \"e%d\"",
+						 c, i, c, i);
+		i++;
 	}
-	appendStringInfoString(&prefs,
-						   " FROM (SELECT DISTINCT s.channel, s.conversiontype FROM mixmodel.harmonized_source s) d");
-	appendStringInfoString(&inner,
-						   " FROM mixmodel.harmonized_source h JOIN pr"
-						   " ON (pr.channel OPERATOR(pg_catalog.=) h.channel OR (pr.channel IS NULL AND h.channel IS NULL))"
-						   " AND (pr.conversiontype OPERATOR(pg_catalog.=) h.conversiontype"
-						   " OR (pr.conversiontype IS NULL AND h.conversiontype IS NULL))");
+	appendStringInfoString(&flags, " FROM mixmodel.harmonized_source h WHERE h.category OPERATOR(pg_catalog.=) ANY "
+						   "(ARRAY['summary', 'event']) GROUP BY 1, 2, 3");
+
 	appendStringInfoString(&mid, "SELECT ");
-	/* MATERIALIZED: evaluated once per pair, not re-evaluated after the join */
-	appendStringInfo(&outer, "WITH pr AS MATERIALIZED (%s) INSERT INTO mixmodel.harmonized (", prefs.data);
+	appendStringInfoString(&outer, "INSERT INTO mixmodel.harmonized (");
 	foreach(lc, src_cols)
 	{
 		const char *c = quote_identifier(lfirst(lc));
@@ -156,40 +266,47 @@ ApplyMerge(void)
 			appendStringInfoString(&outer, ", ");
 		}
 		appendStringInfoString(&outer, c);
-		if (m < 0)
+		if (m < 0 || !merging)
 			appendStringInfo(&mid, "x.%s", c);
 		else
+		{
+			const char *pref = list_nth(pref_sql, m);
+
 			appendStringInfo(&mid,
-							 "CASE WHEN x.category OPERATOR(pg_catalog.=) 'event' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'summary' "
-							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'summary' AND x.%s IS NOT NULL) OVER w THEN NULL "
-							 "WHEN x.category OPERATOR(pg_catalog.=) 'summary' AND x.\"mm p%d\" OPERATOR(pg_catalog.=) 'event' "
-							 "AND pg_catalog.bool_or(x.category OPERATOR(pg_catalog.=) 'event' AND x.%s IS NOT NULL) OVER w THEN NULL "
-							 "ELSE x.%s END AS %s", m, c, m, c, c, c);
-		if (m < 0 && strcmp(lfirst(lc), "last_updated_date") != 0 && strcmp(lfirst(lc), "factor_value") != 0)
-			appendStringInfo(&order, "%s%s", order.len ? ", " : "", c);
+							 "CASE WHEN x.category OPERATOR(pg_catalog.=) 'event' AND f.\"s%d\" AND (%s) OPERATOR(pg_catalog.=) 'summary' THEN NULL "
+							 "WHEN x.category OPERATOR(pg_catalog.=) 'summary' AND f.\"e%d\" AND (%s) OPERATOR(pg_catalog.=) 'event' THEN NULL "
+							 "ELSE x.%s END AS %s", m, pref, m, pref, c, c);
+		}
 	}
+	if (merging)
+		appendStringInfo(&mid, " FROM mixmodel.harmonized_source x LEFT JOIN (%s) f ON f.owner OPERATOR(pg_catalog.=) x.owner "
+						 "AND f.period OPERATOR(pg_catalog.=) x.period AND f.k OPERATOR(pg_catalog.=) ARRAY[x.channel, x.conversiontype]",
+						 flags.data);
+	else
+		appendStringInfoString(&mid, " FROM mixmodel.harmonized_source x");
 	foreach(lc, derived)
 		appendStringInfo(&outer, ", %s", quote_identifier(lfirst(lc)));
 	appendStringInfoString(&outer, ") SELECT y.*");
 	foreach(lc, derived_sql)
 		appendStringInfo(&outer, ", %s", (char *) lfirst(lc));
-	appendStringInfo(&outer,
-					 " FROM (%s FROM (%s) x"
-					 " WINDOW w AS (PARTITION BY x.period, x.channel, x.conversiontype)) y ORDER BY %s",
-					 mid.data, inner.data, order.len ? order.data : "1");
+	appendStringInfo(&outer, " FROM (%s) y", mid.data);
 	Exec("DELETE FROM mixmodel.harmonized", NULL, SPI_OK_DELETE);
-	Exec(outer.data, &params, SPI_OK_INSERT);
-	return (int64) SPI_processed;
-}
+	/*
+	 * The new rows are not in harmonized_source's statistics yet, so the planner would
+	 * sort them all to group the merge keys, where hashing the few keys is far cheaper.
+	 * No ORDER BY: every sum over harmonized rows is exact (mixmodel.exact_sum), so their
+	 * physical order does not matter.
+	 */
+	{
+		int			nest = NewGUCNestLevel();
+		int64		n;
 
-/* One text-valued scalar query; NULL when no row or NULL. */
-static char *
-Scalar(const char *sql, HzQuery *q)
-{
-	Exec(sql, q, SPI_OK_SELECT);
-	if (SPI_processed == 0)
-		return NULL;
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		Exec(outer.data, &params, SPI_OK_INSERT);
+		n = (int64) SPI_processed;
+		AtEOXact_GUC(false, nest);
+		return n;
+	}
 }
 
 /* Rows whose date is not on a period start of the dataset's own grain. */
@@ -290,6 +407,7 @@ AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_writte
 	int			pd = hz_add_param(q, CStringGetTextDatum(q->rule->name), TEXTOID);
 	int			pc = hz_add_param(q, CStringGetTextDatum(q->rule->category), TEXTOID);
 	int			pg = hz_add_param(q, CStringGetTextDatum(hz_grain_name(grain)), TEXTOID);
+	int			po = hz_add_param(q, ObjectIdGetDatum(q->rule->owner), REGROLEOID);
 	char	   *sql;
 	int64		read = 0;
 
@@ -302,12 +420,12 @@ AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_writte
 		CheckNullDates(q);
 
 	initStringInfo(&ins);
-	appendStringInfoString(&ins, "INSERT INTO mixmodel.harmonized_source (period, dataset, category, date_type, last_updated_date");
+	appendStringInfoString(&ins, "INSERT INTO mixmodel.harmonized_source (period, dataset, category, date_type, owner, last_updated_date");
 	foreach(lc, q->dim_names)
 		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
 	foreach(lc, q->metric_names)
 		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
-	appendStringInfo(&ins, ") SELECT period, $%d, $%d, $%d, last_updated_date", pd, pc, pg);
+	appendStringInfo(&ins, ") SELECT period, $%d, $%d, $%d, $%d, last_updated_date", pd, pc, pg, po);
 	foreach(lc, q->dim_names)
 		appendStringInfo(&ins, ", %s", quote_identifier(lfirst(lc)));
 	foreach(lc, q->metric_names)
@@ -369,9 +487,9 @@ DeleteDataset(const char *name, const char *lo, const char *hi)
 static void
 SaveState(HzRule *r, int grain, const char *mark, int64 marked)
 {
-	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID};
-	Datum		vals[6];
-	char		nulls[6] = "      ";
+	Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID, REGROLEOID};
+	Datum		vals[7];
+	char		nulls[7] = "       ";
 
 	vals[0] = CStringGetTextDatum(r->name);
 	vals[1] = CStringGetTextDatum(hz_grain_name(grain));
@@ -382,11 +500,13 @@ SaveState(HzRule *r, int grain, const char *mark, int64 marked)
 	else
 		nulls[4] = 'n';
 	vals[5] = Int64GetDatum(marked);
-	if (SPI_execute_with_args("INSERT INTO mixmodel.sync_state AS st (dataset, grain, week_start, rule_updated_at, watermark, rows_at_mark, synced_at) "
-							  "VALUES ($1, $2, $3, $4, $5, $6, pg_catalog.now()) ON CONFLICT (dataset) DO UPDATE SET "
+	vals[6] = ObjectIdGetDatum(r->owner);
+	if (SPI_execute_with_args("INSERT INTO mixmodel.sync_state AS st (dataset, grain, week_start, rule_updated_at, watermark, rows_at_mark, synced_at, owner) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, pg_catalog.now(), $7) ON CONFLICT (dataset) DO UPDATE SET "
 							  "grain = excluded.grain, week_start = excluded.week_start, rule_updated_at = excluded.rule_updated_at, "
-							  "watermark = excluded.watermark, rows_at_mark = excluded.rows_at_mark, synced_at = excluded.synced_at",
-							  6, types, vals, nulls, false, 0) != SPI_OK_INSERT)
+							  "watermark = excluded.watermark, rows_at_mark = excluded.rows_at_mark, synced_at = excluded.synced_at, "
+							  "owner = excluded.owner",
+							  7, types, vals, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "harmonize: could not save sync state");
 }
 
@@ -511,7 +631,8 @@ harmonize_sync(PG_FUNCTION_ARGS)
 	bool		incremental;
 	List	   *rules,
 			   *results = NIL,
-			   *live = NIL;
+			   *live = NIL,
+			   *owners = NIL;
 	ListCell   *lc;
 	int			grain = HZ_DAY;
 	int			nest;
@@ -536,6 +657,7 @@ harmonize_sync(PG_FUNCTION_ARGS)
 	Exec("LOCK TABLE mixmodel.harmonized_source IN EXCLUSIVE MODE", NULL, SPI_OK_UTILITY);
 	Exec("SELECT mixmodel._sync_columns()", NULL, SPI_OK_SELECT);
 
+	/* the rules the caller may see (row-level security): its own owners' */
 	rules = hz_load_rules();
 	foreach(lc, rules)
 	{
@@ -566,11 +688,50 @@ harmonize_sync(PG_FUNCTION_ARGS)
 			res->mode = mode;
 			res->status = "source table missing: rows removed";
 			res->counts_null = true;
+			res->owner = r->owner;
+			res->grain = r->grain;
+			results = lappend(results, res);
+			continue;
+		}
+		if (!hz_can_read_source(r, r->owner))
+		{
+			SyncResult *res = palloc0(sizeof(SyncResult));
+			char	   *who = GetUserNameFromId(r->owner, true);
+
+			/* the owner would see the aggregates of a table it may not read */
+			res->dataset = r->name;
+			res->category = r->category;
+			res->source = r->source_name;
+			res->granularity = (char *) hz_grain_name(r->grain);
+			res->mode = mode;
+			res->status = psprintf("the rule's owner %s may not read the source: rows removed",
+								   who ? quote_identifier(who) : "(a dropped role)");
+			res->counts_null = true;
+			res->owner = r->owner;
+			res->grain = r->grain;
 			results = lappend(results, res);
 			continue;
 		}
 		live = lappend(live, r);
 		grain = Max(grain, r->grain);
+		{
+			OwnerGrain *g = FindOwner(owners, r->owner);
+
+			if (g == NULL)
+			{
+				g = palloc(sizeof(OwnerGrain));
+				g->owner = r->owner;
+				g->grain = r->grain;
+				owners = lappend(owners, g);
+			}
+			g->grain = Max(g->grain, r->grain);
+		}
+	}
+	foreach(lc, results)
+	{
+		SyncResult *res = lfirst(lc);
+
+		res->grain = GrainOf(owners, res->owner, res->grain);
 	}
 
 	/* datasets deleted, drafted or without a source drop out */
@@ -604,8 +765,9 @@ harmonize_sync(PG_FUNCTION_ARGS)
 		res->category = r->category;
 		res->source = q.relname;
 		res->granularity = (char *) hz_grain_name(r->grain);
-		if (!incremental || !SyncIncremental(&q, grain, res))
-			SyncFull(&q, grain, res);
+		res->grain = GrainOf(owners, r->owner, r->grain);
+		if (!incremental || !SyncIncremental(&q, res->grain, res))
+			SyncFull(&q, res->grain, res);
 		results = lappend(results, res);
 	}
 
@@ -614,12 +776,27 @@ harmonize_sync(PG_FUNCTION_ARGS)
 		Oid			types[2] = {TEXTOID, TEXTOID};
 		Datum		vals[2] = {CStringGetTextDatum(mode),
 		CStringGetTextDatum(psprintf("%lld", (long long) total))};
+		Datum	   *who = palloc(sizeof(Datum) * (list_length(owners) + 1));
+		Datum	   *grains = palloc(sizeof(Datum) * (list_length(owners) + 1));
 
+		/* with several owners, each one's grain */
+		foreach(lc, owners)
+		{
+			OwnerGrain *g = lfirst(lc);
+			char	   *name = GetUserNameFromId(g->owner, true);
+
+			who[foreach_current_index(lc)] = CStringGetTextDatum(name ? name : psprintf("%u", g->owner));
+			grains[foreach_current_index(lc)] = CStringGetTextDatum(hz_grain_name(g->grain));
+		}
 		if (SPI_execute_with_args("SELECT mixmodel._audit('sync', 'harmonized', 'harmonized', "
 								  "pg_catalog.jsonb_build_object('mode', $1, 'rows', CAST($2 AS pg_catalog.int8), 'grain', $3, "
-								  "'datasets', (SELECT pg_catalog.jsonb_agg(s.dataset ORDER BY s.dataset) FROM mixmodel.sync_state s)))",
-								  3, (Oid[]) {TEXTOID, TEXTOID, TEXTOID},
-								  (Datum[]) {vals[0], vals[1], CStringGetTextDatum(hz_grain_name(grain))},
+								  "'datasets', (SELECT pg_catalog.jsonb_agg(s.dataset ORDER BY s.dataset) FROM mixmodel.sync_state s))"
+								  " OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.cardinality($4) OPERATOR(pg_catalog.>) 1 "
+								  "THEN pg_catalog.jsonb_build_object('grains', pg_catalog.jsonb_object($4, $5)) ELSE '{}' END)",
+								  5, (Oid[]) {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID},
+								  (Datum[]) {vals[0], vals[1], CStringGetTextDatum(hz_grain_name(grain)),
+								  PointerGetDatum(construct_array(who, list_length(owners), TEXTOID, -1, false, TYPALIGN_INT)),
+								  PointerGetDatum(construct_array(grains, list_length(owners), TEXTOID, -1, false, TYPALIGN_INT))},
 								  NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "harmonize: could not write the audit log");
 		(void) types;
@@ -639,7 +816,7 @@ harmonize_sync(PG_FUNCTION_ARGS)
 			v[1] = CStringGetTextDatum(res->category);
 			v[2] = CStringGetTextDatum(res->source);
 			v[3] = CStringGetTextDatum(res->granularity);
-			v[4] = CStringGetTextDatum(hz_grain_name(grain));
+			v[4] = CStringGetTextDatum(hz_grain_name(res->grain));
 			v[5] = CStringGetTextDatum(res->mode);
 			v[6] = Int64GetDatum(res->rows_read);
 			v[7] = Int64GetDatum(res->rows_written);

@@ -11,10 +11,12 @@ CREATE TABLE mixmodel.harmonized_source (
     last_updated_date timestamptz,
     factor_value float8, clicks float8, emailssent float8, impressions float8, linkvisits float8,
     orders float8, sends float8, opens float8, grps float8, cost float8, gross_demand float8,
-    net_sales float8, spend float8, revenue float8
+    net_sales float8, spend float8, revenue float8,
+    owner regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 CREATE INDEX harmonized_source_dataset ON mixmodel.harmonized_source (dataset, period);
 COMMENT ON TABLE mixmodel.harmonized_source IS 'Per-dataset aggregates before the merge preferences apply (kept so incremental syncs and preference changes re-merge without re-reading sources); rebuilt by sync.';
+COMMENT ON COLUMN mixmodel.harmonized_source.owner IS 'owner of the dataset rule the row comes from (doc/access.md)';
 COMMENT ON INDEX mixmodel.harmonized_source_dataset IS 'Incremental sync replaces the periods of one dataset.';
 
 CREATE TABLE mixmodel.harmonized (LIKE mixmodel.harmonized_source);
@@ -25,6 +27,7 @@ COMMENT ON COLUMN mixmodel.harmonized.period IS 'start of the period (the harmon
 COMMENT ON COLUMN mixmodel.harmonized.dataset IS 'dataset rule the row comes from';
 COMMENT ON COLUMN mixmodel.harmonized.category IS 'summary, event or factor';
 COMMENT ON COLUMN mixmodel.harmonized.date_type IS 'grain of the harmonized data: day, week, month or year';
+COMMENT ON COLUMN mixmodel.harmonized.owner IS 'owner of the dataset rule the row comes from: each owner''s rows are harmonized (grain, merge preferences, derived fields) on their own, and read by that owner''s touchpoints, conversions and models (doc/access.md)';
 COMMENT ON COLUMN mixmodel.harmonized.last_updated_date IS 'latest load time among the source rows (datasets with a loaded_at column)';
 
 CREATE TABLE mixmodel.sync_state (
@@ -34,13 +37,15 @@ CREATE TABLE mixmodel.sync_state (
     rule_updated_at timestamptz NOT NULL,
     watermark       timestamptz,
     rows_at_mark    bigint,
-    synced_at       timestamptz NOT NULL
+    synced_at       timestamptz NOT NULL,
+    owner           regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.sync_state IS 'Per dataset: the grain it was synced at, the rule version, and the high-water mark of its load-time (or date) column with the number of rows at or below it, for incremental syncs.';
+COMMENT ON COLUMN mixmodel.sync_state.owner IS 'owner of the dataset rule (doc/access.md)';
 
 CREATE FUNCTION mixmodel._sync_columns()
     RETURNS void
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
@@ -65,14 +70,14 @@ BEGIN
                FROM (VALUES ('harmonized'), ('harmonized_source')) t(tbl)
                JOIN pg_attribute a ON a.attrelid = ('mixmodel.' || t.tbl)::regclass AND a.attnum > 0
                                    AND NOT a.attisdropped
-              WHERE a.attname NOT IN ('period', 'dataset', 'category', 'date_type', 'last_updated_date')
+              WHERE a.attname NOT IN ('period', 'dataset', 'category', 'date_type', 'last_updated_date', 'owner')
                 AND NOT EXISTS (SELECT 1 FROM mixmodel.fields x WHERE x.name = a.attname
                                    AND NOT (x.category = 'derived' AND t.tbl = 'harmonized_source'))
     LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I DROP COLUMN %I', f.tbl, f.name);
     END LOOP;
 END $$;
-COMMENT ON FUNCTION mixmodel._sync_columns() IS 'Internal: add a column to mixmodel.harmonized (and harmonized_source) for every custom field and drop the columns of deleted ones.';
+COMMENT ON FUNCTION mixmodel._sync_columns() IS 'Internal: add a column to mixmodel.harmonized (and harmonized_source) for every custom field of every owner and drop the columns of deleted ones. SECURITY DEFINER, the one function that is (altering the tables takes their owner): no arguments, names from mixmodel.fields, quoted.';
 
 CREATE FUNCTION mixmodel.sync(mode text DEFAULT 'full')
     RETURNS TABLE (dataset text, category text, source text, granularity text, grain text, sync_mode text,

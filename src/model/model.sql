@@ -7,10 +7,12 @@ CREATE TABLE mixmodel.models (
     definition  jsonb NOT NULL,
     options     jsonb NOT NULL DEFAULT '{}',
     current_run integer,
-    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner       regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.models IS 'Marketing-mix models: their data (a wide weekly table or harmonized touchpoints, conversion and factors), validated options and the run in use.';
 COMMENT ON COLUMN mixmodel.models.definition IS 'wide: date_column, kpi, media, exposure, organic, factors; harmonized: conversion, touchpoints, factors';
+COMMENT ON COLUMN mixmodel.models.owner IS 'role owning the model, its runs, scores (doc/access.md): the creator, or for a harmonized model the owner of its conversion and data';
 COMMENT ON COLUMN mixmodel.models.current_run IS 'run used by scoring and planning (the last successful training or a later select_candidate)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.models', '');
 
@@ -480,6 +482,7 @@ AS $$
 DECLARE
     t text;
     npaid int := 0;
+    own regrole;
 BEGIN
     IF name IS NULL OR conversion IS NULL OR touchpoints IS NULL OR options IS NULL THEN
         RAISE EXCEPTION 'name, conversion, touchpoints and options must not be NULL' USING ERRCODE = '22004';
@@ -487,7 +490,9 @@ BEGIN
     IF EXISTS (SELECT 1 FROM mixmodel.models m WHERE m.name = create_model.name) THEN
         RAISE EXCEPTION 'model "%" already exists', name USING ERRCODE = '23505';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM mixmodel.conversions x WHERE x.name = conversion) THEN
+    -- the model, like its data, belongs to the owner of the conversion (doc/access.md)
+    SELECT x.owner INTO own FROM mixmodel.conversions x WHERE x.name = conversion;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'conversion "%" does not exist', conversion USING ERRCODE = '42704';
     END IF;
     IF cardinality(touchpoints) < 1 THEN
@@ -500,6 +505,13 @@ BEGIN
     FOREACH t IN ARRAY touchpoints LOOP
         IF NOT EXISTS (SELECT 1 FROM mixmodel.touchpoints x WHERE x.name = t) THEN
             RAISE EXCEPTION 'touchpoint "%" does not exist', t USING ERRCODE = '42704';
+        END IF;
+        IF (SELECT x.owner FROM mixmodel.touchpoints x WHERE x.name = t) <> own THEN
+            RAISE EXCEPTION 'touchpoint "%" and conversion "%" belong to different owners', t, conversion
+                USING ERRCODE = '22023',
+                DETAIL = format('The touchpoint belongs to %s, the conversion to %s.',
+                                (SELECT x.owner FROM mixmodel.touchpoints x WHERE x.name = t), own),
+                HINT = 'A model reads one owner''s harmonized data: use that owner''s touchpoints and conversion.';
         END IF;
         IF (SELECT x.spend_metric IS NOT NULL FROM mixmodel.touchpoints x WHERE x.name = t) THEN
             npaid := npaid + 1;
@@ -514,7 +526,8 @@ BEGIN
         RAISE EXCEPTION 'a model takes at most 30 factors' USING ERRCODE = '54000';
     END IF;
     FOREACH t IN ARRAY coalesce(factors, '{}') LOOP
-        IF NOT EXISTS (SELECT 1 FROM mixmodel.harmonized h WHERE h.category = 'factor' AND h.factor_name = t) THEN
+        IF NOT EXISTS (SELECT 1 FROM mixmodel.harmonized h WHERE h.category = 'factor' AND h.factor_name = t
+                          AND h.owner = own) THEN
             RAISE EXCEPTION 'factor "%" does not exist in the harmonized data', t USING ERRCODE = '42704';
         END IF;
     END LOOP;
@@ -522,13 +535,13 @@ BEGIN
     PERFORM mixmodel._model_check_terms(cardinality(touchpoints), cardinality(coalesce(factors, '{}')), options);
     PERFORM mixmodel._model_check_priors(options, ARRAY(SELECT x.name FROM mixmodel.touchpoints x
                                                        WHERE x.name = ANY (touchpoints) AND x.spend_metric IS NOT NULL));
-    INSERT INTO mixmodel.models (name, source_kind, definition, options)
+    INSERT INTO mixmodel.models (name, source_kind, definition, options, owner)
     VALUES (name, 'harmonized',
             jsonb_build_object('conversion', conversion, 'touchpoints', to_jsonb(touchpoints),
                                'factors', to_jsonb(coalesce(factors, '{}'))),
-            options);
+            options, own);
     PERFORM mixmodel._audit_model('create', name, jsonb_build_object('conversion', conversion, 'touchpoints', touchpoints,
         'factors', factors, 'options', options));
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.create_model(text, text, text[], text[], jsonb) IS 'Creates a model over harmonized data: one conversion (its revenue, else its count, is the KPI), touchpoints (paid ones by spend, others by volume as organic) and factors, options (doc/model.md).';
+COMMENT ON FUNCTION mixmodel.create_model(text, text, text[], text[], jsonb) IS 'Creates a model over harmonized data: one conversion (its revenue, else its count, is the KPI), touchpoints (paid ones by spend, others by volume as organic) and factors, options (doc/model.md); the model belongs to the owner of the conversion, whose touchpoints and harmonized data it uses.';

@@ -385,7 +385,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._model_write_posterior(text, integer, jsonb) IS 'Internal: writes run_posterior and the sampler''s run_diagnostics of a Bayesian run, with a WARNING when a channel quantity has R-hat above 1.01 or bulk ESS below 400, or when transitions diverged.';
 
-CREATE VIEW mixmodel.model_posterior AS
+CREATE VIEW mixmodel.model_posterior WITH (security_invoker = true) AS
 SELECT m.name AS model, p.run, p.parameter, p.term, p.mean, p.sd, p.lower, p.median, p.upper,
        p.rhat, p.ess_bulk, p.ess_tail,
        (p.rhat <= 1.01 AND p.ess_bulk >= 400) AS converged

@@ -150,7 +150,7 @@ BEGIN
         END LOOP;
         FOR col IN SELECT e FROM jsonb_array_elements_text(def->'factors') e LOOP
             SELECT array_agg(s.value ORDER BY p.d) INTO arr
-              FROM unnest(periods) p(d) LEFT JOIN mixmodel.factor_series(col) s ON s.period = p.d;
+              FROM unnest(periods) p(d) LEFT JOIN mixmodel._factor_series(col, 'week', NULL, NULL, m.owner) s ON s.period = p.d;
             fnames := fnames || col; fz := fz || arr;
         END LOOP;
     END IF;

@@ -1,6 +1,6 @@
 -- model: result views of the current run of each model (contract names)
 
-CREATE VIEW mixmodel.model_metrics AS
+CREATE VIEW mixmodel.model_metrics WITH (security_invoker = true) AS
 SELECT m.name AS model, r.run, r.split, r.n, r.r2, r.adj_r2, r.mape, r.smape, r.rmse, r.nrmse,
        r.decomp_rssd, r.mape_lift
   FROM mixmodel.models m
@@ -19,7 +19,7 @@ COMMENT ON COLUMN mixmodel.model_metrics.nrmse IS 'RMSE / (max - min) of the KPI
 COMMENT ON COLUMN mixmodel.model_metrics.decomp_rssd IS 'Robyn''s DECOMP.RSSD over paid channels (train row only)';
 COMMENT ON COLUMN mixmodel.model_metrics.mape_lift IS 'MAPE.LIFT against the experiments (train row only; NULL without experiments)';
 
-CREATE VIEW mixmodel.model_fit AS
+CREATE VIEW mixmodel.model_fit WITH (security_invoker = true) AS
 SELECT m.name AS model, f.run, f.period, f.actual, f.predicted, f.residual, f.holdout,
        f.lower AS predicted_lower, f.upper AS predicted_upper
   FROM mixmodel.models m

@@ -126,7 +126,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel.check_drift(text, float8, float8) IS 'Checks a model''s current run for drift on the periods scored after its training window that have an actual KPI: the error ratio (their RMSE over the run''s holdout RMSE; validation, else training RMSE without a holdout) against threshold (default: the schedule''s, else 1.5) and a z-test of their mean residual (scale the reference RMSE, autocorrelation-adjusted) against p_level (default: the schedule''s, else 0.01); drifted when either fires, NULL with fewer than 4 periods. Stores the check in drift_checks and returns it.';
 
-CREATE VIEW mixmodel.model_drift AS
+CREATE VIEW mixmodel.model_drift WITH (security_invoker = true) AS
 SELECT DISTINCT ON (c.model) c.model, c.run, c.checked_at, c.from_date, c.to_date, c.periods, c.rmse,
        c.reference_split, c.reference_rmse, c.error_ratio, c.threshold, c.mean_residual, c.z, c.p_value, c.p_level,
        c.drifted

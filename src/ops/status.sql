@@ -1,6 +1,6 @@
 -- ops: the model list with status (doc/operations.md)
 
-CREATE VIEW mixmodel.model_status AS
+CREATE VIEW mixmodel.model_status WITH (security_invoker = true) AS
 SELECT m.name AS model, m.description, m.source_kind,
        coalesce(m.definition->>'conversion', m.definition->>'kpi') AS conversion,
        CASE WHEN tl.pid IS NOT NULL THEN 'training'

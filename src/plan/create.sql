@@ -13,7 +13,8 @@ CREATE TABLE mixmodel.plans (
     arguments              jsonb NOT NULL,
     kkt_residual           float8,
     optimality             jsonb,
-    created_at             timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at             timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner                  regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.plans IS 'Budget plans made by mixmodel.create_plan: the model run they use, goal, arguments (to rebuild or duplicate the plan) and the optimality certificate.';
 COMMENT ON COLUMN mixmodel.plans.name IS 'Plan name; create_plan with the same name replaces the plan.';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN mixmodel.plans.arguments IS 'The create_plan arguments as give
 COMMENT ON COLUMN mixmodel.plans.kkt_residual IS 'Largest relative violation of the optimality (KKT) conditions over the flights.';
 COMMENT ON COLUMN mixmodel.plans.optimality IS 'Multiplicative models: the coupled solver''s certificate: optimum "global" (objective concave on the feasible box) or "multi-start local", concave_at_solution, hessian_max, starts, starts_agreed; for CPA and ROI targets target_search, the grid scan of budgets and its limit (NULL for additive models, whose KKT point is global for concave curves).';
 COMMENT ON COLUMN mixmodel.plans.created_at IS 'When the plan was (re)built.';
+COMMENT ON COLUMN mixmodel.plans.owner IS 'Role owning the plan and its rows (doc/access.md): the role that built it.';
 
 CREATE TABLE mixmodel.plan_flights (
     plan        text NOT NULL REFERENCES mixmodel.plans (name) ON UPDATE CASCADE ON DELETE CASCADE,
@@ -780,7 +782,7 @@ BEGIN
                                   FROM pg_catalog.generate_series(0, $2 - 1) t', fr.term, m.source, def->>'date_column')
                    INTO zs USING w0, nh;
             ELSE
-                zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel.factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t) q
+                zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel._factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t, m.owner) q
                                      WHERE q.period = w0 + 7 * t)
                               FROM generate_series(0, nh - 1) t ORDER BY t);
             END IF;
@@ -1023,7 +1025,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._plan_actuals(text) IS 'Internal (plan_actuals): a plan''s weeks that have actual data in its model''s source, planned against actual spend per channel and planned against actual KPI (channel "total").';
 
-CREATE VIEW mixmodel.plan_actuals AS
+CREATE VIEW mixmodel.plan_actuals WITH (security_invoker = true) AS
 SELECT p.name AS plan, a.flight, a.week, a.channel, a.planned_spend, a.actual_spend,
        a.actual_spend - a.planned_spend AS spend_difference, a.planned_kpi, a.actual_kpi,
        a.actual_kpi - a.planned_kpi AS kpi_difference

@@ -65,18 +65,18 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'touchpoint "%" does not exist', touchpoint USING ERRCODE = '42704';
     END IF;
-    SELECT * INTO p FROM mixmodel._series_period('week');
+    SELECT * INTO p FROM mixmodel._series_period('week', t.owner);
     SELECT * INTO w FROM mixmodel._rule_where(t.rule);
     -- the metric the model reads: spend for paid touchpoints, volume otherwise (as _model_inputs)
     RETURN QUERY EXECUTE format(
-        'SELECT %1$s, h.channel_type_at_source::text, h.campaign::text, h.geo::text, pg_catalog.sum(h.%2$I)::float8
-           FROM mixmodel.harmonized h WHERE %3$s
-          GROUP BY 1, 2, 3, 4 HAVING pg_catalog.sum(h.%2$I) OPERATOR(pg_catalog.<>) 0
+        'SELECT %1$s, h.channel_type_at_source::text, h.campaign::text, h.geo::text, mixmodel.exact_sum(h.%2$I)
+           FROM mixmodel.harmonized h WHERE %3$s AND h.owner OPERATOR(pg_catalog.=) $2
+          GROUP BY 1, 2, 3, 4 HAVING mixmodel.exact_sum(h.%2$I) OPERATOR(pg_catalog.<>) 0
           ORDER BY 1, 2, 3, 4',
         p.expr, coalesce(t.spend_metric, t.volume_metric), w.clause)
-    USING w.vals;
+    USING w.vals, t.owner;
 END $$;
-COMMENT ON FUNCTION mixmodel._touchpoint_slices(pg_catalog.text) IS 'Internal: a touchpoint''s model input (spend when paid, else volume) per week and (channel_type_at_source, campaign, geo) slice of the harmonized rows its rule selects; slices summing to 0 left out.';
+COMMENT ON FUNCTION mixmodel._touchpoint_slices(pg_catalog.text) IS 'Internal: a touchpoint''s model input (spend when paid, else volume) per week and (channel_type_at_source, campaign, geo) slice of the harmonized rows of its owner its rule selects; slices summing to 0 left out.';
 
 -- the aggregate scores of a scored range, from the inputs score resolved
 CREATE FUNCTION mixmodel._aggregate_score(model pg_catalog.text, run pg_catalog.int4,

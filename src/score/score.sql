@@ -463,7 +463,7 @@ END $$;
 COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
 'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas is it in revenue per currency unit (times the revenue per conversion for a conversions KPI; NULL, and no break-even or point of diminishing returns, when that is unknown). For a Bayesian run, response_lower/upper and marginal_roas_lower/upper bound the curve''s credible band at the run''s level over its draws (at most 1000, evenly thinned); NULL for other runs.';
 
-CREATE VIEW mixmodel.channel_performance AS
+CREATE VIEW mixmodel.channel_performance WITH (security_invoker = true) AS
 WITH c AS (
     SELECT c.model, c.run, c.channel, c.spend, c.contribution, u.kpi_unit, f.revenue_per_kpi, f.conversions_per_kpi,
            c.contribution * f.revenue_per_kpi AS revenue, c.contribution * f.conversions_per_kpi AS conversions
@@ -538,7 +538,7 @@ COMMENT ON COLUMN mixmodel.channel_performance.effect_share_lower IS 'Bayesian r
 COMMENT ON COLUMN mixmodel.channel_performance.effect_share_upper IS 'Bayesian runs: upper end of the effect share''s credible interval';
 COMMENT ON COLUMN mixmodel.channel_performance.interval_level IS 'credible level of the intervals (option interval, default 0.9); NULL when the run has no posterior';
 
-CREATE VIEW mixmodel.response_curves AS
+CREATE VIEW mixmodel.response_curves WITH (security_invoker = true) AS
 SELECT c.model, c.channel, r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas,
        r.is_current, r.is_breakeven, r.is_diminishing_returns, r.is_peak,
        r.response_lower, r.response_upper, r.marginal_roas_lower, r.marginal_roas_upper
@@ -562,7 +562,7 @@ COMMENT ON COLUMN mixmodel.response_curves.response_upper IS 'Bayesian runs: upp
 COMMENT ON COLUMN mixmodel.response_curves.marginal_roas_lower IS 'Bayesian runs: lower end of the marginal ROAS''s credible band';
 COMMENT ON COLUMN mixmodel.response_curves.marginal_roas_upper IS 'Bayesian runs: upper end of the marginal ROAS''s credible band';
 
-CREATE VIEW mixmodel.adstock_curves AS
+CREATE VIEW mixmodel.adstock_curves WITH (security_invoker = true) AS
 SELECT c.model, c.channel, (l.k - 1)::pg_catalog.int4 AS lag, l.w AS weight, l.lo AS weight_lower, l.hi AS weight_upper
   FROM mixmodel.models m
   JOIN mixmodel.run_channels c ON c.model = m.name AND c.run = m.current_run
@@ -760,7 +760,7 @@ END $$;
 COMMENT ON FUNCTION mixmodel.score(pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4) IS
 'Scores a run (default: the model''s current run) over a date range, also after training: reads the model''s data again, decomposes the prediction of every period into intercept, channels, organic channels and fixed terms (summing to the prediction), replaces the range''s rows of mixmodel.scores and returns per term the number of periods, the contribution and its share of the range''s prediction. Never touches plans.';
 
-CREATE VIEW mixmodel.contributions AS
+CREATE VIEW mixmodel.contributions WITH (security_invoker = true) AS
 SELECT d.model, d.run, d.period, d.term, d.kind, d.contribution, 'training'::pg_catalog.text AS source,
        d.lower, d.upper
   FROM mixmodel.run_decomposition d
@@ -831,7 +831,7 @@ END $$;
 COMMENT ON FUNCTION mixmodel.contribution(pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
 'Contribution of every term of a model''s current run summed over a date range, for dbt: the training decomposition of the periods it covers, else the periods mixmodel.score scored (read only: it scores nothing); per term the periods summed, the contribution (KPI units), revenue and conversions (by the revenue per conversion of the training window, NULL when unknown), spend (paid channels, NULL when a period lies outside the run''s data), ROI = (revenue - spend) / spend and the share of the range''s prediction.';
 
-CREATE VIEW mixmodel.synergy AS
+CREATE VIEW mixmodel.synergy WITH (security_invoker = true) AS
 SELECT m.name AS model, s.channel_a, s.channel_b, s.synergy, s.score_0_10
   FROM mixmodel.models m
   CROSS JOIN LATERAL mixmodel._run_synergy(m.name, m.current_run) s
@@ -843,7 +843,7 @@ COMMENT ON COLUMN mixmodel.synergy.channel_b IS 'another paid channel';
 COMMENT ON COLUMN mixmodel.synergy.synergy IS 'sum over the periods of yhat_t lift_a,t lift_b,t, KPI units';
 COMMENT ON COLUMN mixmodel.synergy.score_0_10 IS '10 synergy / the model''s largest pair synergy (0 when none is positive)';
 
-CREATE VIEW mixmodel.base_breakdown AS
+CREATE VIEW mixmodel.base_breakdown WITH (security_invoker = true) AS
 SELECT d.model, d.term, d.kind, sum(d.contribution) AS contribution,
        sum(d.contribution) / nullif(sum(sum(d.contribution)) OVER (PARTITION BY d.model), 0) AS share_of_base
   FROM mixmodel.models m
@@ -858,7 +858,7 @@ COMMENT ON COLUMN mixmodel.base_breakdown.kind IS 'intercept (pure base), trend,
 COMMENT ON COLUMN mixmodel.base_breakdown.contribution IS 'KPI units over the training rows';
 COMMENT ON COLUMN mixmodel.base_breakdown.share_of_base IS 'contribution / the base''s total (terms may be negative)';
 
-CREATE VIEW mixmodel.touchpoint_breakdown AS
+CREATE VIEW mixmodel.touchpoint_breakdown WITH (security_invoker = true) AS
 -- one model at a time (LATERAL): its rows join its own period spend, so the work is
 -- linear in the models whatever the planner estimates for the functions
 SELECT w.model, w.period, w.channel, w.spend,

@@ -30,6 +30,7 @@ main(void)
 	test_decompose();
 	test_response();
 	test_attribution();
+	test_exact_sum();
 	test_posterior();
 	test_drift();
 	test_experiment();

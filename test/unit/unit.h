@@ -44,6 +44,7 @@ void		test_search(void);
 void		test_decompose(void);
 void		test_response(void);
 void		test_attribution(void);
+void		test_exact_sum(void);
 void		test_posterior(void);
 void		test_drift(void);
 void		test_experiment(void);

@@ -1,0 +1,3 @@
+-- the tables, columns, indexes, policies and other non-replayable statements that stages
+-- added since 0.1.0 (tools/upgrade_sql: @new; src/upgrade/README.md)
+-- @new

@@ -1,0 +1,3 @@
+-- every function, aggregate, view, comment and grant of 0.2.0, replaced in load order
+-- (tools/upgrade_sql: @replay; src/upgrade/README.md)
+-- @replay
