@@ -67,6 +67,9 @@ SELECT count(*) FROM mixmodel._generate_experiment_units(1, 'x', 'email', NULL, 
        ARRAY['A', 'B'], ARRAY[0.5, 0.5], ARRAY[0.2], ARRAY[0.1], ARRAY[0.1, 0.1], 80);
 SELECT count(*) FROM mixmodel._generate_experiment_units(1, 'x', 'email', NULL, '2024-01-01', ARRAY[1e8], 0,
        ARRAY['A', 'B'], ARRAY[0.5, 0.5], '{}', '{}', ARRAY[0.1, 0.1], 80);
+-- an order rate of 1e308 drew that many orders' revenues, ignoring cancel and terminate (garden)
+SELECT count(*) FROM mixmodel._generate_experiment_units(1, 'x', 'email', NULL, '2024-01-01', ARRAY[10], 0,
+       ARRAY['A', 'B'], ARRAY[0.5, 0.5], '{}', '{}', ARRAY[0.1, 1e308], 80);
 SELECT count(*) FROM mixmodel._generate_experiment_units(1, 'x', 'email', NULL, '2024-01-01', ARRAY[10.5], 0,
        ARRAY['A', 'B'], ARRAY[0.5, 0.5], '{}', '{}', ARRAY[0.1, 0.1], 80);
 SELECT count(*) FROM mixmodel._generate_experiment_units(1, 'x', 'email', NULL, 'infinity', ARRAY[10], 0,

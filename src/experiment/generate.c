@@ -36,6 +36,7 @@
 PG_FUNCTION_INFO_V1(generate_experiment_units);
 
 /* Most units one experiment of the generator has. */
+#define MAX_ORDER_RATE 100
 #define MAX_UNITS 10000000
 
 /* Log-SD of the value of one order (its mean is the average order value). */
@@ -137,6 +138,12 @@ generate_experiment_units(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("open and click rates must be at most 1")));
+		/* each order draws its revenue: a rate of 1e308 would loop for ever */
+		if (orders[k] > MAX_ORDER_RATE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("order rates must be at most %d orders per unit", MAX_ORDER_RATE),
+					 errdetail("Got %g.", orders[k])));
 		arms[k].share = shares[k];
 		arms[k].open_rate = no > 0 ? open[k] : NAN;
 		arms[k].click_rate = no > 0 ? click[k] : NAN;
