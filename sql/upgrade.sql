@@ -16,8 +16,9 @@ SET client_min_messages = warning;
 CREATE EXTENSION mixmodel VERSION '0.1.0';
 SELECT extversion, mixmodel.version() FROM pg_extension WHERE extname = 'mixmodel';
 -- a user's work in 0.1.0: a trained wide model, a merge override, a custom field
+-- (the 0.2.0 library's generator writes experiments through a 0.2.0 function: not before the update)
 SELECT count(*) > 0 AS generated FROM mixmodel.generate_raw_data('up', seed => 3, weeks => 110, events => 1000,
-       channels => ARRAY['tv', 'search', 'social']);
+       channels => ARRAY['tv', 'search', 'social'], options => '{"experiments": false}');
 SELECT mixmodel.create_model('up_model', source => 'up.weekly_wide', date_column => 'week', kpi => 'revenue',
        media => ARRAY['tv_spend', 'search_spend', 'social_spend'], options => '{"candidates": 30}');
 SELECT count(*) > 0 AS trained FROM mixmodel.train('up_model', seed => 1);

@@ -132,7 +132,11 @@ END $$;
 COMMENT ON FUNCTION mixmodel._experiment(text) IS 'Internal: the stored experiment of that name (42704 if none).';
 
 CREATE FUNCTION mixmodel._experiment_results(name text)
-    RETURNS SETOF record
+    RETURNS TABLE (metric text, arm text, is_control boolean,
+        units pg_catalog.float8, total pg_catalog.float8, mean pg_catalog.float8, sd pg_catalog.float8, mean_low pg_catalog.float8, mean_high pg_catalog.float8, diff pg_catalog.float8,
+        lift pg_catalog.float8, se pg_catalog.float8, p_value pg_catalog.float8, ci_low pg_catalog.float8, ci_high pg_catalog.float8, anytime_p pg_catalog.float8,
+        anytime_low pg_catalog.float8, anytime_high pg_catalog.float8, significant boolean, p_best pg_catalog.float8, expected_loss pg_catalog.float8,
+        first_significant date, stayed_significant boolean)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 6
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -147,7 +151,9 @@ END $$;
 COMMENT ON FUNCTION mixmodel._experiment_results(text) IS 'Internal: analyze_experiment of a stored experiment (the rows of experiment_results).';
 
 CREATE FUNCTION mixmodel._experiment_daily(name text)
-    RETURNS SETOF record
+    RETURNS TABLE (day date, metric text, arm text, is_control boolean,
+        units pg_catalog.float8, total pg_catalog.float8, mean pg_catalog.float8, mean_low pg_catalog.float8, mean_high pg_catalog.float8, diff pg_catalog.float8,
+        anytime_low pg_catalog.float8, anytime_high pg_catalog.float8, anytime_p pg_catalog.float8, significant boolean)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 200
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -206,9 +212,7 @@ BEGIN
     RETURN QUERY
     WITH s AS (
         SELECT d.day, d.arm, d.is_control, d.units, d.total
-          FROM mixmodel._experiment_daily(name) AS d(day date, metric text, arm text, is_control boolean,
-               units float8, total float8, mean float8, mean_low float8, mean_high float8, diff float8,
-               anytime_low float8, anytime_high float8, anytime_p float8, significant boolean)
+          FROM mixmodel._experiment_daily(name) AS d
          WHERE d.metric = 'conversion'),
     first AS (SELECT min(s.day) AS d0, max(s.day) AS d1 FROM s),
     -- after each full 7 days, the cumulative counts at the last look of that week
@@ -240,20 +244,14 @@ COMMENT ON FUNCTION mixmodel._experiment_bandit(text) IS 'Internal: the weekly T
 CREATE VIEW mixmodel.experiment_results AS
 SELECT e.name AS experiment, r.*
   FROM mixmodel.experiments e
- CROSS JOIN LATERAL mixmodel._experiment_results(e.name) AS r(metric text, arm text, is_control boolean,
-       units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
-       lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
-       anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
-       first_significant date, stayed_significant boolean)
+ CROSS JOIN LATERAL mixmodel._experiment_results(e.name) AS r
  WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
 COMMENT ON VIEW mixmodel.experiment_results IS 'Per experiment, metric (conversion, value) and arm: units, total, mean and SD with its anytime-valid interval; against the control diff, lift, SE, fixed-horizon p-value and interval, anytime-valid p-value and interval (Bonferroni alpha/(K-1)), significance, P(best), expected loss, first significant day and whether it stayed so (analyze_experiment). Experiments whose source table was dropped are left out.';
 
 CREATE VIEW mixmodel.experiment_daily AS
 SELECT e.name AS experiment, d.*
   FROM mixmodel.experiments e
- CROSS JOIN LATERAL mixmodel._experiment_daily(e.name) AS d(day date, metric text, arm text, is_control boolean,
-       units float8, total float8, mean float8, mean_low float8, mean_high float8, diff float8,
-       anytime_low float8, anytime_high float8, anytime_p float8, significant boolean)
+ CROSS JOIN LATERAL mixmodel._experiment_daily(e.name) AS d
  WHERE e.time_column IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
 COMMENT ON VIEW mixmodel.experiment_daily IS 'The anytime-valid confidence sequence of each experiment with a time column, one row per day, metric and arm (long format for charts; experiment_sequence).';
 

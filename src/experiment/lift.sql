@@ -90,11 +90,7 @@ BEGIN
     -- the measured difference against the control, per unit, and the treated units (one analysis)
     k := 0;
     FOR a IN
-        SELECT x.* FROM mixmodel._experiment_results(experiment) AS x(metric text, arm text, is_control boolean,
-               units float8, total float8, mean float8, sd float8, mean_low float8, mean_high float8, diff float8,
-               lift float8, se float8, p_value float8, ci_low float8, ci_high float8, anytime_p float8,
-               anytime_low float8, anytime_high float8, significant boolean, p_best float8, expected_loss float8,
-               first_significant date, stayed_significant boolean)
+        SELECT x.* FROM mixmodel._experiment_results(experiment) AS x
          WHERE x.metric = register_lift_study.metric AND NOT x.is_control
     LOOP
         k := k + 1;
