@@ -284,3 +284,22 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('_prior_spec', 'v', 'jsonb', '''{"beta": [6, 4]}'''), ('_prior_spec', 'parameter', 'text', '''theta'''),
   ('_prior_spec', 'kind', 'text', '''beta'''), ('_prior_spec', 'a', 'float8', '3'), ('_prior_spec', 'b', 'float8', '3'),
   ('_prior_spec', 'lo', 'float8', '0'), ('_prior_spec', 'hi', 'float8', '1');
+
+-- the scale stage: a wide source read as train reads it, a harmonized factor of the owner who
+-- synced it, regression-statistics states from the real aggregate over the garden's source
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_wide_source_arrays', 'def', 'jsonb', '(SELECT definition FROM mixmodel.models WHERE name = ''gm'')'),
+  ('_wide_source_arrays', 'o', 'jsonb', '(SELECT options FROM mixmodel.models WHERE name = ''gm'')'),
+  ('_wide_source_list', 'columns', 'jsonb', '(SELECT definition->''media'' FROM mixmodel.models WHERE name = ''gm'')'),
+  ('_wide_source_list', 'spend_columns', 'jsonb', 'NULL'),
+  ('_factor_series', 'name', 'text', '''price_index'''),
+  ('_factor_series', 'owner', 'regrole', 'current_user::regrole'),
+  ('regression_stats_accum', 'x', 'float8[]', 'ARRAY[700.0, 300.0]'),
+  ('regression_stats_accum', 'state', 'float8[]',
+   '(SELECT mixmodel.regression_stats(revenue, ARRAY[tv_spend, search_spend]) FROM gr.weekly_wide)'),
+  ('regression_stats_combine', 'state1', 'float8[]',
+   '(SELECT mixmodel.regression_stats(revenue, ARRAY[tv_spend, search_spend]) FROM gr.weekly_wide WHERE week < ''2024-01-01'')'),
+  ('regression_stats_combine', 'state2', 'float8[]',
+   '(SELECT mixmodel.regression_stats(revenue, ARRAY[tv_spend, search_spend]) FROM gr.weekly_wide WHERE week >= ''2024-01-01'')'),
+  ('regression_solve', 'state', 'float8[]',
+   '(SELECT mixmodel.regression_stats(revenue, ARRAY[tv_spend, search_spend]) FROM gr.weekly_wide)');
