@@ -3,11 +3,12 @@
 --
 -- Set-up: generated journeys (persons, touches and online conversions) in a schema of
 -- their own (ga), read by the attribution ga through the garden's touchpoints tv and
--- search (rules "channel = tv", "channel = search"; tv has no events, as offline media),
--- a touchpoint social and a conversion on the table's own conversiontype column; one real run of ga, whose arguments to the internal steps are
--- captured (garden.capture_begin, test/garden/setup.sql), and whose path table and
--- algorithmic journeys are kept in ordinary tables (ga.paths, ga.journeys) for the
--- path-table primitives and the survival fit.
+-- search (rules "channel = tv", "channel = search"; tv, offline media, has no events), a
+-- touchpoint social and a conversion on the table's own conversiontype column.  One real
+-- run of ga: its arguments to the internal steps are captured (garden.capture_begin,
+-- test/garden/setup.sql), its path table and the algorithmic step's journeys kept in
+-- ordinary tables (ga.paths, ga.journeys) for the path-table primitives, path_credits
+-- and the survival fit.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
