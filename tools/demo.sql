@@ -286,8 +286,10 @@ SELECT r.arm, r.units::bigint AS sends, r.total::bigint AS conversions, round(10
 -- A holdout lift study of TV (half an audience held out for 8 weeks) measures
 -- what TV adds over those weeks; registered with a copy of the demo model in one
 -- call, its lift and standard error become a likelihood term of the posterior
--- (doc/experiment.md).  It constrains TV's effect over the study weeks; how TV's
--- ROI over all the training weeks moves is shown as it comes out, next to the truth.
+-- (doc/experiment.md).  It constrains TV's effect over the study weeks only: the
+-- last columns show what each model credits TV with over those weeks, beside
+-- the study's measurement and the truth; TV's ROI over all the training weeks
+-- moves with it, as it comes out.
 SELECT mixmodel.create_experiment('tv_lift', 'raw.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}') \g /dev/null
@@ -300,12 +302,19 @@ SELECT format('Experiment: TV holdout lift study, %s +- %s revenue over 8 weeks;
 SELECT count(*) FROM mixmodel.train('demo_calibrated', seed => 42) \g /dev/null
 \echo
 \echo :lift_title
-\echo 'with the study in the posterior (a Gaussian likelihood term), with its 90% interval, next to the truth'
+\echo 'with the study in the posterior (a Gaussian likelihood term), with its 90% interval, next to the truth;'
+\echo 'then TV''s revenue over the 8 study weeks: the model''s, the study''s measurement and the truth'
 SELECT CASE p.model WHEN 'demo' THEN 'without the lift study' ELSE 'with the lift study' END AS model,
        round(p.roi::numeric, 2) AS tv_roi, format('%s to %s', round(p.roi_lower::numeric, 2), round(p.roi_upper::numeric, 2)) AS "90% interval",
-       round(t.value::numeric, 2) AS true_tv_roi
-  FROM mixmodel.channel_performance p, raw.truth_parameters t
+       round(t.value::numeric, 2) AS true_tv_roi,
+       (SELECT round(sum(c.contribution)) FROM mixmodel.contributions c
+         WHERE c.model = p.model AND c.term = 'tv_spend' AND c.period BETWEEN x.start_date AND x.end_date) AS study_weeks_model,
+       (SELECT round((e->>'lift_abs')::numeric) FROM mixmodel.models m, jsonb_array_elements(m.options->'experiments') e
+         WHERE m.name = 'demo_calibrated') AS study_weeks_measured,
+       round(x.incremental_revenue) AS study_weeks_true
+  FROM mixmodel.channel_performance p, raw.truth_parameters t, raw.experiment_truth x
  WHERE p.model IN ('demo', 'demo_calibrated') AND p.channel = 'tv_spend' AND t.channel = 'tv' AND t.parameter = 'roi'
+   AND x.experiment = 'tv_holdout' AND NOT x.control
  ORDER BY p.model;
 
 -- attribution: event-level scores
