@@ -95,7 +95,7 @@ SELECT period, round(best_share::numeric, 3) AS best_share, round(cumulative_reg
   FROM mixmodel.bandit_simulate(ARRAY[0.030, 0.040, 0.027], periods => 6, units_per_period => 6000,
                                 replications => 50);
 
--- doc/experiment.md:480
+-- doc/experiment.md:484
 SELECT mixmodel.create_experiment('tv_lift', 'doc_exp.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}');
@@ -110,7 +110,7 @@ SELECT round(incremental_revenue) AS true_lift FROM doc_exp.experiment_truth WHE
 SELECT options->>'calibration' AS calibration, jsonb_array_length(options->'experiments') AS studies
   FROM mixmodel.models WHERE name = 'doc_exp_m';
 
--- doc/experiment.md:498
+-- doc/experiment.md:502
 SELECT mixmodel.create_model('doc_exp_b', source => 'doc_exp.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend']);
 SELECT round(roi_mean::numeric, 3) AS roi_mean, round(roi_sd::numeric, 3) AS roi_sd,

@@ -131,6 +131,25 @@ SELECT * FROM mixmodel.register_lift_study('xl_cal', 'xl_subject', 'tv_spend');
 SELECT * FROM mixmodel.register_lift_study('xl_cal', 'xl_tv_lift', 'tv_spend', register_as => 'roi_prior');
 SELECT * FROM mixmodel.register_lift_study('xl_b_prior', 'xl_neg', 'tv_spend', register_as => 'roi_prior',
          start_date => '2023-10-16', end_date => '2023-12-10');
+-- the registered lift is the same bit for bit whatever the session's parallel settings (the
+-- arm statistics, a parallel aggregate, are read serially): the posterior trained on it too
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 0;
+SELECT lift_abs AS abs0, lift_se AS se0
+  FROM mixmodel.register_lift_study('xl_cal', 'xl_tv_lift', 'tv_spend',
+         start_date => (SELECT start_date FROM xl.experiment_truth WHERE experiment = 'tv_holdout' AND control),
+         end_date => (SELECT end_date FROM xl.experiment_truth WHERE experiment = 'tv_holdout' AND control)) \gset
+SET max_parallel_workers_per_gather = 2;
+SELECT lift_abs = :abs0 AND lift_se = :se0 AS same_lift_with_parallel_workers
+  FROM mixmodel.register_lift_study('xl_cal', 'xl_tv_lift', 'tv_spend',
+         start_date => (SELECT start_date FROM xl.experiment_truth WHERE experiment = 'tv_holdout' AND control),
+         end_date => (SELECT end_date FROM xl.experiment_truth WHERE experiment = 'tv_holdout' AND control));
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 SELECT mixmodel.drop_experiment(e) FROM unnest(ARRAY['xl_tv_lift', 'xl_neg', 'xl_subject', 'xl_no_time']) e;
 DELETE FROM mixmodel.models WHERE name LIKE 'xl\_%';
 DROP SCHEMA xl CASCADE;

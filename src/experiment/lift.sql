@@ -10,6 +10,11 @@ CREATE FUNCTION mixmodel.register_lift_study(model text, experiment text, channe
         roi_mu pg_catalog.float8, roi_sigma pg_catalog.float8)
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE ROWS 1
     SET search_path = pg_catalog, pg_temp
+    -- the arm statistics are a parallel aggregate whose last bits depend on how the rows
+    -- split over workers (and a synchronised scan's start): read serially, in table order,
+    -- so the registered lift, and the posterior trained on it, are the same on every run
+    SET max_parallel_workers_per_gather = 0
+    SET synchronize_seqscans = off
 AS $$
 DECLARE
     m mixmodel.models;
