@@ -48,12 +48,6 @@ PG_FUNCTION_INFO_V1(train_bayes_core);
 /* periods of the thinned draws kept for per-period intervals */
 #define MM_PERIOD_DRAWS 400
 
-static void
-free_minimizer(void *arg)
-{
-	gsl_multimin_fdfminimizer_free((gsl_multimin_fdfminimizer *) arg);
-}
-
 static double
 now_seconds(void)
 {
@@ -486,16 +480,7 @@ train_bayes_core(PG_FUNCTION_ARGS)
 	}
 
 	rng = mm_rng_create((unsigned long) (seed ^ (seed >> 32)));
-	min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, ps.dim);
-	if (min == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	{
-		MemoryContextCallback *cb = palloc(sizeof(MemoryContextCallback));
-
-		cb->func = free_minimizer;
-		cb->arg = min;
-		MemoryContextRegisterResetCallback(ctx, cb);
-	}
+	min = mixmodel_bfgs_create(ps.dim);	/* owned by ctx, the current context */
 
 	memset(&so, 0, sizeof(so));
 	so.chains = chains;

@@ -76,6 +76,21 @@ free_minimizer(void *arg)
 	gsl_multimin_fdfminimizer_free((gsl_multimin_fdfminimizer *) arg);
 }
 
+gsl_multimin_fdfminimizer *
+mixmodel_bfgs_create(size_t dim)
+{
+	gsl_multimin_fdfminimizer *min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, dim);
+	MemoryContextCallback *cb;
+
+	if (min == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	cb = palloc(sizeof(MemoryContextCallback));
+	cb->func = free_minimizer;
+	cb->arg = min;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+	return min;
+}
+
 MMStatus
 mixmodel_sample_chains(const MMPostData *d, MMPost *ps, MMPostSampleOptions *so,
 					   gsl_rng *rng, gsl_multimin_fdfminimizer *min, double *start,
@@ -103,19 +118,12 @@ mixmodel_sample_chains(const MMPostData *d, MMPost *ps, MMPostSampleOptions *so,
 	w = palloc0(sizeof(MMPostWorker) * threads);
 	for (int i = 0; i < threads; i++)
 	{
-		MemoryContextCallback *cb = palloc(sizeof(MemoryContextCallback));
-
 		st = mm_post_init(&w[i].ps, d, palloc(sizeof(double) * mm_post_work_size(d)),
 						  palloc(sizeof(int) * mm_post_iwork_size(d)));
 		if (st != MM_OK)
 			return st;
 		w[i].rng = mm_rng_create(0);
-		w[i].min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, ps->dim);
-		if (w[i].min == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		cb->func = free_minimizer;
-		cb->arg = w[i].min;
-		MemoryContextRegisterResetCallback(CurrentMemoryContext, cb);
+		w[i].min = mixmodel_bfgs_create(ps->dim);
 		w[i].work = palloc(sizeof(double) * mm_post_sample_work(&w[i].ps, so));
 	}
 	so->nuts.interrupt = NULL;

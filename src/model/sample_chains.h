@@ -12,6 +12,12 @@
 extern int	mm_sampler_threads;
 
 /*
+ * GSL's vector BFGS minimiser of dimension dim, freed when
+ * CurrentMemoryContext is reset or deleted (also on error).
+ */
+extern gsl_multimin_fdfminimizer *mixmodel_bfgs_create(size_t dim);
+
+/*
  * Samples so->chains chains of the posterior ps of data d, as mm_post_sample,
  * in up to min(mixmodel.sampler_threads, chains, online CPUs) threads;
  * reports progress as a NOTICE about every 2 seconds and serves interrupts
