@@ -48,6 +48,8 @@ typedef struct HzQuery
 	char	   *date_expr;		/* the row's date (type date) */
 	char	   *date_col;		/* s."column" as written */
 	char	   *wm_expr;		/* high-water column as timestamptz, or NULL */
+	char	   *wm_raw;			/* the high-water column as written (s."column") */
+	Oid			wm_type;		/* its type (date, timestamp or timestamptz) */
 	char	   *filter;			/* rule-level condition, or NULL */
 	List	   *key_exprs;		/* restatement key (replace) */
 	List	   *cond_cols;		/* columns the conditions read (char *) */
@@ -78,6 +80,7 @@ extern HzRule *hz_load_rule(const char *name);
 extern List *hz_load_rules(void);
 extern void hz_compile(HzRule *rule, HzQuery *q);
 extern int	hz_add_param(HzQuery *q, Datum value, Oid type);
+extern char *hz_as_timestamptz(const char *ref, Oid type);
 extern char *hz_period_expr(const char *date_sql, int grain, int week_start);
 extern char *hz_aggregate_sql(HzQuery *q, int grain, const char *extra_where, bool bookkeeping);
 

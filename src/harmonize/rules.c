@@ -206,8 +206,8 @@ TimeZoneParam(HzQuery *q)
  * dataset's zone; load times (the incremental high-water mark, last_updated_date) of
  * timestamp and date columns are read as UTC, as sync has always read them.
  */
-static char *
-AsTimestamptz(const char *ref, Oid type)
+char *
+hz_as_timestamptz(const char *ref, Oid type)
 {
 	if (type == TIMESTAMPTZOID)
 		return pstrdup(ref);
@@ -798,10 +798,15 @@ hz_compile(HzRule *rule, HzQuery *q)
 
 		if (!IsDateType(lt))
 			TypeMismatch(q, rule->loaded_at_column, lt, "loaded_at column", "a date or timestamp");
-		q->wm_expr = AsTimestamptz(ColRef(rule->loaded_at_column), lt);
+		q->wm_raw = ColRef(rule->loaded_at_column);
+		q->wm_type = lt;
 	}
 	else
-		q->wm_expr = AsTimestamptz(q->date_col, t);
+	{
+		q->wm_raw = q->date_col;
+		q->wm_type = t;
+	}
+	q->wm_expr = hz_as_timestamptz(q->wm_raw, q->wm_type);
 	if (rule->replace && rule->loaded_at_column == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1007,9 +1012,13 @@ hz_aggregate_sql(HzQuery *q, int grain, const char *extra_where, bool bookkeepin
 		appendStringInfo(&sql, ", pg_catalog.max(%s) AS last_updated_date", q->wm_expr);
 	else
 		appendStringInfoString(&sql, ", CAST(NULL AS pg_catalog.timestamptz) AS last_updated_date");
+	/*
+	 * the raw high-water column: its conversion to timestamptz keeps order and NULLs, so
+	 * the caller converts the maximum once instead of every row
+	 */
 	if (bookkeeping)
 		appendStringInfo(&sql, ", pg_catalog.count(*) AS \"mm rows\", pg_catalog.max(%s) AS \"mm mark\", pg_catalog.count(%s) AS \"mm marked\"",
-						 q->wm_expr, q->wm_expr);
+						 q->wm_raw, q->wm_raw);
 	appendStringInfo(&sql, " FROM %s", from);
 	foreach(lc, conds)
 		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) ? " AND " : " WHERE ", (char *) lfirst(lc));

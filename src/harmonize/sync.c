@@ -19,6 +19,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -161,18 +162,51 @@ PreferenceExpr(SPITupleTable *prefs, uint64 nprefs, const char *metric, HzQuery 
 }
 
 /*
+ * The metrics the merge must look at: those a summary and an event dataset both map
+ * (only they can be reported by both sides), as of the rules' last sync.  All metrics
+ * when a synced dataset's rule is gone or changed since its sync (its rows may map
+ * others).
+ */
+static List *
+MergedMetrics(List *metrics)
+{
+	List	   *merged = NIL;
+	ListCell   *lc;
+
+	if (Scalar("SELECT 1 FROM mixmodel.sync_state s LEFT JOIN mixmodel.dataset_rules r "
+			   "ON r.name OPERATOR(pg_catalog.=) s.dataset AND r.updated_at OPERATOR(pg_catalog.=) s.rule_updated_at "
+			   "WHERE r.name IS NULL OR pg_catalog.jsonb_typeof(r.mappings OPERATOR(pg_catalog.->) 'metrics') "
+			   "IS DISTINCT FROM 'object' LIMIT 1", NULL))
+		return metrics;
+	Exec("SELECT m.k FROM mixmodel.sync_state s JOIN mixmodel.dataset_rules r "
+		 "ON r.name OPERATOR(pg_catalog.=) s.dataset AND r.updated_at OPERATOR(pg_catalog.=) s.rule_updated_at, "
+		 "LATERAL pg_catalog.jsonb_object_keys(r.mappings OPERATOR(pg_catalog.->) 'metrics') AS m(k) "
+		 "WHERE r.category OPERATOR(pg_catalog.=) ANY (ARRAY['summary', 'event']) "
+		 "GROUP BY m.k HAVING pg_catalog.count(DISTINCT r.category) OPERATOR(pg_catalog.=) 2", NULL, SPI_OK_SELECT);
+	foreach(lc, metrics)
+	{
+		for (uint64 k = 0; k < SPI_processed; k++)
+			if (strcmp(SPI_getvalue(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 1), lfirst(lc)) == 0)
+				merged = lappend(merged, lfirst(lc));
+	}
+	return merged;
+}
+
+/*
  * Rebuild mixmodel.harmonized from harmonized_source: merge preferences, derived fields.
  *
  * Where summary and event rows report a metric for one period, channel and conversion
  * type, the preference blanks one side.  Whether the other side reports it comes from one
  * grouped pass over the summary and event rows (few groups: the merge key has no campaign
- * or geo), hash-joined to every row; skipped when only one category is present.
+ * or geo), hash-joined to every row, for the metrics both sides map; skipped when no
+ * metric is mapped by both or only one category is present.
  */
 static int64
 ApplyMerge(void)
 {
 	List	   *src_cols = ColumnsOf("harmonized_source");
 	List	   *metrics = NIL,
+			   *merged,
 			   *derived = NIL,
 			   *derived_sql = NIL,
 			   *pref_sql = NIL;
@@ -221,11 +255,13 @@ ApplyMerge(void)
 		 NULL, SPI_OK_SELECT);
 	prefs = SPI_tuptable;
 	nprefs = SPI_processed;
-	foreach(lc, metrics)
+	merged = MergedMetrics(metrics);
+	foreach(lc, merged)
 		pref_sql = lappend(pref_sql, PreferenceExpr(prefs, nprefs, lfirst(lc), &params));
-	merging = Scalar("SELECT 1 WHERE EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'summary') "
-					 "AND EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'event')",
-					 NULL) != NULL;
+	merging = merged != NIL
+		&& Scalar("SELECT 1 WHERE EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'summary') "
+				  "AND EXISTS (SELECT 1 FROM mixmodel.harmonized_source WHERE category OPERATOR(pg_catalog.=) 'event')",
+				  NULL) != NULL;
 
 	initStringInfo(&flags);
 	initStringInfo(&mid);
@@ -233,7 +269,7 @@ ApplyMerge(void)
 	/* per merge key, whether summary (s) and event (e) rows report each metric */
 	appendStringInfoString(&flags, "SELECT h.owner, h.period, ARRAY[h.channel, h.conversiontype] AS k");
 	i = 0;
-	foreach(lc, metrics)
+	foreach(lc, merged)
 	{
 		const char *c = quote_identifier(lfirst(lc));
 
@@ -254,7 +290,7 @@ ApplyMerge(void)
 		int			m = -1;
 
 		i = 0;
-		foreach(lc2, metrics)
+		foreach(lc2, merged)
 		{
 			if (strcmp(lfirst(lc2), lfirst(lc)) == 0)
 				m = i;
@@ -397,7 +433,28 @@ CheckDuplicateKeys(HzQuery *q)
 			 errhint("With replace restatement the latest load of a key wins; remove the duplicate or give key_columns that tell the rows apart.")));
 }
 
-/* Aggregate (part of) one dataset into harmonized_source; returns rows read. */
+/*
+ * What sync does with one live dataset: read in full, re-read the periods [lo, hi] that
+ * rows loaded since the last sync fall in, or nothing (no new rows).
+ */
+typedef struct DatasetPlan
+{
+	HzQuery		q;
+	SyncResult *res;
+	bool		full;
+	bool		unchanged;
+	char	   *lo,
+			   *hi;				/* incremental: the periods to recompute */
+	char	   *new_mark;		/* incremental: the new high-water mark */
+	int64		marked;			/* incremental: rows at or below it */
+} DatasetPlan;
+
+/*
+ * Aggregate (part of) one dataset into harmonized_source; returns rows read.  One scan of
+ * the source (the parallel-capable CREATE TABLE AS), one pass over the small staged
+ * result for the bookkeeping (rows read, high-water mark, rows without a date), one
+ * insert.
+ */
 static int64
 AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_written,
 			  char **mark, int64 *marked)
@@ -415,9 +472,26 @@ AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_writte
 				   hz_aggregate_sql(q, grain, extra_where, true));
 	Exec(sql, q, SPI_OK_UTILITY);
 
-	/* a NULL period means rows without a date */
-	if (Scalar("SELECT 1 FROM " STAGE " WHERE period IS NULL LIMIT 1", NULL))
-		CheckNullDates(q);
+	/* the stage holds the raw high-water column's maximum: converted once here */
+	sql = psprintf("SELECT CAST(pg_catalog.sum(\"mm rows\") AS pg_catalog.int8), "
+				   "CAST(pg_catalog.max(%s) AS pg_catalog.text), "
+				   "CAST(pg_catalog.sum(\"mm marked\") AS pg_catalog.int8), "
+				   "pg_catalog.bool_or(period IS NULL) FROM " STAGE,
+				   hz_as_timestamptz("\"mm mark\"", q->wm_type));
+	Exec(sql, NULL, SPI_OK_SELECT);
+	{
+		char	   *r = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		char	   *m = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		char	   *n = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+		char	   *nodate = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+
+		read = r ? strtoll(r, NULL, 10) : 0;
+		*mark = m;
+		*marked = n ? strtoll(n, NULL, 10) : 0;
+		/* a NULL period means rows without a date */
+		if (nodate && strcmp(nodate, "t") == 0)
+			CheckNullDates(q);
+	}
 
 	initStringInfo(&ins);
 	appendStringInfoString(&ins, "INSERT INTO mixmodel.harmonized_source (period, dataset, category, date_type, owner, last_updated_date");
@@ -434,17 +508,6 @@ AggregateInto(HzQuery *q, int grain, const char *extra_where, int64 *rows_writte
 	Exec(ins.data, q, SPI_OK_INSERT);
 	*rows_written = (int64) SPI_processed;
 
-	Exec("SELECT CAST(pg_catalog.sum(\"mm rows\") AS pg_catalog.int8), CAST(pg_catalog.max(\"mm mark\") AS pg_catalog.text), "
-		 "CAST(pg_catalog.sum(\"mm marked\") AS pg_catalog.int8) FROM " STAGE, NULL, SPI_OK_SELECT);
-	{
-		char	   *r = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		char	   *m = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-		char	   *n = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
-
-		read = r ? strtoll(r, NULL, 10) : 0;
-		*mark = m;
-		*marked = n ? strtoll(n, NULL, 10) : 0;
-	}
 	Exec("DROP TABLE " STAGE, NULL, SPI_OK_UTILITY);
 	return read;
 }
@@ -462,26 +525,44 @@ SourceMark(HzQuery *q, char **mark, int64 *marked)
 	*marked = strtoll(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), NULL, 10);
 }
 
+/*
+ * Remove the harmonized_source rows the planned datasets replace, in one pass (the table
+ * has no index: every sync writes it whole or in large part, and an index would cost more
+ * to maintain than the pass): all rows of a full-synced dataset, the periods [lo, hi] of an
+ * incremental one.
+ */
 static void
-DeleteDataset(const char *name, const char *lo, const char *hi)
+DeletePlanned(List *plans)
 {
-	Oid			types[3] = {TEXTOID, DATEOID, DATEOID};
-	Datum		vals[3];
-	int			rc;
+	Datum	   *names = palloc(sizeof(Datum) * (list_length(plans) + 1));
+	Datum	   *los = palloc(sizeof(Datum) * (list_length(plans) + 1));
+	Datum	   *his = palloc(sizeof(Datum) * (list_length(plans) + 1));
+	int			n = 0;
+	ListCell   *lc;
 
-	vals[0] = CStringGetTextDatum(name);
-	if (lo)
+	foreach(lc, plans)
 	{
-		vals[1] = DirectFunctionCall1(date_in, CStringGetDatum(lo));
-		vals[2] = DirectFunctionCall1(date_in, CStringGetDatum(hi));
-		rc = SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.=) $1 "
-								   "AND period BETWEEN $2 AND $3", 3, types, vals, NULL, false, 0);
+		DatasetPlan *p = lfirst(lc);
+
+		if (p->unchanged)
+			continue;
+		names[n] = CStringGetTextDatum(p->q.rule->name);
+		los[n] = p->full ? DateADTGetDatum(DATEVAL_NOBEGIN) : DirectFunctionCall1(date_in, CStringGetDatum(p->lo));
+		his[n] = p->full ? DateADTGetDatum(DATEVAL_NOEND) : DirectFunctionCall1(date_in, CStringGetDatum(p->hi));
+		n++;
 	}
-	else
-		rc = SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.=) $1",
-								   1, types, vals, NULL, false, 0);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "harmonize: could not delete rows of dataset \"%s\"", name);
+	if (n == 0)
+		return;
+	if (SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source h "
+							  "USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS d(name, lo, hi) "
+							  "WHERE h.dataset OPERATOR(pg_catalog.=) d.name AND h.period OPERATOR(pg_catalog.>=) d.lo "
+							  "AND h.period OPERATOR(pg_catalog.<=) d.hi",
+							  3, (Oid[]) {TEXTARRAYOID, DATEARRAYOID, DATEARRAYOID},
+							  (Datum[]) {PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT)),
+							  PointerGetDatum(construct_array(los, n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT)),
+							  PointerGetDatum(construct_array(his, n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT))},
+							  NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "harmonize: could not delete the rows of the synced datasets");
 }
 
 static void
@@ -510,12 +591,16 @@ SaveState(HzRule *r, int grain, const char *mark, int64 marked)
 		elog(ERROR, "harmonize: could not save sync state");
 }
 
-/* Incremental sync of one dataset; false when it must be synced in full. */
+/*
+ * Plan the incremental sync of one dataset (checks included); false when it must be
+ * synced in full.
+ */
 static bool
-SyncIncremental(HzQuery *q, int grain, SyncResult *res)
+PlanIncremental(DatasetPlan *p, int grain)
 {
+	HzQuery    *q = &p->q;
 	HzRule	   *r = q->rule;
-	Oid			argtype = TEXTOID;
+	SyncResult *res = p->res;
 	Datum		arg = CStringGetTextDatum(r->name);
 	char	   *old_mark;
 	int64		old_marked;
@@ -523,18 +608,12 @@ SyncIncremental(HzQuery *q, int grain, SyncResult *res)
 	int			pm;
 	int64		now_marked,
 				new_rows;
-	char	   *lo,
-			   *hi,
-			   *new_mark,
-			   *mark;
-	int64		marked;
 
 	if (SPI_execute_with_args("SELECT grain, week_start, rule_updated_at OPERATOR(pg_catalog.=) $2, "
 							  "CAST(watermark AS pg_catalog.text), rows_at_mark FROM mixmodel.sync_state WHERE dataset = $1",
 							  2, (Oid[]) {TEXTOID, TIMESTAMPTZOID},
 							  (Datum[]) {arg, TimestampTzGetDatum(r->updated_at)}, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "harmonize: could not read sync state");
-	(void) argtype;
 	if (SPI_processed == 0)
 		return false;
 	{
@@ -580,46 +659,52 @@ SyncIncremental(HzQuery *q, int grain, SyncResult *res)
 	if (new_rows == 0)
 	{
 		res->status = "unchanged";
+		p->unchanged = true;
 		return true;
 	}
-	lo = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	hi = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-	new_mark = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
-	if (lo == NULL)
+	p->lo = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	p->hi = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	p->new_mark = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	/* every new row is above the old mark and at or below the new one */
+	p->marked = old_marked + new_rows;
+	if (p->lo == NULL)
 		CheckNullDates(q);
 	CheckGrain(q);
 	CheckDuplicateKeys(q);
-	DeleteDataset(r->name, lo, hi);
+	res->status = psprintf("ok: %lld new rows, periods %s .. %s", (long long) new_rows, p->lo, p->hi);
+	return true;
+}
+
+/* Aggregate a planned dataset (its old rows deleted) and save its state. */
+static void
+RunPlan(DatasetPlan *p, int grain)
+{
+	HzQuery    *q = &p->q;
+	HzRule	   *r = q->rule;
+	SyncResult *res = p->res;
+	char	   *mark;
+	int64		marked;
+
+	if (p->unchanged)
+		return;
+	if (p->full)
 	{
-		int			plo = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(lo)), DATEOID);
-		int			phi = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(hi)), DATEOID);
+		res->rows_read = AggregateInto(q, grain, NULL, &res->rows_written, &mark, &marked);
+		if (r->replace)
+			SourceMark(q, &mark, &marked);
+		SaveState(r, grain, mark, marked);
+		return;
+	}
+	{
+		int			plo = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(p->lo)), DATEOID);
+		int			phi = hz_add_param(q, DirectFunctionCall1(date_in, CStringGetDatum(p->hi)), DATEOID);
 		char	   *period = hz_period_expr(q->date_expr, grain, r->week_start);
 		char	   *where = psprintf("%s OPERATOR(pg_catalog.>=) $%d AND %s BETWEEN $%d AND $%d",
 									 q->date_expr, plo, period, plo, phi);
 
 		res->rows_read = AggregateInto(q, grain, where, &res->rows_written, &mark, &marked);
 	}
-	/* every new row is above the old mark and at or below the new one */
-	SaveState(r, grain, new_mark, old_marked + new_rows);
-	res->status = psprintf("ok: %lld new rows, periods %s .. %s", (long long) new_rows, lo, hi);
-	return true;
-}
-
-static void
-SyncFull(HzQuery *q, int grain, SyncResult *res)
-{
-	char	   *mark;
-	int64		marked;
-
-	CheckGrain(q);
-	CheckDuplicateKeys(q);
-	DeleteDataset(q->rule->name, NULL, NULL);
-	res->rows_read = AggregateInto(q, grain, NULL, &res->rows_written, &mark, &marked);
-	if (q->rule->replace)
-		SourceMark(q, &mark, &marked);
-	SaveState(q->rule, grain, mark, marked);
-	res->mode = "full";
-	res->status = "ok";
+	SaveState(r, grain, p->new_mark, p->marked);
 }
 
 /* sync(mode text DEFAULT 'full') RETURNS TABLE(...) */
@@ -632,6 +717,7 @@ harmonize_sync(PG_FUNCTION_ARGS)
 	List	   *rules,
 			   *results = NIL,
 			   *live = NIL,
+			   *plans = NIL,
 			   *owners = NIL;
 	ListCell   *lc;
 	int			grain = HZ_DAY;
@@ -746,29 +832,50 @@ harmonize_sync(PG_FUNCTION_ARGS)
 		Oid			t = TEXTARRAYOID;
 		Datum		v = names_array;
 
-		if (SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.<>) ALL ($1)",
-								  1, &t, &v, NULL, false, 0) != SPI_OK_DELETE
+		/* a full sync replaces every row the caller's datasets have: one pass */
+		if ((incremental
+			 ? SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source WHERE dataset OPERATOR(pg_catalog.<>) ALL ($1)",
+									 1, &t, &v, NULL, false, 0)
+			 : SPI_execute("DELETE FROM mixmodel.harmonized_source", false, 0)) != SPI_OK_DELETE
 			|| SPI_execute_with_args("DELETE FROM mixmodel.sync_state WHERE dataset OPERATOR(pg_catalog.<>) ALL ($1)",
 									 1, &t, &v, NULL, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "harmonize: could not remove dropped datasets");
 	}
 
+	/* plan and check every dataset, then one delete, then the aggregations */
 	foreach(lc, live)
 	{
 		HzRule	   *r = lfirst(lc);
-		HzQuery		q;
+		DatasetPlan *p = palloc0(sizeof(DatasetPlan));
 		SyncResult *res = palloc0(sizeof(SyncResult));
 
 		CHECK_FOR_INTERRUPTS();
-		hz_compile(r, &q);
+		p->res = res;
+		hz_compile(r, &p->q);
 		res->dataset = r->name;
 		res->category = r->category;
-		res->source = q.relname;
+		res->source = p->q.relname;
 		res->granularity = (char *) hz_grain_name(r->grain);
 		res->grain = GrainOf(owners, r->owner, r->grain);
-		if (!incremental || !SyncIncremental(&q, res->grain, res))
-			SyncFull(&q, res->grain, res);
+		if (!incremental || !PlanIncremental(p, res->grain))
+		{
+			p->full = true;
+			CheckGrain(&p->q);
+			CheckDuplicateKeys(&p->q);
+			res->mode = "full";
+			res->status = "ok";
+		}
+		plans = lappend(plans, p);
 		results = lappend(results, res);
+	}
+	if (incremental)
+		DeletePlanned(plans);
+	foreach(lc, plans)
+	{
+		DatasetPlan *p = lfirst(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		RunPlan(p, p->res->grain);
 	}
 
 	total = ApplyMerge();

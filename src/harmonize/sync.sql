@@ -14,10 +14,10 @@ CREATE TABLE mixmodel.harmonized_source (
     net_sales float8, spend float8, revenue float8,
     owner regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
-CREATE INDEX harmonized_source_dataset ON mixmodel.harmonized_source (dataset, period);
 COMMENT ON TABLE mixmodel.harmonized_source IS 'Per-dataset aggregates before the merge preferences apply (kept so incremental syncs and preference changes re-merge without re-reading sources); rebuilt by sync.';
 COMMENT ON COLUMN mixmodel.harmonized_source.owner IS 'owner of the dataset rule the row comes from (doc/access.md)';
-COMMENT ON INDEX mixmodel.harmonized_source_dataset IS 'Incremental sync replaces the periods of one dataset.';
+-- No index: every sync rewrites this table whole (full) or re-reads it whole for the merge
+-- (incremental), and deletes the replaced rows of all datasets in one pass.
 
 CREATE TABLE mixmodel.harmonized (LIKE mixmodel.harmonized_source);
 CREATE INDEX harmonized_period ON mixmodel.harmonized (period, channel);

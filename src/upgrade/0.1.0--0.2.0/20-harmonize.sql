@@ -10,3 +10,6 @@ ALTER TABLE mixmodel.dataset_rules ADD COLUMN time_zone text NOT NULL DEFAULT 'U
 DROP FUNCTION mixmodel.add_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text);
 DROP FUNCTION mixmodel.activate_dataset_rule(text, boolean);
 DROP FUNCTION mixmodel.update_dataset_rule(text, regclass, text, text, text, text, text, text[], text, text, jsonb, text);
+-- harmonized_source has no index: sync deletes the replaced rows of all datasets in one pass,
+-- and maintaining the index cost more than that pass on every row written
+DROP INDEX mixmodel.harmonized_source_dataset;
