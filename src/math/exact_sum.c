@@ -90,40 +90,47 @@ mm_xsum_carry(int64_t *chunk, int n)
 	}
 }
 
-/* bit j of a carried, non-negative full accumulator */
-static int
-Bit(const int64_t *full, int j)
+/* word k of a window of m words, 0 outside it */
+static uint64_t
+Word(const int64_t *w, int m, int k)
 {
-	return (int) ((full[j / CHUNK_BITS] >> (j % CHUNK_BITS)) & 1);
+	return k >= 0 && k < m ? (uint64_t) w[k] : 0;
 }
 
+/*
+ * The window is carried in a copy two words longer (a window's words stay below 2^62 in
+ * magnitude, so its value fits: the top word ends 0 or -1, the sign), made non-negative,
+ * and the 64 bits from its highest set bit down are read with three word shifts: the 53
+ * of the result, the rounding bit and ten sticky bits, the rest sticky as whole words.
+ * Only the window's words are touched, so rounding costs a few dozen operations.
+ */
 MMStatus
 mm_xsum_round(const int64_t *chunk, int lo, int n, double *out)
 {
-	/* the whole accumulator, plus a top word for the sign */
-	int64_t		full[MM_XSUM_CHUNKS + 1];
-	int			negative = 0,
+	int64_t		w[MM_XSUM_CHUNKS + 2];
+	int			m = n + 2,
+				negative = 0,
 				top = -1,
-				t,
-				low;
-	uint64_t	mant = 0;
+				b,
+				t;
+	uint64_t	u,
+				mant;
 	int			round,
-				sticky = 0;
+				sticky;
 	double		v;
 
-	memset(full, 0, sizeof(full));
-	for (int k = 0; k < n; k++)
-		full[lo + k] = chunk[k];
-	mm_xsum_carry(full, MM_XSUM_CHUNKS + 1);
-	if (full[MM_XSUM_CHUNKS] < 0)
+	memcpy(w, chunk, sizeof(int64_t) * n);
+	w[n] = w[n + 1] = 0;
+	mm_xsum_carry(w, m);
+	if (w[m - 1] < 0)
 	{
 		negative = 1;
-		for (int k = 0; k <= MM_XSUM_CHUNKS; k++)
-			full[k] = -full[k];
-		mm_xsum_carry(full, MM_XSUM_CHUNKS + 1);
+		for (int k = 0; k < m; k++)
+			w[k] = -w[k];
+		mm_xsum_carry(w, m);
 	}
-	for (int k = MM_XSUM_CHUNKS - 1; k >= 0; k--)
-		if (full[k] != 0)
+	for (int k = m - 1; k >= 0; k--)
+		if (w[k] != 0)
 		{
 			top = k;
 			break;
@@ -133,33 +140,28 @@ mm_xsum_round(const int64_t *chunk, int lo, int n, double *out)
 		*out = 0.0;
 		return MM_OK;
 	}
-	/* t: the highest set bit */
-	t = top * CHUNK_BITS + 31;
-	while (!Bit(full, t))
-		t--;
+	/* b: the highest set bit of the top word (below 32); t: its absolute position */
+	b = 63 - __builtin_clzll((uint64_t) w[top]);
+	t = (lo + top) * CHUNK_BITS + b;
 	if (t < 53)
 	{
-		/* below 2^-1021: at most 53 bits from 2^-1074 up, exact as a double */
-		uint64_t	u = (uint64_t) full[0] | ((uint64_t) full[1] << 32);
+		/* below 2^-1021: at most 53 bits from 2^-1074 up (absolute chunks 0 and 1), exact */
+		uint64_t	x = Word(w, m, -lo) | (Word(w, m, 1 - lo) << 32);
 
-		v = ldexp((double) u, -1074);
+		v = ldexp((double) x, -1074);
 	}
 	else
 	{
-		/* 53 bits from t down; then the rounding bit and whether anything is below it */
-		low = t - 52;
-		for (int j = t; j >= low; j--)
-			mant = (mant << 1) | (uint64_t) Bit(full, j);
-		round = Bit(full, low - 1);
-		for (int j = low - 2; j >= 0 && !sticky; j--)
-		{
-			if (j % CHUNK_BITS == CHUNK_BITS - 1 && full[j / CHUNK_BITS] == 0)
-			{
-				j -= CHUNK_BITS - 1;	/* a zero chunk */
-				continue;
-			}
-			sticky = Bit(full, j);
-		}
+		int			low = t - 52;
+
+		/* bit 63 of u is bit t */
+		u = (Word(w, m, top) << (63 - b)) | (Word(w, m, top - 1) << (31 - b))
+			| (Word(w, m, top - 2) >> (b + 1));
+		mant = u >> 11;
+		round = (int) ((u >> 10) & 1);
+		sticky = (u & 0x3FF) != 0 || (Word(w, m, top - 2) & ((UINT64_C(1) << (b + 1)) - 1)) != 0;
+		for (int k = top - 3; k >= 0 && !sticky; k--)
+			sticky = w[k] != 0;
 		if (round && (sticky || (mant & 1)))
 		{
 			mant++;
