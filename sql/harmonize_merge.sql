@@ -80,4 +80,22 @@ SELECT bool_and(s.clicks IS NULL) AS summary_clicks_blanked, count(*) > 0 AS som
  WHERE s.category = 'summary' AND EXISTS (SELECT 1 FROM mixmodel.harmonized e WHERE e.category = 'event'
            AND e.period = s.period AND e.channel IS NOT DISTINCT FROM s.channel
            AND e.conversiontype IS NOT DISTINCT FROM s.conversiontype AND e.clicks IS NOT NULL);
+-- the merge looks at the metrics a summary and an event dataset both map as of their last
+-- sync: a rule changed since (the events no longer map clicks; not synced yet) keeps its
+-- synced rows, so a re-merge must still blank the summary clicks those rows report
+SELECT mixmodel.update_dataset_rule('hm_events', mappings => $j$ {"dimensions": {"channel": "channel", "conversiontype": "conversion_type"},
+           "metrics": {"orders": {"op": "count", "where": {"conditions": [{"column": "kind", "op": "equals", "value": "order"}]}},
+                       "spend": {"op": "sum", "column": "amount"}}} $j$);
+SELECT mixmodel.set_merge_preference('event');
+SELECT bool_and(s.clicks IS NULL) AS summary_clicks_blanked, count(*) > 0 AS some_rows
+  FROM mixmodel.harmonized s
+ WHERE s.category = 'summary' AND EXISTS (SELECT 1 FROM mixmodel.harmonized_source e WHERE e.category = 'event'
+           AND e.period = s.period AND e.channel IS NOT DISTINCT FROM s.channel
+           AND e.conversiontype IS NOT DISTINCT FROM s.conversiontype AND e.clicks IS NOT NULL);
+-- synced, the events report no clicks: no summary row's clicks is blanked, orders still are
+SELECT count(*) AS datasets FROM mixmodel.sync();
+SELECT count(*) FILTER (WHERE category = 'summary' AND clicks IS NULL) AS summary_clicks_blanked,
+       count(*) FILTER (WHERE category = 'event' AND clicks IS NOT NULL) AS event_clicks,
+       count(*) FILTER (WHERE category = 'summary' AND orders IS NULL) > 0 AS summary_orders_blanked
+  FROM mixmodel.harmonized;
 ROLLBACK;

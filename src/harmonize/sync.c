@@ -534,35 +534,33 @@ SourceMark(HzQuery *q, char **mark, int64 *marked)
 static void
 DeletePlanned(List *plans)
 {
-	Datum	   *names = palloc(sizeof(Datum) * (list_length(plans) + 1));
-	Datum	   *los = palloc(sizeof(Datum) * (list_length(plans) + 1));
-	Datum	   *his = palloc(sizeof(Datum) * (list_length(plans) + 1));
-	int			n = 0;
+	StringInfoData sql;
+	HzQuery		params;
 	ListCell   *lc;
 
+	memset(&params, 0, sizeof(params));
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "DELETE FROM mixmodel.harmonized_source WHERE");
 	foreach(lc, plans)
 	{
 		DatasetPlan *p = lfirst(lc);
+		int			pn;
 
 		if (p->unchanged)
 			continue;
-		names[n] = CStringGetTextDatum(p->q.rule->name);
-		los[n] = p->full ? DateADTGetDatum(DATEVAL_NOBEGIN) : DirectFunctionCall1(date_in, CStringGetDatum(p->lo));
-		his[n] = p->full ? DateADTGetDatum(DATEVAL_NOEND) : DirectFunctionCall1(date_in, CStringGetDatum(p->hi));
-		n++;
+		pn = hz_add_param(&params, CStringGetTextDatum(p->q.rule->name), TEXTOID);
+		appendStringInfo(&sql, "%s(dataset OPERATOR(pg_catalog.=) $%d", params.nparams > 1 ? " OR " : " ", pn);
+		if (!p->full)
+		{
+			int			plo = hz_add_param(&params, DirectFunctionCall1(date_in, CStringGetDatum(p->lo)), DATEOID);
+			int			phi = hz_add_param(&params, DirectFunctionCall1(date_in, CStringGetDatum(p->hi)), DATEOID);
+
+			appendStringInfo(&sql, " AND period OPERATOR(pg_catalog.>=) $%d AND period OPERATOR(pg_catalog.<=) $%d", plo, phi);
+		}
+		appendStringInfoChar(&sql, ')');
 	}
-	if (n == 0)
-		return;
-	if (SPI_execute_with_args("DELETE FROM mixmodel.harmonized_source h "
-							  "USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS d(name, lo, hi) "
-							  "WHERE h.dataset OPERATOR(pg_catalog.=) d.name AND h.period OPERATOR(pg_catalog.>=) d.lo "
-							  "AND h.period OPERATOR(pg_catalog.<=) d.hi",
-							  3, (Oid[]) {TEXTARRAYOID, DATEARRAYOID, DATEARRAYOID},
-							  (Datum[]) {PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT)),
-							  PointerGetDatum(construct_array(los, n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT)),
-							  PointerGetDatum(construct_array(his, n, DATEOID, sizeof(DateADT), true, TYPALIGN_INT))},
-							  NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "harmonize: could not delete the rows of the synced datasets");
+	if (params.nparams > 0)
+		Exec(sql.data, &params, SPI_OK_DELETE);
 }
 
 static void
