@@ -54,16 +54,16 @@ SELECT mixmodel.update_field('cpc', formula => '[cpm] / 1000 * [cpc]');         
 SELECT field, kind, mapping, source FROM mixmodel.dataset_mappings WHERE dataset = 'search' ORDER BY kind, field;
 SELECT mixmodel.dataset_rule_sql('tv');
 
--- doc/harmonize.md:233
+-- doc/harmonize.md:237
 INSERT INTO raw.search_daily VALUES ('2024-01-22', 'generic', 130, 31, '2024-01-23 06:00+00');
 SELECT dataset, sync_mode, rows_read, rows_written, status FROM mixmodel.sync('incremental');
 
--- doc/harmonize.md:272
+-- doc/harmonize.md:276
 SELECT mixmodel.set_merge_override('clicks', 'event', channels => ARRAY['search']);
 SELECT period, dataset, channel, clicks FROM mixmodel.harmonized WHERE channel = 'search' ORDER BY 1, 2;
 SELECT mixmodel.clear_merge_overrides();
 
--- doc/harmonize.md:325
+-- doc/harmonize.md:329
 SELECT mixmodel.add_touchpoint('search', rule => 'channel = search', volume_metric => 'clicks', spend_metric => 'spend');
 SELECT mixmodel.add_touchpoint('tv', rule => 'channel = tv', volume_metric => 'grps', spend_metric => 'spend');
 SELECT mixmodel.add_touchpoint('paid_all', rule => 'channel != email', volume_metric => 'clicks', spend_metric => 'spend');
@@ -77,10 +77,10 @@ SELECT * FROM mixmodel.factor_series('price_index');
 SELECT * FROM mixmodel.usage_report();
 SELECT * FROM mixmodel.parse_rule('channel = ''paid search'' and geo != us');
 
--- doc/harmonize.md:348
+-- doc/harmonize.md:352
 SELECT action, object_type, object_name FROM mixmodel.audit_log ORDER BY id DESC LIMIT 3;
 
--- doc/harmonize.md:357
+-- doc/harmonize.md:361
 SELECT mixmodel.delete_touchpoint(name) FROM mixmodel.touchpoints ORDER BY name;
 SELECT mixmodel.delete_conversion(name) FROM mixmodel.conversions ORDER BY name;
 SELECT mixmodel.delete_dataset_rule(name) FROM mixmodel.dataset_rules ORDER BY name;
