@@ -92,19 +92,21 @@ CREATE FUNCTION pg_temp.close(a float8, b float8) RETURNS boolean LANGUAGE sql I
     RETURN a IS NOT DISTINCT FROM b OR abs(a - b) <= 1e-12 * greatest(abs(a), abs(b));
 DO $$
 BEGIN
+    -- keys compared as the text of a row (NULL and '' differ there): a FULL JOIN needs a
+    -- hashable condition, which IS NOT DISTINCT FROM is not
     IF EXISTS (SELECT 1 FROM hand_events e FULL JOIN (SELECT * FROM mixmodel.harmonized_source WHERE dataset = 'bench_events') h
-                 ON (e.period, e.channel, e.campaign, e.conversion_type) IS NOT DISTINCT FROM (h.period, h.channel, h.campaign, h.conversiontype)
+                 ON CAST(ROW(e.period, e.channel, e.campaign, e.conversion_type) AS text) = CAST(ROW(h.period, h.channel, h.campaign, h.conversiontype) AS text)
                 WHERE e.period IS NULL OR h.period IS NULL OR e.clicks <> h.clicks OR e.orders <> h.orders
                    OR NOT pg_temp.close(e.revenue, h.revenue))
        OR EXISTS (SELECT 1 FROM hand_daily e FULL JOIN (SELECT * FROM mixmodel.harmonized WHERE dataset = 'bench_daily') h
-                    ON (e.period, e.channel, e.campaign, e.geo) IS NOT DISTINCT FROM (h.period, h.channel, h.campaign, h.geo)
+                    ON CAST(ROW(e.period, e.channel, e.campaign, e.geo) AS text) = CAST(ROW(h.period, h.channel, h.campaign, h.geo) AS text)
                    WHERE e.period IS NULL OR h.period IS NULL OR e.impressions <> h.impressions OR e.clicks <> h.clicks
                       OR NOT pg_temp.close(e.spend, h.spend))
        OR EXISTS (SELECT 1 FROM hand_conversions e FULL JOIN (SELECT * FROM mixmodel.harmonized WHERE dataset = 'bench_conversions') h
-                    ON (e.period, e.conversion_type) IS NOT DISTINCT FROM (h.period, h.conversiontype)
+                    ON CAST(ROW(e.period, e.conversion_type) AS text) = CAST(ROW(h.period, h.conversiontype) AS text)
                    WHERE e.period IS NULL OR h.period IS NULL OR e.orders <> h.orders OR NOT pg_temp.close(e.revenue, h.revenue))
        OR EXISTS (SELECT 1 FROM hand_factors e FULL JOIN (SELECT * FROM mixmodel.harmonized WHERE dataset = 'bench_factors') h
-                    ON (e.period, e.factor_name, e.factor_type, e.value_type) IS NOT DISTINCT FROM (h.period, h.factor_name, h.factor_type, h.value_type)
+                    ON CAST(ROW(e.period, e.factor_name, e.factor_type, e.value_type) AS text) = CAST(ROW(h.period, h.factor_name, h.factor_type, h.value_type) AS text)
                    WHERE e.period IS NULL OR h.period IS NULL OR NOT pg_temp.close(e.factor_value, h.factor_value))
        OR (SELECT count(*) FROM hand_events) + (SELECT count(*) FROM hand_daily) + (SELECT count(*) FROM hand_weekly)
           + (SELECT count(*) FROM hand_sends) + (SELECT count(*) FROM hand_conversions) + (SELECT count(*) FROM hand_factors)
