@@ -93,6 +93,11 @@ SELECT array_agg(DISTINCT term ORDER BY term) AS terms FROM geo_a.truth_geo_cont
 SELECT channel, adstock, adstock_p1, max_lag, saturation, sat_p1, sat_p2, target_roas
   FROM geo_a.truth_geo_channel ORDER BY channel;
 
+-- the shared curve sees spend per person: a geo's input_scale is its population share times
+-- the channel's mean adstocked national spend, so input_scale / population is one per channel
+SELECT channel, max(input_scale / population) / min(input_scale / population) - 1 < 1e-12 AS per_person_scale
+  FROM geo_a.truth_geo GROUP BY channel ORDER BY channel;
+
 -- per-geo ROAS vary around the target (log-SD roi_sd, mean the target)
 SELECT channel, count(*) AS geos, min(g.roas) < max(g.roas) AS heterogeneous,
        abs(avg(g.roas) / min(n.target_roas) - 1) < 0.35 AS mean_near_target,

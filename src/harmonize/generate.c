@@ -1496,6 +1496,7 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	model.holiday = holiday;
 	model.z = z;
 	model.spec = g->spec;
+	model.fixed_scale = false;
 	if (g->o.random_shapes)
 	{
 		/* a stream of its own: only the truth's shapes change, not the data's paths */

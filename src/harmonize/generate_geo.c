@@ -251,6 +251,50 @@ geo_populations(const double *u, int G, double *pop)
 		pop[r[i].g] += 1.0;
 }
 
+/* What the geo draws need besides the geo's stream. */
+typedef struct GeoDraw
+{
+	int64		seed;
+	int			T;
+	int			C;
+	const MMGenChannelDef *const *def;
+	const double *phase;		/* T */
+	const double *national;		/* C x T national paths */
+	const double *spend_level;	/* C */
+	const double *target;		/* C */
+	const GeoOptions *o;
+	double	   *own;			/* T: work */
+} GeoDraw;
+
+/*
+ * Geo g's spend x (C x T) and true ROAS (C), from the start of its stream
+ * (past the population draw): per channel the level factor, the geo's own
+ * path, then the ROAS.  The same draws each time it is called.
+ */
+static void
+geo_draw_spend(const GeoDraw *d, gsl_rng *rg, int g, double share, double *x, double *roas)
+{
+	const int	T = d->T;
+	const double w = d->o->own_share,
+				sd = d->o->roi_sd;
+
+	gsl_rng_set(rg, mm_gen_seed(d->seed, GEO_STREAM | (int64) (g + 1)));
+	(void) gsl_ran_lognormal(rg, 0.0, d->o->population_sd);
+	for (int c = 0; c < d->C; c++)
+	{
+		double		f = exp(gsl_ran_gaussian(rg, d->o->spend_sd));
+
+		/* the national path and the geo's own, mixed, scaled by size and a level factor */
+		mixmodel_check_core(mm_gen_path(rg, d->def[c]->pattern, T, d->phase, NULL, d->spend_level[c],
+										d->own), "generate_geo_data");
+		for (int t = 0; t < T; t++)
+			x[(size_t) c * T + t] =
+				gen_round_cents(share * f * ((1.0 - w) * d->national[(size_t) c * T + t] + w * d->own[t]));
+		/* the geo's true ROAS, mean target[c] */
+		roas[c] = d->target[c] * exp(gsl_ran_gaussian(rg, sd) - 0.5 * sd * sd);
+	}
+}
+
 Datum
 generate_geo_data(PG_FUNCTION_ARGS)
 {
@@ -283,7 +327,9 @@ generate_geo_data(PG_FUNCTION_ARGS)
 	const MMGenChannelDef *def[GEO_MAX_CHANNELS];
 	MMChannelSpec shape[GEO_MAX_CHANNELS];
 	double		spend_level[GEO_MAX_CHANNELS],
-				target[GEO_MAX_CHANNELS];
+				target[GEO_MAX_CHANNELS],
+				scale[GEO_MAX_CHANNELS];
+	GeoDraw		draw;
 	bool		paid[GEO_MAX_CHANNELS];
 	double		paid_weight = 0.0,
 				total_revenue = 0.0;
@@ -303,6 +349,7 @@ generate_geo_data(PG_FUNCTION_ARGS)
 			   *u,
 			   *pop,
 			   *nat_spend,
+			   *total_x,
 			   *nat_contrib;
 	gsl_rng    *r0,
 			   *rg;
@@ -429,6 +476,35 @@ generate_geo_data(PG_FUNCTION_ARGS)
 					 errdetail("%d geos share 10,000,000 people with a log-SD of %g.", G, o.population_sd),
 					 errhint("Lower the \"population_sd\" option or the number of geos.")));
 
+	/*
+	 * The saturation's scale of each channel: the mean adstocked national
+	 * spend (the sum of the geos' spend), so that a geo's curve sees its
+	 * adstocked spend per person over the national mean per person.
+	 */
+	draw.seed = seed;
+	draw.T = T;
+	draw.C = C;
+	draw.def = def;
+	draw.phase = phase;
+	draw.national = national;
+	draw.spend_level = spend_level;
+	draw.target = target;
+	draw.o = &o;
+	draw.own = own;
+	total_x = palloc0(sizeof(double) * C * T);
+	for (int g = 0; g < G; g++)
+	{
+		double		roas[GEO_MAX_CHANNELS];
+
+		CHECK_FOR_INTERRUPTS();
+		geo_draw_spend(&draw, rg, g, pop[g] / GEO_POPULATION, x, roas);
+		for (size_t i = 0; i < (size_t) C * T; i++)
+			total_x[i] += x[i];
+	}
+	for (int c = 0; c < C; c++)
+		mixmodel_check_core(mm_gen_adstock_mean(&shape[c], total_x + (size_t) c * T, T, work, &scale[c]),
+							"generate_geo_data");
+
 	term_txt[MM_GEN_TERM_BASE] = CStringGetTextDatum("base");
 	term_txt[MM_GEN_TERM_TREND] = CStringGetTextDatum("trend");
 	term_txt[MM_GEN_TERM_SEASON] = CStringGetTextDatum("seasonality");
@@ -493,24 +569,12 @@ generate_geo_data(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 
-		/* the geo's stream again, past its population draw */
-		gsl_rng_set(rg, mm_gen_seed(seed, GEO_STREAM | (int64) (g + 1)));
-		(void) gsl_ran_lognormal(rg, 0.0, o.population_sd);
-
-		/* spend: the national path and the geo's own, mixed, scaled by size and a level factor */
+		geo_draw_spend(&draw, rg, g, share, x, roas);
 		for (int c = 0; c < C; c++)
 		{
-			double		f = exp(gsl_ran_gaussian(rg, o.spend_sd));
-
-			mixmodel_check_core(mm_gen_path(rg, def[c]->pattern, T, phase, NULL, spend_level[c], own),
-								"generate_geo_data");
-			for (int t = 0; t < T; t++)
-				x[(size_t) c * T + t] =
-					gen_round_cents(share * f * ((1.0 - o.own_share) * national[(size_t) c * T + t] +
-												 o.own_share * own[t]));
-			/* the geo's true ROAS, mean target[c] */
-			roas[c] = target[c] * exp(gsl_ran_gaussian(rg, o.roi_sd) - 0.5 * o.roi_sd * o.roi_sd);
 			spec[c] = shape[c];
+			/* Meridian's scaling: the shared curve sees spend per person over the national mean */
+			spec[c].input_scale = share * scale[c];
 		}
 		/* factors: national price and confidence; competitor spend scaled by size */
 		for (int t = 0; t < T; t++)
@@ -536,6 +600,7 @@ generate_geo_data(PG_FUNCTION_ARGS)
 		model.holiday = holiday;
 		model.z = z;
 		model.spec = spec;
+		model.fixed_scale = true;
 		st = mm_gen_truth(rg, &model, &params, contrib, mu, y, work);
 		if (st == MM_EDOM)
 			ereport(ERROR,
