@@ -103,7 +103,9 @@ OBJS = \
 	src/report/svg_curves.o \
 	src/report/chart.o \
 	src/math/scale/suffstats.o \
-	src/scale/suffstats.o
+	src/scale/suffstats.o \
+	src/math/geo/pool.o \
+	src/model/geo.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -159,6 +161,7 @@ STAGE_SQL = \
 	src/scale/fit_metrics.sql \
 	src/scale/train_source.sql \
 	src/scale/suffstats.sql \
+	src/model/geo.sql \
 	src/attribution/primitives.sql \
 	src/attribution/tables.sql \
 	src/attribution/config.sql \

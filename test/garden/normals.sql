@@ -287,6 +287,29 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('_prior_spec', 'kind', 'text', '''beta'''), ('_prior_spec', 'a', 'float8', '3'), ('_prior_spec', 'b', 'float8', '3'),
   ('_prior_spec', 'lo', 'float8', '0'), ('_prior_spec', 'hi', 'float8', '1');
 
+-- the geo stage (doc/geo.md): the geo model ggeo's run and inputs; the core on a small valid panel
+-- (2 geos, 1 channel, 30 weeks)
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_geo_train', 'model', 'text', '''ggeo'''),
+  ('_geo_train', 'run', 'int4', '(SELECT current_run FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_geo_train', 'i', 'jsonb', '(SELECT r.inputs FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run WHERE r.model = ''ggeo'')'),
+  ('_model_check_geo', 'source', 'regclass', '''garden.geo_wide'''),
+  ('_model_check_geo', 'options', 'jsonb', '''{"geo": {"column": "geo", "population": "population"}}'''),
+  ('_model_check_geo', 'used', 'text[]', 'ARRAY[''week'', ''revenue'', ''tv_spend'']'),
+  ('_model_source_sql', 'source', 'regclass', '''garden.geo_wide'''),
+  ('_model_source_sql', 'def', 'jsonb', '(SELECT definition FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_model_source_sql', 'o', 'jsonb', '(SELECT options FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_geo_fit_core', 'x', 'float8[]', 'ARRAY(SELECT (1 + (k * 7) % 11)::float8 FROM generate_series(1, 60) k)'),
+  ('_geo_fit_core', 'y', 'float8[]', 'ARRAY(SELECT (100 + (k * 13) % 17 + k % 5)::float8 FROM generate_series(1, 60) k)'),
+  ('_geo_fit_core', 'z', 'float8[]', '''{}'''), ('_geo_fit_core', 'scale', 'float8[]', '''{2, 2}'''),
+  ('_geo_fit_core', 'dims', 'int4[]', '''{2, 1, 0, 30, 0, 30, 30}'''),
+  ('_geo_fit_core', 'adstock', 'text[]', '''{geometric}'''), ('_geo_fit_core', 'max_lag', 'int4[]', '''{2}'''),
+  ('_geo_fit_core', 'adstock_normalize', 'int4[]', '''{1}'''), ('_geo_fit_core', 'saturation', 'text[]', '''{hill}'''),
+  ('_geo_fit_core', 'input_scale', 'float8[]', '''{5}'''), ('_geo_fit_core', 'point', 'float8[]', '''{0.5, 0, 1, 1, 20}'''),
+  ('_geo_fit_core', 'draws', 'float8[]', '''{0.5, 0, 1, 1, 20, 0.4, 0, 1.2, 1, 25}'''),
+  ('_geo_fit_core', 'level', 'float8', '0.9'), ('_geo_fit_core', 'seed', 'int8', '1'),
+  ('_geo_fit_core', 'tau_floor', 'float8', '0.01');
+
 -- the scale stage: a wide source read as train reads it, a harmonized factor of the owner who
 -- synced it, regression-statistics states from the real aggregate over the garden's source
 INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
