@@ -451,7 +451,7 @@ COMMENT ON FUNCTION mixmodel.geo_response_curve(text, text, text, integer, float
 CREATE FUNCTION mixmodel.geo_plan(model text, budget float8, weeks integer DEFAULT 13, max_multiple float8 DEFAULT 3.0)
     RETURNS TABLE (geo text, channel text, historical_spend float8, spend float8, historical_revenue float8,
                    revenue float8, roas float8, marginal_roas float8)
-    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 100
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
