@@ -44,6 +44,7 @@ OBJS = \
 	src/harmonize/generate_events.o \
 	src/harmonize/batch.o \
 	src/harmonize/generate_journeys.o \
+	src/harmonize/generate_geo.o \
 	src/math/ridge.o \
 	src/math/objective.o \
 	src/math/search.o \

@@ -83,6 +83,22 @@ SELECT count(*) AS splits FROM mixmodel.train('mg_copies_ridge', seed => 3);
 SELECT channel, max(coef) - min(coef) <= 1e-9 * max(abs(coef)) AS same_coef, max(roi) - min(roi) <= 1e-9 AS same_roi
   FROM mixmodel.geo_channel_performance WHERE model = 'mg_copies_ridge' AND geo IS NOT NULL GROUP BY channel ORDER BY channel;
 
+-- a geo's response curve: on scaled copies each geo's curve is the national shape times its share
+SELECT c.multiple, abs(n.response / s.response - 5.0 / 3) < 1e-9 AS north_over_south, n.is_current
+  FROM mixmodel.geo_response_curve('mg_copies_ridge', 'north', 'tv_spend', 5) n
+  JOIN mixmodel.geo_response_curve('mg_copies_ridge', 'south', 'tv_spend', 5) s USING (multiple)
+  JOIN mixmodel.geo_response_curve('mg_copies_ridge', 'west', 'tv_spend', 5) c USING (multiple)
+ WHERE n.response > 0 ORDER BY c.multiple;
+-- a plan across geos x channels: the budget of the last 13 weeks, spent at least as well as
+-- historically; identical geos up to scale get the same split in proportion to their size
+CREATE TEMP TABLE gplan AS SELECT * FROM mixmodel.geo_plan('mg_copies_ridge',
+    (SELECT sum(tv_spend + search_spend + social_spend) FROM mg.geo_copies WHERE week > (SELECT max(week) - 91 FROM mg.geo_copies)));
+SELECT count(*) AS cells, abs(sum(spend) - sum(historical_spend)) < 1e-6 * sum(spend) AS whole_budget,
+       sum(revenue) >= sum(historical_revenue) AS at_least_historical
+  FROM gplan;
+SELECT n.channel, abs(n.spend / s.spend - 5.0 / 3) < 1e-3 AS proportional_spend
+  FROM gplan n JOIN gplan s ON s.channel = n.channel AND s.geo = 'south' WHERE n.geo = 'north' ORDER BY n.channel;
+
 -- bad input, each from a working model definition
 \set ON_ERROR_STOP 0
 \set SHOW_CONTEXT never
@@ -97,6 +113,15 @@ SELECT mixmodel.create_model('bad', 'mg.geo_copies', 'week', 'revenue', ARRAY['t
        options => '{"geo": {"column": "geo"}, "form": "multiplicative"}');
 SELECT mixmodel.create_model('bad', 'mg.geo_copies', 'week', 'revenue', ARRAY['tv_spend'],
        options => '{"geo": {"column": "tv_spend"}}');
+SELECT * FROM mixmodel.geo_response_curve('mg_copies_ridge', 'east', 'tv_spend');
+SELECT * FROM mixmodel.geo_response_curve('mg_copies_ridge', 'north', 'radio_spend');
+SELECT * FROM mixmodel.geo_response_curve('mg_copies_ridge', NULL, 'tv_spend');
+SELECT * FROM mixmodel.geo_response_curve('mg_copies_ridge', 'north', 'tv_spend', 1);
+SELECT * FROM mixmodel.geo_plan('mg_copies_ridge', 0);
+SELECT * FROM mixmodel.geo_plan('mg_copies_ridge', 'Infinity');
+SELECT * FROM mixmodel.geo_plan('mg_copies_ridge', 1000, 0);
+SELECT * FROM mixmodel.geo_plan('mg_copies_ridge', 1000, 13, 0.5);
+SELECT * FROM mixmodel.geo_plan('mb_none', 1000);
 \set VERBOSITY default
 -- a geo missing a week, a NULL geo, a non-positive population, one geo only
 CREATE TABLE mg.geo_gap AS SELECT * FROM mg.geo_copies WHERE NOT (geo = 'west' AND week = (SELECT max(week) FROM mg.geo_copies));

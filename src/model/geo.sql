@@ -377,3 +377,167 @@ COMMENT ON COLUMN mixmodel.geo_contributions.geo IS 'the geo';
 COMMENT ON COLUMN mixmodel.geo_contributions.period IS 'period start';
 COMMENT ON COLUMN mixmodel.geo_contributions.term IS 'base, or a channel';
 COMMENT ON COLUMN mixmodel.geo_contributions.contribution IS 'the term''s part of the geo''s predicted KPI';
+
+-- a geo's own channel spec (its effect and population scale on the national curve) and its
+-- input series, for geo_response_curve and geo_plan
+CREATE FUNCTION mixmodel._geo_channel(model text, run integer, geo text, channel text,
+        OUT ch mixmodel.run_channels, OUT x float8[], OUT scale float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m mixmodel.models;
+    b float8;
+    nt int;
+BEGIN
+    SELECT * INTO m FROM mixmodel.models x0 WHERE x0.name = model;
+    SELECT g.scale INTO scale FROM mixmodel.run_geos g
+     WHERE g.model = _geo_channel.model AND g.run = _geo_channel.run AND g.geo = _geo_channel.geo;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'geo "%" is not in run % of model "%"', geo, run, model USING ERRCODE = '42704',
+            HINT = CASE WHEN m.options ? 'geo' THEN 'The run''s geos are in mixmodel.run_geos.'
+                        ELSE 'The model has no option "geo".' END;
+    END IF;
+    SELECT * INTO ch FROM mixmodel.run_channels c
+     WHERE c.model = _geo_channel.model AND c.run = _geo_channel.run AND c.channel = _geo_channel.channel;
+    IF NOT FOUND OR NOT ch.paid THEN
+        RAISE EXCEPTION 'channel "%" is not a paid channel of model "%"', channel, model USING ERRCODE = '42704';
+    END IF;
+    SELECT c.coef INTO b FROM mixmodel.run_geo_channels c
+     WHERE c.model = _geo_channel.model AND c.run = _geo_channel.run AND c.geo = _geo_channel.geo AND c.channel = _geo_channel.channel;
+    -- contribution_t = (beta_g / r_g) s(adstock(x_g)_t r_g / input_scale)
+    ch.coef := b / scale;
+    ch.input_scale := ch.input_scale / scale;
+    EXECUTE format('SELECT pg_catalog.array_agg(%I::float8 ORDER BY %I) FROM %s AS src WHERE %I::text = $1',
+                   channel, m.definition->>'date_column', m.source, m.options #>> '{geo,column}')
+       INTO x USING geo;
+    SELECT jsonb_array_length(r.inputs->'x') / jsonb_array_length(r.inputs->'channels') INTO nt
+      FROM mixmodel.runs r WHERE r.model = _geo_channel.model AND r.run = _geo_channel.run;
+    IF coalesce(cardinality(x), 0) <> nt OR array_position(x, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'the data of geo "%" changed since run % of model "%"', geo, run, model USING ERRCODE = '22000',
+            DETAIL = format('%s periods with values; the run has %s.', cardinality(x), nt),
+            HINT = 'Train the model again.';
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel._geo_channel(text, integer, text, text) IS 'Internal: a geo''s paid channel as a channel spec on the geo''s own scale (coef beta_gc / r_g, input_scale / r_g on the national curve), the geo''s input series of the run''s periods and its scale r_g.';
+
+CREATE FUNCTION mixmodel.geo_response_curve(model text, geo text, channel text,
+        grid_points integer DEFAULT 31, max_multiple float8 DEFAULT 3.0)
+    RETURNS TABLE (spend float8, multiple float8, response float8, marginal_response float8, marginal_roas float8,
+                   is_current boolean, is_breakeven boolean, is_diminishing_returns boolean, is_peak boolean)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 35
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+    g record;
+BEGIN
+    PERFORM mixmodel._check_curve_grid(grid_points, max_multiple);
+    IF geo IS NULL THEN
+        RAISE EXCEPTION 'geo must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    -- the national channel over the training rows (checks the model and the channel)
+    p := mixmodel._response_input(model, channel, NULL, NULL);
+    g := mixmodel._geo_channel(model, p.run, geo, channel);
+    RETURN QUERY
+    SELECT r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas, r.is_current, r.is_breakeven,
+           r.is_diminishing_returns, r.is_peak
+      FROM mixmodel._response_curve_rows(p.form, g.ch, g.x, p.start, p.len, NULL,
+               (SELECT sum(v) FROM unnest(g.x[p.start + 1 : p.start + p.len]) v), p.revenue_per_kpi,
+               grid_points, max_multiple, NULL, NULL) r;
+END $$;
+COMMENT ON FUNCTION mixmodel.geo_response_curve(text, text, text, integer, float8) IS 'A paid channel''s response curve in one geo of a geo model''s current run, over its training rows: the geo''s incremental KPI when the geo''s spend of those rows is scaled from 0 to max_multiple times, with the geo''s weekly pattern and carry-in, on the national curve with the geo''s pooled effect and population scale; the same columns and flagged points as response_curve (no credible band).';
+
+CREATE FUNCTION mixmodel.geo_plan(model text, budget float8, weeks integer DEFAULT 13, max_multiple float8 DEFAULT 3.0)
+    RETURNS TABLE (geo text, channel text, historical_spend float8, spend float8, historical_revenue float8,
+                   revenue float8, roas float8, marginal_roas float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m mixmodel.models;
+    k_run int;
+    cells record;
+    ad text[] := '{}'; ap1 float8[] := '{}'; ap2 float8[] := '{}'; ml int[] := '{}'; nm boolean[] := '{}';
+    sa text[] := '{}'; sp1 float8[] := '{}'; sp2 float8[] := '{}'; sc float8[] := '{}'; cf float8[] := '{}';
+    hist float8[] := '{}'; hsp float8[] := '{}'; gs text[] := '{}'; cs text[] := '{}';
+    nt int; nc int := 0; htotal float8;
+    rpk float8;
+    opt record; cur record;
+    gc record;
+    sums_o float8[]; sums_h float8[];
+BEGIN
+    IF model IS NULL OR budget IS NULL OR weeks IS NULL OR max_multiple IS NULL THEN
+        RAISE EXCEPTION 'model, budget, weeks and max_multiple must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF NOT (budget > 0 AND budget < 'Infinity') THEN
+        RAISE EXCEPTION 'budget must be positive and finite' USING ERRCODE = '22023', DETAIL = format('Got %s.', budget);
+    END IF;
+    IF weeks < 1 OR weeks > 104 THEN
+        RAISE EXCEPTION 'weeks must be in the range [1, 104]' USING ERRCODE = '22023', DETAIL = format('Got %s.', weeks);
+    END IF;
+    IF NOT (max_multiple >= 1 AND max_multiple <= 100) THEN
+        RAISE EXCEPTION 'max_multiple must be in the range [1, 100]' USING ERRCODE = '22023', DETAIL = format('Got %s.', max_multiple);
+    END IF;
+    SELECT * INTO m FROM mixmodel.models x WHERE x.name = model;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = '42704';
+    END IF;
+    IF NOT m.options ? 'geo' THEN
+        RAISE EXCEPTION 'model "%" is not a geo model', model USING ERRCODE = '22023',
+            HINT = 'Plan a national model with create_plan.';
+    END IF;
+    IF m.options ? 'spend_columns' THEN
+        RAISE EXCEPTION 'geo_plan needs media measured in spend' USING ERRCODE = '0A000',
+            DETAIL = format('Model "%s" has spend_columns.', model);
+    END IF;
+    k_run := mixmodel._score_run(model);
+    SELECT jsonb_array_length(r.inputs->'x') / jsonb_array_length(r.inputs->'channels') INTO nt
+      FROM mixmodel.runs r WHERE r.model = geo_plan.model AND r.run = k_run;
+    IF weeks > nt THEN
+        RAISE EXCEPTION 'weeks must not exceed the model''s % periods', nt USING ERRCODE = '22023';
+    END IF;
+    -- every geo x paid channel is a curve of the planner; its history is the geo's series, the
+    -- historical split is the last "weeks" periods' spend
+    FOR gc IN SELECT g.geo, c.channel FROM mixmodel.run_geos g
+                JOIN mixmodel.run_channels c ON c.model = g.model AND c.run = g.run AND c.paid
+               WHERE g.model = geo_plan.model AND g.run = k_run ORDER BY g.position, c.position LOOP
+        cells := mixmodel._geo_channel(model, k_run, gc.geo, gc.channel);
+        nc := nc + 1;
+        gs := gs || gc.geo; cs := cs || gc.channel;
+        ad := ad || (cells.ch).adstock; ap1 := ap1 || (cells.ch).adstock_p1; ap2 := ap2 || (cells.ch).adstock_p2;
+        ml := ml || (cells.ch).max_lag; nm := nm || (cells.ch).adstock_normalize; sa := sa || (cells.ch).saturation;
+        sp1 := sp1 || (cells.ch).sat_p1; sp2 := sp2 || (cells.ch).sat_p2; sc := sc || (cells.ch).input_scale;
+        cf := cf || (cells.ch).coef;
+        hist := hist || cells.x;
+        hsp := hsp || (SELECT coalesce(sum(v), 0) FROM unnest(cells.x[nt - weeks + 1 : nt]) v);
+    END LOOP;
+    SELECT sum(v) INTO htotal FROM unnest(hsp) v;
+    IF NOT htotal > 0 THEN
+        RAISE EXCEPTION 'model "%" has no spend in its last % periods', model, weeks USING ERRCODE = '22000';
+    END IF;
+    -- the historical split scaled to the budget
+    hsp := ARRAY(SELECT v * budget / htotal FROM unnest(hsp) WITH ORDINALITY u(v, k) ORDER BY u.k);
+    SELECT f.revenue_per_kpi INTO rpk
+      FROM mixmodel._model_kpi_units(model) u, mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
+    -- the optimum: each cell between 0 and max_multiple times its historical share of the budget
+    opt := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, weeks, ARRAY[0], ARRAY[weeks],
+               ARRAY[budget], array_fill(0::float8, ARRAY[nc]),
+               ARRAY(SELECT CASE WHEN v > 0 THEN max_multiple * v ELSE budget END FROM unnest(hsp) WITH ORDINALITY u(v, k) ORDER BY u.k),
+               NULL, 'budget', NULL, 'Infinity');
+    -- the historical split, evaluated by the same curves
+    cur := mixmodel._plan_core(ad, ap1, ap2, ml, nm, sa, sp1, sp2, sc, cf, hist, weeks, ARRAY[0], ARRAY[weeks],
+               ARRAY[budget], hsp, hsp, NULL, 'budget', NULL, 'Infinity');
+    sums_o := ARRAY(SELECT (SELECT sum(opt.incr[(k - 1) * opt.horizon + t]) FROM generate_series(1, opt.horizon) t)
+                      FROM generate_series(1, nc) k ORDER BY k);
+    sums_h := ARRAY(SELECT (SELECT sum(cur.incr[(k - 1) * cur.horizon + t]) FROM generate_series(1, cur.horizon) t)
+                      FROM generate_series(1, nc) k ORDER BY k);
+    RETURN QUERY
+    SELECT gs[k], cs[k], hsp[k],
+           (SELECT sum(opt.x[(k - 1) * opt.horizon + t]) FROM generate_series(1, opt.horizon) t),
+           rpk * sums_h[k], rpk * sums_o[k],
+           rpk * sums_o[k] / nullif((SELECT sum(opt.x[(k - 1) * opt.horizon + t]) FROM generate_series(1, opt.horizon) t), 0),
+           rpk * opt.flight_marginal[k]
+      FROM generate_series(1, nc) k ORDER BY k;
+END $$;
+COMMENT ON FUNCTION mixmodel.geo_plan(text, float8, integer, float8) IS 'Allocates a budget over the next weeks across every geo and paid channel of a geo model''s current run (the planner of create_plan over geos x channels, each cell on the national curve with the geo''s pooled effect and population scale, carry-in from the geo''s history, spend flat over the weeks): each cell between 0 and max_multiple times its share of the budget under the historical split (the last weeks periods), against that historical split evaluated by the same curves. One row per geo and channel: spend and revenue of both splits, the planned ROAS and the marginal ROAS at the optimum (the flight''s multiplier for an interior cell).';
