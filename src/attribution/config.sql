@@ -406,6 +406,7 @@ DECLARE
     k int;
     own regrole;
     part text;
+    g oid;
 BEGIN
     IF attribution IS NULL OR action IS NULL THEN
         RAISE EXCEPTION 'attribution and action must not be null' USING ERRCODE = '22004';
@@ -425,8 +426,12 @@ BEGIN
     END IF;
     IF to_regclass(part) IS NULL THEN
         EXECUTE format('CREATE TABLE %s PARTITION OF mixmodel.event_scores FOR VALUES IN (%L)', part, a_name);
-        -- whatever default privileges say: only through event_scores
-        EXECUTE format('REVOKE ALL ON %s FROM PUBLIC, mixmodel_analyst, mixmodel_reader', part);
+        -- whatever default privileges granted: reached only through event_scores
+        FOR g IN SELECT DISTINCT x.grantee FROM pg_class c, aclexplode(c.relacl) x
+                  WHERE c.oid = to_regclass(part) AND x.grantee <> c.relowner LOOP
+            EXECUTE format('REVOKE ALL ON %s FROM %s', part,
+                           CASE WHEN g = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g)) END);
+        END LOOP;
     ELSIF action = 'truncate' THEN
         EXECUTE format('TRUNCATE %s', part);
     ELSIF action = 'analyze' THEN
