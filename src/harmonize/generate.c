@@ -1285,13 +1285,20 @@ gen_prepare_schema(const char *schema_name, const char *const *names, int n, boo
 		}
 }
 
-/* Validate the channels argument into g->def / g->spec. */
-static void
-parse_channels(Gen *g, ArrayType *arr)
+/*
+ * The channels argument: distinct channels of the vocabulary, 1 .. max, into
+ * def; paid_only refuses owned channels (geo-level data).  Returns how many.
+ */
+int
+gen_parse_channels(ArrayType *arr, int max, bool paid_only, const MMGenChannelDef **def)
 {
 	Datum	   *values;
 	bool	   *nulls;
 	int			n;
+	const char *known = paid_only
+		? "Paid channels: tv, radio, ooh, print, search, social, display, video, affiliate."
+		: "Known channels: tv, radio, ooh, print (weekly paid); search, social, "
+		"display, video, affiliate (daily paid); email, push, sms (owned).";
 
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -1302,37 +1309,48 @@ parse_channels(Gen *g, ArrayType *arr)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("array \"channels\" must not be empty")));
-	if (n > MAX_CHANNELS)
+	if (n > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("too many channels"),
-				 errdetail("Got %d; the vocabulary has %d channels.", n, MAX_CHANNELS)));
+				 errdetail("Got %d; the vocabulary has %d%s channels.", n, max, paid_only ? " paid" : "")));
 	for (int i = 0; i < n; i++)
 	{
 		char	   *name;
-		const MMGenChannelDef *def;
 
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("array \"channels\" must not contain nulls")));
 		name = TextDatumGetCString(values[i]);
-		def = mm_gen_channel_find(name);
-		if (def == NULL)
+		def[i] = mm_gen_channel_find(name);
+		if (def[i] == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("unknown channel \"%s\"", name),
-					 errhint("Known channels: tv, radio, ooh, print (weekly paid); search, social, "
-							 "display, video, affiliate (daily paid); email, push, sms (owned).")));
+					 errhint("%s", known)));
+		if (paid_only && def[i]->type == MM_GEN_OWNED)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("channel \"%s\" is an owned channel", name),
+					 errdetail("Geo-level data have paid media only: spend per geo and week."),
+					 errhint("%s", known)));
 		for (int j = 0; j < i; j++)
-			if (g->def[j] == def)
+			if (def[j] == def[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("channel \"%s\" is listed twice", name)));
-		g->def[i] = def;
-		g->spec[i] = def->spec;
 	}
-	g->C = n;
+	return n;
+}
+
+/* Validate the channels argument into g->def / g->spec. */
+static void
+parse_channels(Gen *g, ArrayType *arr)
+{
+	g->C = gen_parse_channels(arr, MAX_CHANNELS, false, g->def);
+	for (int i = 0; i < g->C; i++)
+		g->spec[i] = g->def[i]->spec;
 }
 
 Datum

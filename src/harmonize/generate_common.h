@@ -11,6 +11,9 @@
 #include "utils/date.h"
 #include "utils/jsonb.h"
 
+#include "utils/array.h"
+
+#include "math/generate.h"
 #include "math/mmm.h"
 
 /* Run one SQL statement through SPI; elog(ERROR) on failure. */
@@ -43,5 +46,11 @@ extern void gen_check_start_date(DateADT start);
  * error (42P07) or, with replace, dropped.  Needs SPI.
  */
 extern void gen_prepare_schema(const char *schema_name, const char *const *names, int n, bool replace);
+
+/*
+ * The channels argument: distinct channels of the vocabulary, 1 .. max, into
+ * def (max entries); paid_only refuses owned channels.  Returns how many.
+ */
+extern int	gen_parse_channels(ArrayType *arr, int max, bool paid_only, const MMGenChannelDef **def);
 
 #endif

@@ -152,58 +152,6 @@ geo_parse_options(Jsonb *jb, GeoOptions *o)
 	}
 }
 
-/* The channels argument: paid channels of the vocabulary, 1 .. 9, distinct. */
-static int
-geo_parse_channels(ArrayType *arr, const MMGenChannelDef **def)
-{
-	Datum	   *values;
-	bool	   *nulls;
-	int			n;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"channels\" must be one-dimensional")));
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array \"channels\" must not be empty")));
-	if (n > GEO_MAX_CHANNELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("too many channels"),
-				 errdetail("Got %d; the vocabulary has %d paid channels.", n, GEO_MAX_CHANNELS)));
-	for (int i = 0; i < n; i++)
-	{
-		char	   *name;
-
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("array \"channels\" must not contain nulls")));
-		name = TextDatumGetCString(values[i]);
-		def[i] = mm_gen_channel_find(name);
-		if (def[i] == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("unknown channel \"%s\"", name),
-					 errhint("Paid channels: tv, radio, ooh, print, search, social, display, video, affiliate.")));
-		if (def[i]->type == MM_GEN_OWNED)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("channel \"%s\" is an owned channel", name),
-					 errdetail("Geo-level data have paid media only: spend per geo and week."),
-					 errhint("Paid channels: tv, radio, ooh, print, search, social, display, video, affiliate.")));
-		for (int j = 0; j < i; j++)
-			if (def[j] == def[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("channel \"%s\" is listed twice", name)));
-	}
-	return n;
-}
-
 /* Largest remainder: index order breaks ties, so the rounding is deterministic. */
 typedef struct PopRem
 {
@@ -386,7 +334,7 @@ generate_geo_data(PG_FUNCTION_ARGS)
 				 errdetail("Got %d.", T),
 				 errhint("The model has a yearly seasonality, so it needs a year of weeks at least.")));
 	gen_check_start_date(start);
-	C = geo_parse_channels(PG_GETARG_ARRAYTYPE_P(5), def);
+	C = gen_parse_channels(PG_GETARG_ARRAYTYPE_P(5), GEO_MAX_CHANNELS, true, def);
 	geo_parse_options(PG_GETARG_JSONB_P(6), &o);
 
 	InitMaterializedSRF(fcinfo, 0);
