@@ -30,23 +30,23 @@ SELECT mixmodel.create_attribution('adobe_session', 'web', 'purchase', 'person',
          models => '{first_touch, linear, j_curve}');
 SELECT model, channel, revenue FROM mixmodel.attribute('adobe_session') WHERE channel <> 'none' ORDER BY model, channel;
 
--- doc/attribution.md:124
+-- doc/attribution.md:127
 SELECT name, conversion, touchpoints, lookback, models FROM mixmodel.attributions WHERE name = 'adobe_session';
 
--- doc/attribution.md:165
+-- doc/attribution.md:168
 SELECT run, events, persons, touches, conversions, conversions_none, revenue, non_converting
   FROM mixmodel.attribution_runs WHERE attribution = 'adobe';
 
--- doc/attribution.md:222
+-- doc/attribution.md:225
 SELECT model, round(sum(credit)::numeric, 12) AS per_conversion FROM mixmodel.event_scores
  WHERE attribution = 'adobe' AND conversion_event = '5' GROUP BY model ORDER BY model;
 
--- doc/attribution.md:255
+-- doc/attribution.md:260
 SELECT rank, path, channels, conversions, share FROM mixmodel.attribution_top_paths WHERE attribution = 'adobe' ORDER BY rank;
 SELECT model, channel, round(closer_share::numeric, 2) AS closer_share
   FROM mixmodel.attribution_positions WHERE attribution = 'adobe' AND model = 'j_curve' ORDER BY channel;
 
--- doc/attribution.md:270
+-- doc/attribution.md:275
 SELECT count(*) AS tables FROM mixmodel.generate_raw_data('doc_attr', seed => 3, weeks => 104, events => 16000,
          channels => ARRAY['tv', 'search', 'social', 'email'], options => '{"journeys": true, "profiles": 1000}');
 SELECT mixmodel.add_field('action', category => 'dimension', data_type => 'string');
@@ -73,7 +73,7 @@ SELECT t.channel, round(l.conversions) AS last_touch, round(n.conversions) AS li
   LEFT JOIN a i ON i.channel = t.channel AND i.model = 'algorithmic_incremental'
  WHERE t.channel IN ('search', 'social', 'email_open') ORDER BY t.channel;
 
--- doc/attribution.md:325
+-- doc/attribution.md:330
 SELECT mixmodel.create_model('doc_attr_mmm', source => 'doc_attr.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend', 'social_spend'], organic => ARRAY['email_sends'],
          factors => ARRAY['price_index', 'competitor_spend'], options => '{"inference": "ridge", "candidates": 500, "holdout": 0}');
@@ -84,39 +84,39 @@ SELECT channel, model_channel, periods, round(mmm_contribution) AS mmm_contribut
 SELECT model, channel, round(conversions) AS conversions, round(revenue) AS revenue, round(roas::numeric, 2) AS roas
   FROM mixmodel.attribution_summary WHERE attribution = 'doc_gen' AND model = 'mmm_calibrated' ORDER BY channel;
 
--- doc/attribution.md:363
+-- doc/attribution.md:368
 SELECT channel, model_channel, round(share::numeric, 3) AS prior
   FROM mixmodel.attribution_priors('doc_gen', 'doc_attr_mmm', confidence => 0.9,
          channels => '{"email_open": "email_sends"}', apply => true);
 SELECT key AS channel, value->>'confidence' AS confidence FROM jsonb_each((SELECT options->'priors' FROM mixmodel.models
  WHERE name = 'doc_attr_mmm')) ORDER BY 1;
 
--- doc/attribution.md:391
+-- doc/attribution.md:396
 SELECT mixmodel.attribution_weights('u_shaped', 4) AS u_shaped,
        mixmodel.attribution_weights('custom', 4, first => 30, middle => 40, last => 30) AS custom,
        mixmodel.attribution_weights('time_decay', 4, lags => '{9, 6, 0, 0}') AS time_decay;
 
--- doc/attribution.md:410
+-- doc/attribution.md:415
 SELECT t, mixmodel.transform_path('D > A > B > B > C > D > C > C', ARRAY[t]) AS path
   FROM unnest(ARRAY['exposure', 'first', 'frequency', 'trim_long_path(3)']) t;
 
--- doc/attribution.md:440
+-- doc/attribution.md:445
 CREATE TABLE toy (path text, conversions int, value float8, nulls int);
 INSERT INTO toy VALUES ('c1 > c2 > c3', 1, 10, 0), ('c1', 0, 0, 1), ('c2 > c3', 0, 0, 1);
 SELECT channel, round(removal_effect::numeric, 6) AS removal_effect, round(conversions::numeric, 6) AS conversions,
        round(revenue::numeric, 6) AS revenue
   FROM mixmodel.markov_attribution('toy', 'path', 'conversions', 'value', 'nulls');
 
--- doc/attribution.md:473
+-- doc/attribution.md:478
 SELECT channel, model, conversions FROM mixmodel.heuristic_attribution('toy', 'path', 'conversions')
  WHERE model IN ('first_touch', 'u_shaped') AND conversions > 0 ORDER BY model, channel;
 SELECT * FROM mixmodel.shapley_attribution('toy', 'path', 'conversions', 'value');
 
--- doc/attribution.md:494
+-- doc/attribution.md:499
 SELECT key AS channel, round((value->>'conversions')::numeric, 3) AS conversions
   FROM jsonb_each((SELECT mixmodel.path_credits(path, conversions, value, 'linear') FROM toy)) ORDER BY 1;
 
--- doc/attribution.md:501
+-- doc/attribution.md:506
 SELECT mixmodel.drop_attribution(name) FROM mixmodel.attributions ORDER BY name;
 DELETE FROM mixmodel.models WHERE name = 'doc_attr_mmm';
 SELECT mixmodel.delete_dataset_rule('doc_journeys');

@@ -73,29 +73,29 @@ SELECT day, arm, units, round(diff::numeric, 4) AS diff, round(anytime_low::nume
          conversion_column => 'converted', filter => '{"experiment": "email_subject_line"}')
  WHERE arm = 'B' AND extract(dow FROM day) = 0;
 
--- doc/experiment.md:345
+-- doc/experiment.md:349
 SELECT mixmodel.create_experiment('subject_line', 'doc_exp.experiment_assignments', 'treatment', 'A',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "email_subject_line"}',
          options => '{"planned_split": {"A": 1, "B": 1, "C": 1}, "floor": 0.05}');
 
--- doc/experiment.md:372
+-- doc/experiment.md:376
 SELECT arm, units, round(observed_share::numeric, 4) AS observed_share, round(p_value::numeric, 4) AS p_value, mismatch
   FROM mixmodel.experiment_srm WHERE experiment = 'subject_line';
 SELECT week, from_date, arm, units, conversions, round(p_best::numeric, 3) AS p_best, round(weight::numeric, 3) AS weight
   FROM mixmodel.bandit_weights WHERE experiment = 'subject_line' AND week IN (1, 2, 5);
 
--- doc/experiment.md:393
+-- doc/experiment.md:397
 SELECT arm, round(p_best::numeric, 4) AS p_best, round(weight::numeric, 4) AS weight
   FROM mixmodel.thompson_weights(ARRAY[10000, 10000, 10000], ARRAY[1000, 1100, 1050], floor => 0.05);
 
--- doc/experiment.md:418
+-- doc/experiment.md:422
 SELECT period, round(best_share::numeric, 3) AS best_share, round(cumulative_regret::numeric, 1) AS regret,
        round(even_split_regret::numeric, 1) AS even_split_regret, round(p_best::numeric, 3) AS p_best
   FROM mixmodel.bandit_simulate(ARRAY[0.030, 0.040, 0.027], periods => 6, units_per_period => 6000,
                                 replications => 50);
 
--- doc/experiment.md:484
+-- doc/experiment.md:488
 SELECT mixmodel.create_experiment('tv_lift', 'doc_exp.experiment_assignments', 'treatment', 'holdout',
          conversion_column => 'converted', value_column => 'revenue', time_column => 'assigned_at',
          filter => '{"experiment": "tv_holdout"}');
@@ -110,7 +110,7 @@ SELECT round(incremental_revenue) AS true_lift FROM doc_exp.experiment_truth WHE
 SELECT options->>'calibration' AS calibration, jsonb_array_length(options->'experiments') AS studies
   FROM mixmodel.models WHERE name = 'doc_exp_m';
 
--- doc/experiment.md:502
+-- doc/experiment.md:506
 SELECT mixmodel.create_model('doc_exp_b', source => 'doc_exp.weekly_wide', date_column => 'week', kpi => 'revenue',
          media => ARRAY['tv_spend', 'search_spend']);
 SELECT round(roi_mean::numeric, 3) AS roi_mean, round(roi_sd::numeric, 3) AS roi_sd,

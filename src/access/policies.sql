@@ -5,10 +5,12 @@
 -- A role works on the rows of the owners it has the privileges of, pg_has_role(owner,
 -- 'USAGE'): its own and those of the roles it inherits, so a team role can own models its
 -- members share.  The functions run with the caller's rights (none is SECURITY DEFINER but
--- _sync_columns), so these policies hold for every function as for direct SQL.  Members of
--- mixmodel_reader also read every owner's results, read-only.  Superusers and the table
--- owner (the role that created the extension) are not subject to row-level security.
--- A run, score or plan detail row belongs to the owner of its model or plan.
+-- _sync_columns and _event_scores_partition), so these policies hold for every function as
+-- for direct SQL.  Members of mixmodel_reader also read every owner's results, read-only.
+-- Superusers and the table owner (the role that created the extension) are not subject to
+-- row-level security.
+-- A run, score or plan detail row belongs to the owner of its model or plan; an attribution
+-- run's rows and event scores to the owner of the attribution.
 
 DO $$
 DECLARE
@@ -17,7 +19,7 @@ DECLARE
 BEGIN
     -- definitions and results with an owner column
     FOREACH t IN ARRAY ARRAY['models', 'plans', 'dataset_rules', 'touchpoints', 'conversions', 'merge_preferences',
-                             'sync_state', 'harmonized_source', 'harmonized'] LOOP
+                             'sync_state', 'harmonized_source', 'harmonized', 'attributions', 'experiments'] LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY owner ON mixmodel.%I USING (pg_catalog.pg_has_role(owner, ''USAGE''))', t);
         EXECUTE format('COMMENT ON POLICY owner ON mixmodel.%I IS %L', t,
@@ -41,13 +43,25 @@ BEGIN
         EXECUTE format('COMMENT ON POLICY owner ON mixmodel.%I IS %L', t,
                        'Rows of the plans the role may change (plans.owner): read and write.');
     END LOOP;
+    -- rows of an attribution: its runs, their summaries and the event scores (through the
+    -- partitioned event_scores; its partitions grant nothing, see _event_scores_partition)
+    FOREACH t IN ARRAY ARRAY['attribution_runs', 'event_scores', 'attribution_channels', 'attribution_paths',
+                             'attribution_touchpoints', 'attribution_scaling'] LOOP
+        EXECUTE format('ALTER TABLE mixmodel.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY owner ON mixmodel.%I USING (attribution OPERATOR(pg_catalog.=) ANY (ARRAY(
+                            SELECT a.name FROM mixmodel.attributions a WHERE pg_catalog.pg_has_role(a.owner, ''USAGE''))))', t);
+        EXECUTE format('COMMENT ON POLICY owner ON mixmodel.%I IS %L', t,
+                       'Rows of the attributions the role may change (attributions.owner): read and write.');
+    END LOOP;
     -- what the result views read: every owner's rows, for readers
     FOREACH t IN ARRAY ARRAY['models', 'runs', 'run_candidates', 'run_channels', 'run_coefficients', 'run_metrics',
                              'run_fit', 'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores',
                              'plans', 'plan_flights', 'plan_constraints', 'plan_allocations', 'plan_summary',
                              'plan_model_summary', 'touchpoints', 'conversions', 'harmonized', 'schedules',
                              'drift_checks', 'run_draws', 'run_posterior',
-                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions'] LOOP
+                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions',
+                             'attributions', 'attribution_runs', 'event_scores', 'attribution_channels',
+                             'attribution_paths', 'attribution_touchpoints', 'attribution_scaling', 'experiments'] LOOP
         EXECUTE format('CREATE POLICY reader ON mixmodel.%I FOR SELECT USING (%s)', t, reads);
         EXECUTE format('COMMENT ON POLICY reader ON mixmodel.%I IS %L', t,
                        'Members of mixmodel_reader read every owner''s rows (the result views read them).');
@@ -84,7 +98,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     mixmodel.fields, mixmodel.dataset_rules, mixmodel.merge_preferences, mixmodel.touchpoints, mixmodel.conversions,
     mixmodel.harmonized_source, mixmodel.harmonized, mixmodel.sync_state, mixmodel.schedules, mixmodel.drift_checks,
     mixmodel.run_draws, mixmodel.run_posterior,
-    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions
+    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions,
+    mixmodel.attributions, mixmodel.attribution_runs, mixmodel.event_scores, mixmodel.attribution_channels,
+    mixmodel.attribution_paths, mixmodel.attribution_touchpoints, mixmodel.attribution_scaling, mixmodel.experiments
     TO mixmodel_analyst;
 GRANT SELECT, INSERT ON mixmodel.audit_log TO mixmodel_analyst;
 GRANT USAGE, SELECT ON SEQUENCE mixmodel.merge_preferences_id_seq, mixmodel.audit_log_id_seq, mixmodel.drift_checks_id_seq
@@ -95,7 +111,10 @@ GRANT SELECT ON
     mixmodel.adstock_curves, mixmodel.contributions, mixmodel.synergy, mixmodel.base_breakdown,
     mixmodel.touchpoint_breakdown, mixmodel.plan_actuals, mixmodel.model_status, mixmodel.model_drift,
     mixmodel.model_posterior, mixmodel.geo_channel_performance, mixmodel.geo_fit, mixmodel.geo_metrics,
-    mixmodel.geo_contributions
+    mixmodel.geo_contributions,
+    mixmodel.attribution_summary, mixmodel.attribution_top_paths, mixmodel.attribution_positions,
+    mixmodel.touchpoint_effectiveness, mixmodel.experiment_results, mixmodel.experiment_daily,
+    mixmodel.experiment_srm, mixmodel.bandit_weights
     TO mixmodel_analyst, mixmodel_reader;
 -- the result views run with the reader's rights (security_invoker), and the functions
 -- inside them (response curves, revenue per conversion) read these tables
@@ -107,7 +126,9 @@ GRANT SELECT ON
     mixmodel.plan_summary, mixmodel.plan_model_summary,
     mixmodel.fields, mixmodel.touchpoints, mixmodel.conversions, mixmodel.harmonized, mixmodel.schedules,
     mixmodel.drift_checks, mixmodel.audit_log, mixmodel.run_draws, mixmodel.run_posterior,
-    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions
+    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions,
+    mixmodel.attributions, mixmodel.attribution_runs, mixmodel.event_scores, mixmodel.attribution_channels,
+    mixmodel.attribution_paths, mixmodel.attribution_touchpoints, mixmodel.attribution_scaling, mixmodel.experiments
     TO mixmodel_reader;
 
 -- _sync_columns adds and drops the columns of custom fields, which only the tables' owner
@@ -116,3 +137,12 @@ GRANT SELECT ON
 ALTER FUNCTION mixmodel._sync_columns() SECURITY DEFINER;
 REVOKE EXECUTE ON FUNCTION mixmodel._sync_columns() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mixmodel._sync_columns() TO mixmodel_analyst;
+
+-- an attribution's partition of event_scores is made, emptied, analysed and dropped by the
+-- tables' owner, which alone may (creating a partition takes the ownership of event_scores):
+-- the second SECURITY DEFINER function (text arguments, search_path pinned, the partition's
+-- name from the attribution's id, only for an attribution whose owner the session's user may
+-- become; src/attribution/config.sql)
+ALTER FUNCTION mixmodel._event_scores_partition(text, text) SECURITY DEFINER;
+REVOKE EXECUTE ON FUNCTION mixmodel._event_scores_partition(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mixmodel._event_scores_partition(text, text) TO mixmodel_analyst;

@@ -387,6 +387,60 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._attribution_compile(regclass, text, text[], name, name, jsonb) IS 'Internal: an attribution configuration as SQL expressions over its event table (person, time, touchpoint, conversion condition, revenue, event, session, supplemental ids); checks that every name resolves.';
 
+-- The partition of event_scores that holds an attribution's scores (event_scores_<id>): made,
+-- emptied, analysed and dropped here, by the tables' owner (SECURITY DEFINER, set in
+-- src/access/policies.sql), since creating a partition takes the ownership of event_scores
+-- and an analyst has none.  The partitions belong to the tables' owner and grant nothing:
+-- they are read and written only through event_scores and its row-level security.  The
+-- caller's functions have already found the attribution under row-level security; here the
+-- attribution must belong to a role the session's user may become (a definer function does
+-- not know its caller's current role; a session that may SET ROLE to the owner could do all
+-- this as the owner), else it "does not exist".
+CREATE FUNCTION mixmodel._event_scores_partition(attribution text, action text)
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a_name constant text := attribution;
+    k int;
+    own regrole;
+    part text;
+    g oid;
+BEGIN
+    IF attribution IS NULL OR action IS NULL THEN
+        RAISE EXCEPTION 'attribution and action must not be null' USING ERRCODE = '22004';
+    END IF;
+    IF NOT action IN ('create', 'truncate', 'analyze', 'drop') THEN
+        RAISE EXCEPTION 'unknown partition action "%"', action USING ERRCODE = '22023',
+            HINT = 'Actions are create, truncate, analyze and drop.';
+    END IF;
+    SELECT a.id, a.owner INTO k, own FROM mixmodel.attributions a WHERE a.name = a_name;
+    IF NOT FOUND OR NOT pg_has_role(session_user, own, 'MEMBER') THEN
+        RAISE EXCEPTION 'attribution "%" does not exist', a_name USING ERRCODE = '42704';
+    END IF;
+    part := format('mixmodel.%I', 'event_scores_' || k);
+    IF action = 'drop' THEN
+        EXECUTE format('DROP TABLE IF EXISTS %s', part);
+        RETURN NULL;
+    END IF;
+    IF to_regclass(part) IS NULL THEN
+        EXECUTE format('CREATE TABLE %s PARTITION OF mixmodel.event_scores FOR VALUES IN (%L)', part, a_name);
+        -- whatever default privileges granted: reached only through event_scores
+        FOR g IN SELECT DISTINCT x.grantee FROM pg_class c, aclexplode(c.relacl) x
+                  WHERE c.oid = to_regclass(part) AND x.grantee <> c.relowner LOOP
+            EXECUTE format('REVOKE ALL ON %s FROM %s', part,
+                           CASE WHEN g = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g)) END);
+        END LOOP;
+    ELSIF action = 'truncate' THEN
+        EXECUTE format('TRUNCATE %s', part);
+    ELSIF action = 'analyze' THEN
+        EXECUTE format('ANALYZE %s', part);
+    END IF;
+    RETURN to_regclass(part);
+END $$;
+COMMENT ON FUNCTION mixmodel._event_scores_partition(text, text) IS 'Internal: creates (create, or truncate when missing), empties (truncate), analyses or drops the partition event_scores_<id> of an attribution, as the tables'' owner (SECURITY DEFINER): only for an attribution whose owner the session''s user may become (42704 otherwise); the partition grants nothing, its rows are reached through event_scores and its row-level security (doc/access.md).';
+
 CREATE FUNCTION mixmodel.create_attribution(name text, source regclass, conversion text,
         person_column name, time_column name, touchpoints text[] DEFAULT NULL,
         lookback text DEFAULT '30 days', models text[] DEFAULT NULL, options jsonb DEFAULT '{}')
@@ -397,7 +451,9 @@ AS $$
 DECLARE
     o jsonb;
     tps text[];
-    k int;
+    ms text[];
+    own regrole;
+    con text;
 BEGIN
     IF name IS NULL OR source IS NULL OR conversion IS NULL OR person_column IS NULL OR time_column IS NULL THEN
         RAISE EXCEPTION 'name, source, conversion, person_column and time_column must not be null' USING ERRCODE = '22004';
@@ -405,7 +461,12 @@ BEGIN
     IF btrim(name) = '' THEN
         RAISE EXCEPTION 'name must not be empty' USING ERRCODE = '22023';
     END IF;
-    IF EXISTS (SELECT 1 FROM mixmodel.attributions a WHERE a.name = create_attribution.name) THEN
+    -- names are unique across owners (doc/access.md)
+    SELECT a.owner INTO own FROM mixmodel.attributions a WHERE a.name = create_attribution.name;
+    IF FOUND AND NOT pg_has_role(own, 'USAGE') THEN
+        RAISE EXCEPTION 'attribution "%" already exists and belongs to another role', name USING ERRCODE = '23505',
+            HINT = 'Attribution names are unique across roles: choose another name.';
+    ELSIF FOUND THEN
         RAISE EXCEPTION 'attribution "%" already exists', name USING ERRCODE = '23505',
             HINT = 'Drop it first with mixmodel.drop_attribution.';
     END IF;
@@ -420,35 +481,47 @@ BEGIN
     tps := array(SELECT x FROM unnest(tps) x WHERE NOT x = ANY (array(SELECT jsonb_array_elements_text(coalesce(o->'exclude', '[]')))));
     PERFORM mixmodel._attribution_lookback(lookback);
     PERFORM mixmodel._attribution_compile(source, conversion, tps, person_column, time_column, o);
-    INSERT INTO mixmodel.attributions (name, source, conversion, touchpoints, person_column, time_column, lookback, models, options)
-    VALUES (name, source, conversion, tps, person_column, time_column,
-            CASE WHEN lower(btrim(lookback)) = 'session' THEN 'session' ELSE btrim(lookback) END,
-            mixmodel._attribution_models(models, o), o)
-    RETURNING id INTO k;
+    ms := mixmodel._attribution_models(models, o);
+    BEGIN
+        INSERT INTO mixmodel.attributions (name, source, conversion, touchpoints, person_column, time_column, lookback, models, options)
+        VALUES (name, source, conversion, tps, person_column, time_column,
+                CASE WHEN lower(btrim(lookback)) = 'session' THEN 'session' ELSE btrim(lookback) END, ms, o);
+    EXCEPTION WHEN unique_violation THEN
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        IF con IS DISTINCT FROM 'attributions_pkey' THEN
+            RAISE;
+        END IF;
+        -- created meanwhile by another session, or one the caller may not see (row-level security)
+        IF EXISTS (SELECT 1 FROM mixmodel.attributions a
+                    WHERE a.name = create_attribution.name AND pg_has_role(a.owner, 'USAGE')) THEN
+            RAISE EXCEPTION 'attribution "%" already exists', name USING ERRCODE = '23505',
+                DETAIL = 'Another session created it meanwhile.', HINT = 'Drop it first with mixmodel.drop_attribution.';
+        END IF;
+        RAISE EXCEPTION 'attribution "%" already exists and belongs to another role', name USING ERRCODE = '23505',
+            HINT = 'Attribution names are unique across roles: choose another name.';
+    END;
     -- its own partition of event_scores: a rerun truncates it
-    EXECUTE format('CREATE TABLE mixmodel.%I PARTITION OF mixmodel.event_scores FOR VALUES IN (%L)',
-                   'event_scores_' || k, name);
+    PERFORM mixmodel._event_scores_partition(name, 'create');
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.create_attribution(text, regclass, text, name, name, text[], text, text[], jsonb) IS 'Define an event-level attribution: the event table, its person and time columns, a conversion and touchpoints (their rules read columns of the table, or a dataset rule''s mappings), a lookback (1 day to 52 weeks, or session), the models and options; names are checked now and again at every run.';
+COMMENT ON FUNCTION mixmodel.create_attribution(text, regclass, text, name, name, text[], text, text[], jsonb) IS 'Define an event-level attribution: the event table, its person and time columns, a conversion and touchpoints (their rules read columns of the table, or a dataset rule''s mappings), a lookback (1 day to 52 weeks, or session), the models and options; names are checked now and again at every run. It belongs to the calling role (names are unique across roles).';
 
 CREATE FUNCTION mixmodel.drop_attribution(name text)
     RETURNS text
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    k int;
 BEGIN
     IF name IS NULL THEN
         RAISE EXCEPTION 'name must not be null' USING ERRCODE = '22004';
     END IF;
-    SELECT a.id INTO k FROM mixmodel.attributions a WHERE a.name = drop_attribution.name FOR UPDATE;
+    -- the caller's own (row-level security: another role's "does not exist")
+    PERFORM FROM mixmodel.attributions a WHERE a.name = drop_attribution.name FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'attribution "%" does not exist', name USING ERRCODE = '42704';
     END IF;
-    EXECUTE format('DROP TABLE IF EXISTS mixmodel.%I', 'event_scores_' || k);
+    PERFORM mixmodel._event_scores_partition(name, 'drop');
     DELETE FROM mixmodel.attributions a WHERE a.name = drop_attribution.name;
     RETURN name;
 END $$;
-COMMENT ON FUNCTION mixmodel.drop_attribution(text) IS 'Delete an attribution, its runs and their scores.';
+COMMENT ON FUNCTION mixmodel.drop_attribution(text) IS 'Delete an attribution, its runs and their scores; only the calling role''s own (42704 for another role''s).';

@@ -76,7 +76,6 @@ DECLARE
     k int;
     has_revenue boolean;
     need_paths boolean;
-    part text;
     t0 timestamptz := clock_timestamp();
 BEGIN
     IF name IS NULL THEN
@@ -119,11 +118,7 @@ BEGIN
     END IF;
     SELECT coalesce(max(r.run), 0) + 1 INTO k FROM mixmodel.attribution_runs r WHERE r.attribution = name;
     -- a rerun replaces the event scores (the attribution's partition); earlier runs keep their summaries
-    part := format('mixmodel.%I', 'event_scores_' || a.id);
-    IF to_regclass(part) IS NULL THEN
-        EXECUTE format('CREATE TABLE %s PARTITION OF mixmodel.event_scores FOR VALUES IN (%L)', part, name);
-    END IF;
-    EXECUTE format('TRUNCATE %s', part);
+    PERFORM mixmodel._event_scores_partition(name, 'truncate');
     INSERT INTO mixmodel.attribution_runs VALUES (name, k, (x->>'from')::timestamptz, (x->>'to')::timestamptz,
         (x->>'events')::bigint, (x->>'persons')::bigint, (x->>'touches')::bigint, (x->>'conversions')::bigint,
         (SELECT count(*) FROM pg_temp.mm_attr_pt p WHERE p.is_conv AND p.tp IS NULL),
@@ -146,7 +141,7 @@ BEGIN
         alg := mixmodel._attribution_score_algorithmic(name, k, models, o, lookback,
                    (x->>'from')::timestamptz, (x->>'to')::timestamptz);
     END IF;
-    EXECUTE format('ANALYZE %s', part);
+    PERFORM mixmodel._event_scores_partition(name, 'analyze');
     PERFORM mixmodel._attribution_summarize(name, k, models, (o->>'analytics')::boolean);
     UPDATE mixmodel.attribution_runs r SET algorithmic = alg, elapsed_ms = 1000 * extract(epoch FROM clock_timestamp() - t0)
      WHERE r.attribution = name AND r.run = k;

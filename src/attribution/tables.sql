@@ -13,11 +13,13 @@ CREATE TABLE mixmodel.attributions (
     options       jsonb NOT NULL DEFAULT '{}',
     current_run   integer,
     created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner         regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.attributions IS 'Event-level attribution configurations: an event table, its person and time columns, the conversion and touchpoints whose rules turn rows into conversions and touches, the lookback, the models and their options.';
 COMMENT ON COLUMN mixmodel.attributions.lookback IS 'an interval of 1 day to 52 weeks before each conversion, or session';
 COMMENT ON COLUMN mixmodel.attributions.current_run IS 'the last run, whose rows mixmodel.event_scores holds';
+COMMENT ON COLUMN mixmodel.attributions.owner IS 'role owning the attribution, its runs and their scores (doc/access.md): the role that created it';
 COMMENT ON COLUMN mixmodel.attributions.id IS 'number of the attribution: its event scores are the partition mixmodel.event_scores_<id>';
 COMMENT ON SEQUENCE mixmodel.attributions_id_seq IS 'numbers of the attributions (attributions.id)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.attributions', '');

@@ -1,6 +1,6 @@
 -- attribution: result views over the current run of each attribution (doc/attribution.md)
 
-CREATE VIEW mixmodel.attribution_summary AS
+CREATE VIEW mixmodel.attribution_summary WITH (security_invoker = true) AS
 SELECT c.attribution, c.run, c.model, c.channel, c.touches, c.conversions, c.revenue,
        c.conversions / nullif(r.conversions, 0) AS share,
        s.mmm_model, s.spend, c.revenue / nullif(s.spend, 0) AS roas, s.spend / nullif(c.conversions, 0) AS cpa,
@@ -22,7 +22,7 @@ COMMENT ON COLUMN mixmodel.attribution_summary.roas IS 'attributed revenue / spe
 COMMENT ON COLUMN mixmodel.attribution_summary.cpa IS 'spend / attributed conversions';
 COMMENT ON COLUMN mixmodel.attribution_summary.mmm_contribution IS 'the model''s contribution of the channel over the reconciled periods (KPI units)';
 
-CREATE VIEW mixmodel.attribution_top_paths AS
+CREATE VIEW mixmodel.attribution_top_paths WITH (security_invoker = true) AS
 SELECT p.attribution, p.run, rank() OVER (PARTITION BY p.attribution ORDER BY p.conversions DESC, p.path) AS rank,
        p.path, p.channels, p.conversions, p.revenue, p.non_conversions,
        p.conversions / nullif(sum(p.conversions) OVER (PARTITION BY p.attribution), 0) AS share,
@@ -34,7 +34,7 @@ COMMENT ON VIEW mixmodel.attribution_top_paths IS 'Conversion paths of the curre
 COMMENT ON COLUMN mixmodel.attribution_top_paths.path IS 'touch keys joined by '' > '' (after the transforms)';
 COMMENT ON COLUMN mixmodel.attribution_top_paths.channels IS 'distinct channels on the path (Adobe''s channels with impact)';
 
-CREATE VIEW mixmodel.attribution_positions AS
+CREATE VIEW mixmodel.attribution_positions WITH (security_invoker = true) AS
 SELECT c.attribution, c.run, c.model, c.channel, c.starter, c.player, c.closer,
        c.starter / nullif(sum(c.starter) OVER w, 0) AS starter_share,
        c.player / nullif(sum(c.player) OVER w, 0) AS player_share,
@@ -45,7 +45,7 @@ SELECT c.attribution, c.run, c.model, c.channel, c.starter, c.player, c.closer,
 WINDOW w AS (PARTITION BY c.attribution, c.model);
 COMMENT ON VIEW mixmodel.attribution_positions IS 'Breakdown by touchpoint position (Adobe''s starter, player, closer) of the current run of each attribution: the conversions each channel gets as first, middle and last touch under each model, and its share of each position (shares sum to 1 per model and position).';
 
-CREATE VIEW mixmodel.touchpoint_effectiveness AS
+CREATE VIEW mixmodel.touchpoint_effectiveness WITH (security_invoker = true) AS
 SELECT t.attribution, t.run, t.channel, t.touches, t.converting_paths, t.non_converting_paths,
        t.converting_share, t.non_converting_share, t.conversion_rate, t.removal_effect,
        t.incremental_per_touch, t.efficiency

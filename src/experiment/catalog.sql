@@ -12,7 +12,8 @@ CREATE TABLE mixmodel.experiments (
     time_column       name,
     filter            jsonb,
     options           jsonb NOT NULL DEFAULT '{}',
-    created_at        timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    owner             regrole NOT NULL DEFAULT CAST(pg_catalog.quote_ident(CURRENT_USER) AS pg_catalog.regrole)
 );
 COMMENT ON TABLE mixmodel.experiments IS 'Experiments (A/B/n tests, bandits, holdout lift studies) defined over a table that is read in place: its columns, the control arm, a filter and options (alpha, rho2, planned_split, srm_threshold, floor, draws, seed).';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.experiments', '');
@@ -75,6 +76,8 @@ CREATE FUNCTION mixmodel.create_experiment(name text, source regclass, arm_colum
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    own regrole;
 BEGIN
     IF name IS NULL OR source IS NULL OR arm_column IS NULL OR control IS NULL OR options IS NULL OR replace IS NULL THEN
         RAISE EXCEPTION 'name, source, arm_column, control, options and replace must not be NULL' USING ERRCODE = '22004';
@@ -82,24 +85,44 @@ BEGIN
     PERFORM mixmodel._experiment_exprs(source, arm_column, conversion_column, value_column, units_column,
                                        value_sq_column, time_column, filter);
     PERFORM mixmodel._experiment_check_options(options);
-    IF NOT replace AND EXISTS (SELECT 1 FROM mixmodel.experiments e WHERE e.name = create_experiment.name) THEN
+    -- names are unique across owners: the caller's own experiment is redefined; one that
+    -- belongs to a role the caller may not change is named in the error, nothing more
+    SELECT e.owner INTO own FROM mixmodel.experiments e WHERE e.name = create_experiment.name;
+    IF FOUND AND NOT pg_has_role(own, 'USAGE') THEN
+        RAISE EXCEPTION 'experiment "%" already exists and belongs to another role', name USING ERRCODE = '23505',
+            HINT = 'Experiment names are unique across roles: choose another name.';
+    ELSIF FOUND AND NOT replace THEN
         RAISE EXCEPTION 'experiment "%" already exists', name USING ERRCODE = '23505',
             HINT = 'Pass replace => true to redefine it.';
+    ELSIF FOUND THEN
+        UPDATE mixmodel.experiments AS e
+           SET source = create_experiment.source, arm_column = create_experiment.arm_column,
+               control = create_experiment.control, conversion_column = create_experiment.conversion_column,
+               value_column = create_experiment.value_column, units_column = create_experiment.units_column,
+               value_sq_column = create_experiment.value_sq_column, time_column = create_experiment.time_column,
+               filter = create_experiment.filter, options = create_experiment.options, created_at = pg_catalog.now()
+         WHERE e.name = create_experiment.name;
+    ELSE
+        BEGIN
+            INSERT INTO mixmodel.experiments (name, source, arm_column, control, conversion_column, value_column,
+                                              units_column, value_sq_column, time_column, filter, options)
+            VALUES (name, source, arm_column, control, conversion_column, value_column, units_column, value_sq_column,
+                    time_column, filter, options);
+        EXCEPTION WHEN unique_violation THEN
+            -- created meanwhile by another session, or one the caller may not see (row-level security)
+            IF EXISTS (SELECT 1 FROM mixmodel.experiments e
+                        WHERE e.name = create_experiment.name AND pg_has_role(e.owner, 'USAGE')) THEN
+                RAISE EXCEPTION 'experiment "%" already exists', name USING ERRCODE = '23505',
+                    DETAIL = 'Another session created it meanwhile.', HINT = 'Pass replace => true to redefine it.';
+            END IF;
+            RAISE EXCEPTION 'experiment "%" already exists and belongs to another role', name USING ERRCODE = '23505',
+                HINT = 'Experiment names are unique across roles: choose another name.';
+        END;
     END IF;
-    INSERT INTO mixmodel.experiments AS e (name, source, arm_column, control, conversion_column, value_column,
-                                           units_column, value_sq_column, time_column, filter, options)
-    VALUES (name, source, arm_column, control, conversion_column, value_column, units_column, value_sq_column,
-            time_column, filter, options)
-    ON CONFLICT ON CONSTRAINT experiments_pkey DO UPDATE
-       SET source = EXCLUDED.source, arm_column = EXCLUDED.arm_column, control = EXCLUDED.control,
-           conversion_column = EXCLUDED.conversion_column, value_column = EXCLUDED.value_column,
-           units_column = EXCLUDED.units_column, value_sq_column = EXCLUDED.value_sq_column,
-           time_column = EXCLUDED.time_column, filter = EXCLUDED.filter, options = EXCLUDED.options,
-           created_at = pg_catalog.now();
     RETURN name;
 END $$;
 COMMENT ON FUNCTION mixmodel.create_experiment(text, regclass, name, text, name, name, name, name, name, jsonb, jsonb, boolean) IS
-'Defines an experiment over a table read in place (per-unit rows, or pre-aggregated rows with units_column): the arm column, the control arm, outcome columns, the time column, a filter {column: value} and options (alpha, rho2, planned_split, srm_threshold, floor, draws, seed); replace => true redefines it. Its results are in experiment_results, experiment_daily, experiment_srm and bandit_weights.';
+'Defines an experiment over a table read in place (per-unit rows, or pre-aggregated rows with units_column): the arm column, the control arm, outcome columns, the time column, a filter {column: value} and options (alpha, rho2, planned_split, srm_threshold, floor, draws, seed); replace => true redefines it. It belongs to the calling role (names are unique across roles). Its results are in experiment_results, experiment_daily, experiment_srm and bandit_weights.';
 
 CREATE FUNCTION mixmodel.drop_experiment(name text)
     RETURNS void
@@ -112,7 +135,7 @@ BEGIN
         RAISE EXCEPTION 'experiment "%" does not exist', name USING ERRCODE = '42704';
     END IF;
 END $$;
-COMMENT ON FUNCTION mixmodel.drop_experiment(text) IS 'Removes an experiment''s definition (its source table is not touched).';
+COMMENT ON FUNCTION mixmodel.drop_experiment(text) IS 'Removes an experiment''s definition (its source table is not touched); only the calling role''s own experiments (42704 for another role''s).';
 
 -- The stored experiment, or 42704.
 CREATE FUNCTION mixmodel._experiment(name text)
@@ -241,31 +264,35 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION mixmodel._experiment_bandit(text) IS 'Internal: the weekly Thompson-sampling weights of a stored experiment (the rows of bandit_weights).';
 
-CREATE VIEW mixmodel.experiment_results AS
+CREATE VIEW mixmodel.experiment_results WITH (security_invoker = true) AS
 SELECT e.name AS experiment, r.*
   FROM mixmodel.experiments e
  CROSS JOIN LATERAL mixmodel._experiment_results(e.name) AS r
- WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
-COMMENT ON VIEW mixmodel.experiment_results IS 'Per experiment, metric (conversion, value) and arm: units, total, mean and SD with its anytime-valid interval; against the control diff, lift, SE, fixed-horizon p-value and interval, anytime-valid p-value and interval (Bonferroni alpha/(K-1)), significance, P(best), expected loss, first significant day and whether it stayed so (analyze_experiment). Experiments whose source table was dropped are left out.';
+ WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source)
+   AND pg_catalog.has_table_privilege(e.source, 'SELECT');
+COMMENT ON VIEW mixmodel.experiment_results IS 'Per experiment, metric (conversion, value) and arm: units, total, mean and SD with its anytime-valid interval; against the control diff, lift, SE, fixed-horizon p-value and interval, anytime-valid p-value and interval (Bonferroni alpha/(K-1)), significance, P(best), expected loss, first significant day and whether it stayed so (analyze_experiment). Experiments whose source table was dropped, or that the querying role may not read, are left out (the results are computed from the source at every query, with the querying role''s rights).';
 
-CREATE VIEW mixmodel.experiment_daily AS
+CREATE VIEW mixmodel.experiment_daily WITH (security_invoker = true) AS
 SELECT e.name AS experiment, d.*
   FROM mixmodel.experiments e
  CROSS JOIN LATERAL mixmodel._experiment_daily(e.name) AS d
- WHERE e.time_column IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
+ WHERE e.time_column IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source)
+   AND pg_catalog.has_table_privilege(e.source, 'SELECT');
 COMMENT ON VIEW mixmodel.experiment_daily IS 'The anytime-valid confidence sequence of each experiment with a time column, one row per day, metric and arm (long format for charts; experiment_sequence).';
 
-CREATE VIEW mixmodel.experiment_srm AS
+CREATE VIEW mixmodel.experiment_srm WITH (security_invoker = true) AS
 SELECT e.name AS experiment, s.*
   FROM mixmodel.experiments e
  CROSS JOIN LATERAL mixmodel._experiment_srm(e.name) s
- WHERE e.options ? 'planned_split' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
+ WHERE e.options ? 'planned_split' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source)
+   AND pg_catalog.has_table_privilege(e.source, 'SELECT');
 COMMENT ON VIEW mixmodel.experiment_srm IS 'Sample-ratio mismatch check of each experiment with a planned_split: per arm units, planned and observed shares, the chi-square test and whether it flags a mismatch (srm_test).';
 
-CREATE VIEW mixmodel.bandit_weights AS
+CREATE VIEW mixmodel.bandit_weights WITH (security_invoker = true) AS
 SELECT e.name AS experiment, b.*
   FROM mixmodel.experiments e
  CROSS JOIN LATERAL mixmodel._experiment_bandit(e.name) b
  WHERE e.time_column IS NOT NULL AND e.conversion_column IS NOT NULL
-   AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source);
+   AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = e.source)
+   AND pg_catalog.has_table_privilege(e.source, 'SELECT');
 COMMENT ON VIEW mixmodel.bandit_weights IS 'Thompson-sampling traffic weights of each experiment with a time column, week by week as Journey Optimizer re-weights a bandit every 7 days: week 1 splits evenly; the weights of week w + 1, from from_date, come from the cumulative units and conversions of the first w weeks (thompson_weights with the experiment''s floor, draws and seed).';

@@ -13,6 +13,7 @@ COMMENT ON COLUMN mixmodel.experiments.time_column IS 'Column with the assignmen
 COMMENT ON COLUMN mixmodel.experiments.filter IS 'Rows read: {"column": value, ...} equalities (JSON null: IS NULL); NULL: all rows.';
 COMMENT ON COLUMN mixmodel.experiments.options IS 'alpha, rho2, planned_split {"arm": share}, srm_threshold, and the bandit''s floor, draws and seed.';
 COMMENT ON COLUMN mixmodel.experiments.created_at IS 'When the experiment was (re)defined.';
+COMMENT ON COLUMN mixmodel.experiments.owner IS 'Role owning the experiment (doc/access.md): the role that created it.';
 
 COMMENT ON COLUMN mixmodel.experiment_results.experiment IS 'Experiment name.';
 COMMENT ON COLUMN mixmodel.experiment_results.metric IS 'conversion (the conversion rate) or value (the metric per unit).';

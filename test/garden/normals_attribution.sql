@@ -82,6 +82,7 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('create_attribution', 'touchpoints', 'text[]', '''{search, social}'''),
   ('create_attribution', 'options', 'jsonb', '''{"event_column": "event_id"}'''),
   ('attribute', 'name', 'text', '''ga'''), ('drop_attribution', 'name', 'text', '''ga'''),
+  ('_event_scores_partition', 'attribution', 'text', '''ga'''), ('_event_scores_partition', 'action', 'text', '''analyze'''),
   ('reconcile_attribution', 'attribution', 'text', '''ga'''), ('attribution_priors', 'attribution', 'text', '''ga'''),
   ('_attribution_lookback', 'lookback', 'text', '''28 days'''),
   ('attribution_weights', 'rule', 'text', '''time_decay'''), ('attribution_weights', 'n', 'int4', '3'),

@@ -67,9 +67,11 @@ SELECT is_empty($$
     SELECT p.oid::regprocedure::text
       FROM pg_proc p
      WHERE p.pronamespace = 'mixmodel'::regnamespace AND p.prosecdef
-       AND (p.oid <> 'mixmodel._sync_columns()'::regprocedure
-            OR pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE'))
-$$, 'no function is SECURITY DEFINER but _sync_columns, which PUBLIC may not run (doc/access.md)');
+       AND (p.oid NOT IN ('mixmodel._sync_columns()'::regprocedure, 'mixmodel._event_scores_partition(text, text)'::regprocedure)
+            OR pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE')
+            OR pg_catalog.has_function_privilege('mixmodel_reader', p.oid, 'EXECUTE')
+            OR NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false))
+$$, 'no function is SECURITY DEFINER but _sync_columns and _event_scores_partition, which pin search_path and which neither PUBLIC nor a reader may run (doc/access.md)');
 
 SELECT * FROM finish();
 ROLLBACK;
