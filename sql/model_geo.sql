@@ -89,6 +89,14 @@ SELECT c.multiple, abs(n.response / s.response - 5.0 / 3) < 1e-9 AS north_over_s
   JOIN mixmodel.geo_response_curve('mg_copies_ridge', 'south', 'tv_spend', 5) s USING (multiple)
   JOIN mixmodel.geo_response_curve('mg_copies_ridge', 'west', 'tv_spend', 5) c USING (multiple)
  WHERE n.response > 0 ORDER BY c.multiple;
+-- a Bayesian run's geo curve has its band (the national draws' curves with the geo's own effect
+-- draws); a map run's has none
+SELECT count(*) AS points, bool_and(response_lower <= response_upper) AS band_ordered,
+       bool_or(response_lower < response_upper) AS band_has_width, count(response_lower) = count(*) AS every_point
+  FROM mixmodel.geo_response_curve('mg_copies', 'west', 'search_spend', 5) WHERE spend > 0;
+SELECT count(*) AS draws_rows, min(cardinality(coef)) = 200 AS two_hundred_draws
+  FROM mixmodel.run_geo_draws WHERE model = 'mg_copies' AND run = (SELECT current_run FROM mixmodel.models WHERE name = 'mg_copies');
+SELECT count(response_lower) AS band_points FROM mixmodel.geo_response_curve('mg_copies_ridge', 'west', 'search_spend', 5);
 -- a plan across geos x channels: the budget of the last 13 weeks, spent at least as well as
 -- historically; identical geos up to scale get the same split in proportion to their size
 CREATE TEMP TABLE gplan AS SELECT * FROM mixmodel.geo_plan('mg_copies_ridge',

@@ -29,7 +29,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['runs', 'run_candidates', 'run_channels', 'run_coefficients', 'run_metrics', 'run_fit',
                              'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores', 'schedules',
                              'drift_checks', 'run_draws', 'run_posterior',
-                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions'] LOOP
+                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions', 'run_geo_draws'] LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY owner ON mixmodel.%I USING (model OPERATOR(pg_catalog.=) ANY (ARRAY(
                             SELECT m.name FROM mixmodel.models m WHERE pg_catalog.pg_has_role(m.owner, ''USAGE''))))', t);
@@ -59,7 +59,7 @@ BEGIN
                              'plans', 'plan_flights', 'plan_constraints', 'plan_allocations', 'plan_summary',
                              'plan_model_summary', 'touchpoints', 'conversions', 'harmonized', 'schedules',
                              'drift_checks', 'run_draws', 'run_posterior',
-                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions',
+                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions', 'run_geo_draws',
                              'attributions', 'attribution_runs', 'event_scores', 'attribution_channels',
                              'attribution_paths', 'attribution_touchpoints', 'attribution_scaling', 'experiments'] LOOP
         EXECUTE format('CREATE POLICY reader ON mixmodel.%I FOR SELECT USING (%s)', t, reads);
@@ -99,6 +99,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     mixmodel.harmonized_source, mixmodel.harmonized, mixmodel.sync_state, mixmodel.schedules, mixmodel.drift_checks,
     mixmodel.run_draws, mixmodel.run_posterior,
     mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions,
+    mixmodel.run_geo_draws,
     mixmodel.attributions, mixmodel.attribution_runs, mixmodel.event_scores, mixmodel.attribution_channels,
     mixmodel.attribution_paths, mixmodel.attribution_touchpoints, mixmodel.attribution_scaling, mixmodel.experiments
     TO mixmodel_analyst;
@@ -127,6 +128,7 @@ GRANT SELECT ON
     mixmodel.fields, mixmodel.touchpoints, mixmodel.conversions, mixmodel.harmonized, mixmodel.schedules,
     mixmodel.drift_checks, mixmodel.audit_log, mixmodel.run_draws, mixmodel.run_posterior,
     mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions,
+    mixmodel.run_geo_draws,
     mixmodel.attributions, mixmodel.attribution_runs, mixmodel.event_scores, mixmodel.attribution_channels,
     mixmodel.attribution_paths, mixmodel.attribution_touchpoints, mixmodel.attribution_scaling, mixmodel.experiments
     TO mixmodel_reader;

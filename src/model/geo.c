@@ -12,6 +12,7 @@
  *   tau           (c)          between-geo sd of beta_c
  *   term          (g, c, t)    channel term of window row t (c = 0: intercept and fixed terms)
  *   fit           (g, t)       prediction of window row t
+ *   draw          (g, c, k)    beta_gc in national draw k (runs with draws only)
  * geo, channel and period count from 1.  With draws (D x C x 5: adstock_p1,
  * adstock_p2, sat_p1, sat_p2, coef per channel, a Bayesian run's thinned
  * posterior) each geo's coefficients are drawn once per national draw;
@@ -335,6 +336,10 @@ geo_fit_core(PG_FUNCTION_ARGS)
 				geo_row(rsinfo, "fit", g + 1, -1, t + 1, mean, lo, hi, true);
 			}
 		}
+		/* every geo's effect draws, in the national draws' order (geo response bands) */
+		for (size_t j = 0; j < GC; j++)
+			for (int k = 0; k < D; k++)
+				geo_row(rsinfo, "draw", (int) (j / d.C) + 1, (int) (j % d.C) + 1, k + 1, beta_d[j * D + k], 0, 0, false);
 		for (int c = 0; c < d.C; c++)
 		{
 			double		med, lo, hi;

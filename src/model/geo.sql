@@ -73,6 +73,18 @@ CREATE TABLE mixmodel.run_geo_contributions (
 COMMENT ON TABLE mixmodel.run_geo_contributions IS 'Decomposition of each geo''s prediction by window period: term base (intercept and fixed terms) and one row per channel, in the geo''s KPI units (posterior means); the terms add up to run_geo_fit.predicted.';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_contributions', '');
 
+CREATE TABLE mixmodel.run_geo_draws (
+    model   text NOT NULL,
+    run     integer NOT NULL,
+    geo     text NOT NULL,
+    channel text NOT NULL,
+    coef    float8[] NOT NULL,
+    PRIMARY KEY (model, run, geo, channel),
+    FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
+);
+COMMENT ON TABLE mixmodel.run_geo_draws IS 'A Bayesian geo model run''s draws of each geo''s effect beta_gc (national-equivalent units), one per national posterior draw used (at most 200, every k-th in chain order, as mixmodel._run_channel_draws(model, run, channel, 200) thins them): the per-geo response bands pair them with the national draws'' curves.';
+SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_draws', '');
+
 CREATE FUNCTION mixmodel._geo_fit_core(x float8[], y float8[], z float8[], scale float8[], dims integer[],
         adstock text[], max_lag integer[], adstock_normalize integer[], saturation text[], input_scale float8[],
         point float8[], draws float8[], level float8, seed bigint, tau_floor float8)
@@ -187,6 +199,7 @@ BEGIN
     DELETE FROM mixmodel.run_geo_channels x WHERE x.model = _geo_train.model AND x.run = _geo_train.run;
     DELETE FROM mixmodel.run_geo_fit x WHERE x.model = _geo_train.model AND x.run = _geo_train.run;
     DELETE FROM mixmodel.run_geo_contributions x WHERE x.model = _geo_train.model AND x.run = _geo_train.run;
+    DELETE FROM mixmodel.run_geo_draws x WHERE x.model = _geo_train.model AND x.run = _geo_train.run;
     def := m.definition; o := m.options;
     gcol := o #>> '{geo,column}'; pcol := o #>> '{geo,population}'; dcol := def->>'date_column';
     chans := coalesce(def->'media', '[]') || coalesce(def->'organic', '[]');
@@ -272,6 +285,10 @@ BEGIN
         SELECT model, run, geos[x.geo], periods[x.period], CASE WHEN x.period <= ntr THEN 'train' ELSE 'test' END,
                ys[(x.geo - 1) * nw + x.period], x.value, x.lower, x.upper
           FROM res x WHERE x.kind = 'fit'
+    ), ins_draws AS (
+        INSERT INTO mixmodel.run_geo_draws
+        SELECT model, run, geos[x.geo], chans->>(x.channel - 1), array_agg(x.value ORDER BY x.period)
+          FROM res x WHERE x.kind = 'draw' GROUP BY x.geo, x.channel
     ), ins_terms AS (
         INSERT INTO mixmodel.run_geo_contributions
         SELECT model, run, geos[x.geo], periods[x.period],
@@ -424,13 +441,17 @@ COMMENT ON FUNCTION mixmodel._geo_channel(text, integer, text, text) IS 'Interna
 CREATE FUNCTION mixmodel.geo_response_curve(model text, geo text, channel text,
         grid_points integer DEFAULT 31, max_multiple float8 DEFAULT 3.0)
     RETURNS TABLE (spend float8, multiple float8, response float8, marginal_response float8, marginal_roas float8,
-                   is_current boolean, is_breakeven boolean, is_diminishing_returns boolean, is_peak boolean)
+                   is_current boolean, is_breakeven boolean, is_diminishing_returns boolean, is_peak boolean,
+                   response_lower float8, response_upper float8, marginal_roas_lower float8, marginal_roas_upper float8)
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 35
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     p record;
     g record;
+    lvl float8;
+    gd float8[];
+    draws float8[];
 BEGIN
     PERFORM mixmodel._check_curve_grid(grid_points, max_multiple);
     IF geo IS NULL THEN
@@ -439,14 +460,26 @@ BEGIN
     -- the national channel over the training rows (checks the model and the channel)
     p := mixmodel._response_input(model, channel, NULL, NULL);
     g := mixmodel._geo_channel(model, p.run, geo, channel);
+    -- a Bayesian run: the national draws' curves with the geo's effect of the same draw
+    lvl := mixmodel._run_level(model, p.run);
+    SELECT d.coef INTO gd FROM mixmodel.run_geo_draws d
+     WHERE d.model = geo_response_curve.model AND d.run = p.run AND d.geo = geo_response_curve.geo
+       AND d.channel = geo_response_curve.channel;
+    IF lvl IS NOT NULL AND gd IS NOT NULL THEN
+        draws := ARRAY(SELECT CASE WHEN u.j % 5 = 0 THEN gd[u.j / 5] / g.scale ELSE u.v END
+                         FROM unnest(mixmodel._run_channel_draws(model, p.run, channel, 200)) WITH ORDINALITY u(v, j)
+                        ORDER BY u.j);
+        IF cardinality(draws) <> 5 * cardinality(gd) THEN
+            RAISE EXCEPTION 'the geo draws of run % of model "%" do not match its national draws', p.run, model
+                USING ERRCODE = '22000', HINT = 'Train the model again.';
+        END IF;
+    END IF;
     RETURN QUERY
-    SELECT r.spend, r.multiple, r.response, r.marginal_response, r.marginal_roas, r.is_current, r.is_breakeven,
-           r.is_diminishing_returns, r.is_peak
-      FROM mixmodel._response_curve_rows(p.form, g.ch, g.x, p.start, p.len, NULL,
+    SELECT * FROM mixmodel._response_curve_rows(p.form, g.ch, g.x, p.start, p.len, NULL,
                (SELECT sum(v) FROM unnest(g.x[p.start + 1 : p.start + p.len]) v), p.revenue_per_kpi,
-               grid_points, max_multiple, NULL, NULL) r;
+               grid_points, max_multiple, draws, CASE WHEN draws IS NOT NULL THEN lvl END);
 END $$;
-COMMENT ON FUNCTION mixmodel.geo_response_curve(text, text, text, integer, float8) IS 'A paid channel''s response curve in one geo of a geo model''s current run, over its training rows: the geo''s incremental KPI when the geo''s spend of those rows is scaled from 0 to max_multiple times, with the geo''s weekly pattern and carry-in, on the national curve with the geo''s pooled effect and population scale; the same columns and flagged points as response_curve (no credible band).';
+COMMENT ON FUNCTION mixmodel.geo_response_curve(text, text, text, integer, float8) IS 'A paid channel''s response curve in one geo of a geo model''s current run, over its training rows: the geo''s incremental KPI when the geo''s spend of those rows is scaled from 0 to max_multiple times, with the geo''s weekly pattern and carry-in, on the national curve with the geo''s pooled effect and population scale; the same columns and flagged points as response_curve; for a Bayesian run the credible band over the national draws'' curves, each with the geo''s effect drawn with it.';
 
 CREATE FUNCTION mixmodel.geo_plan(model text, budget float8, weeks integer DEFAULT 13, max_multiple float8 DEFAULT 3.0)
     RETURNS TABLE (geo text, channel text, historical_spend float8, spend float8, historical_revenue float8,

@@ -166,6 +166,8 @@ CREATE FUNCTION mixmodel.report(model pg_catalog.text, plan pg_catalog.text DEFA
     RETURNS pg_catalog.text
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
+    -- serial reads: a parallel sum adds in another order, and a rerun must give the same page
+    SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     k int := mixmodel._score_run(report.model);
@@ -292,6 +294,8 @@ CREATE FUNCTION mixmodel.plan_report(plan pg_catalog.text, compare_to pg_catalog
     RETURNS pg_catalog.text
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
+    -- serial reads: a parallel sum adds in another order, and a rerun must give the same page
+    SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     p mixmodel.plans;
