@@ -236,6 +236,7 @@ DECLARE
     mods text[]; mws float8[]; mrow mixmodel.models; q int; ntq int;
     ins jsonb[] := '{}'; mopts jsonb[] := '{}';
     tch int[]; tmod int[]; thist float8[] := '{}'; trow float8[]; prim int[];
+    xall float8[] := '{}'; xoff int[] := '{}';
     pbase float8[];
     mrev float8[]; mconv float8[];
     mult boolean;
@@ -433,6 +434,11 @@ BEGIN
     -- longest (a model's adstock starts at its first period); hist (per channel: its first
     -- term's, for the monthly split and reference patterns) and xcost follow the channel's first term.
     xcost := '{}';
+    -- every model's x as float8, read once (models' arrays one after the other from xoff + 1)
+    FOR q IN 1 .. cardinality(mods) LOOP
+        xoff := xoff || cardinality(xall);
+        xall := xall || mixmodel._jf(ins[q]->'x');
+    END LOOP;
     FOR j IN 1 .. cardinality(tch) LOOP
         e := ins[tmod[j]];
         ntq := jsonb_array_length(e->'x') / jsonb_array_length(e->'channels');
@@ -446,11 +452,12 @@ BEGIN
             END IF;
         END IF;
         sc[j] := sc[j] * v;
-        -- (the term's slice of x, read once: e->'x'->>k per element copied x every time)
-        trow := array_fill(0::float8, ARRAY[nt - ntq])
-                || ARRAY(SELECT v * u.x FROM unnest((mixmodel._jf(e->'x'))[(pos[j] - 1) * ntq + 1 : pos[j] * ntq])
-                                             WITH ORDINALITY u(x, k) ORDER BY u.k)
-                || array_fill(0::float8, ARRAY[ngap]);
+        -- the term's slice of x (a spend channel's as it is: v = 1, and 1 * x is x)
+        trow := xall[xoff[tmod[j]] + (pos[j] - 1) * ntq + 1 : xoff[tmod[j]] + pos[j] * ntq];
+        IF v <> 1 THEN
+            trow := ARRAY(SELECT v * u.x FROM unnest(trow) WITH ORDINALITY u(x, k) ORDER BY u.k);
+        END IF;
+        trow := array_fill(0::float8, ARRAY[nt - ntq]) || trow || array_fill(0::float8, ARRAY[ngap]);
         thist := thist || trow;
         IF j = 1 OR tch[j] <> tch[j - 1] THEN
             xcost := xcost || v;
@@ -607,6 +614,12 @@ BEGIN
                 RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023';
             END IF;
         END IF;
+        IF ref_from IS NULL THEN
+            -- flat: every week of a flight gets 1 / its weeks, for every channel (one statement)
+            pat := ARRAY(SELECT coalesce((SELECT (1.0 / (fto[k] - ffrom[k]))::float8 FROM generate_series(1, nk) k
+                                           WHERE t >= ffrom[k] AND t < fto[k]), 0)
+                           FROM generate_series(1, nch) c, generate_series(0, np - 1) t ORDER BY c, t);
+        ELSE
         pat := array_fill(0::float8, ARRAY[nch * np]);
         FOR c IN 1 .. nch LOOP
             FOR k IN 1 .. nk LOOP
@@ -632,6 +645,7 @@ BEGIN
                 END LOOP;
             END LOOP;
         END LOOP;
+        END IF;
     ELSE
         RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023',
             DETAIL = format('Got "%s".', spend_pattern);
@@ -645,10 +659,11 @@ BEGIN
     END IF;
     SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rev_per_kpi, conv_per_kpi FROM mixmodel._kpi_factors(kpi_unit, rpc) f;
     -- each model's own factors (revenue_per_conversion is the primary model's)
-    SELECT array_agg(f.revenue_per_kpi ORDER BY q.o), array_agg(f.conversions_per_kpi ORDER BY q.o)
+    -- (the primary model's are those just found)
+    SELECT ARRAY[rev_per_kpi] || array_agg(f.revenue_per_kpi ORDER BY q.o), ARRAY[conv_per_kpi] || array_agg(f.conversions_per_kpi ORDER BY q.o)
       INTO mrev, mconv
-      FROM unnest(mods) WITH ORDINALITY q(x, o), LATERAL mixmodel._model_kpi_units(q.x) u,
-           LATERAL mixmodel._kpi_factors(u.kpi_unit, CASE WHEN q.o = 1 THEN rpc ELSE u.revenue_per_conversion END) f;
+      FROM unnest(mods[2:]) WITH ORDINALITY q(x, o), LATERAL mixmodel._model_kpi_units(q.x) u,
+           LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
     IF (target_metric IN ('revenue', 'roi') AND rev_per_kpi IS NULL) OR
        (target_metric IN ('conversions', 'cpa') AND conv_per_kpi IS NULL) THEN
         RAISE EXCEPTION 'target_metric % needs revenue_per_conversion', target_metric USING ERRCODE = '22023',
@@ -764,22 +779,33 @@ BEGIN
         ELSE
         -- (one statement per factor, not one per week and factor: the loop over weeks is in SQL)
         -- each week's reference period: the latest fitted week a whole number of years before it
-        prefs := ARRAY(SELECT (SELECT max(y.period) FROM mixmodel.run_fit y
-                                WHERE y.model = m.name AND y.run = r.run AND (w0 + 7 * t - y.period) % 364 = 0)
-                         FROM generate_series(0, nh - 1) t ORDER BY t);
+        -- (one join each, not one subquery per week: a whole number of years apart is the same
+        -- day number modulo 364)
+        prefs := ARRAY(SELECT q.p FROM (SELECT t.t, max(y.period) AS p FROM generate_series(0, nh - 1) t(t)
+                                          LEFT JOIN mixmodel.run_fit y ON y.model = m.name AND y.run = r.run
+                                               AND ((y.period - DATE '2000-01-03') % 364 + 364) % 364
+                                                   = ((w0 + 7 * t.t - DATE '2000-01-03') % 364 + 364) % 364
+                                         GROUP BY t.t) q ORDER BY q.t);
         SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO bmean FROM mixmodel.run_decomposition x
          WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period > last_p - 364;
-        bases := ARRAY(SELECT CASE WHEN u.p IS NULL THEN bmean
-                                   ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
-                                          WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor')
-                                            AND x.period = u.p) END
-                         FROM unnest(prefs) WITH ORDINALITY u(p, k) ORDER BY u.k);
+        -- a period's terms summed in term order (the primary key's, which a lookup of one period read)
+        bases := ARRAY(SELECT CASE WHEN u.p IS NULL THEN bmean ELSE coalesce(b.v, 0) END
+                         FROM unnest(prefs) WITH ORDINALITY u(p, k)
+                         LEFT JOIN (SELECT x.period, sum(x.contribution ORDER BY x.term) AS v FROM mixmodel.run_decomposition x
+                                     WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor')
+                                       AND x.period >= (SELECT min(y) FROM unnest(prefs) y)
+                                       AND x.period <= (SELECT max(y) FROM unnest(prefs) y)
+                                     GROUP BY x.period) b ON b.period = u.p
+                        ORDER BY u.k);
         FOR fr IN SELECT x.term, x.coef FROM mixmodel.run_coefficients x
                    WHERE x.model = m.name AND x.run = r.run AND x.kind = 'factor' ORDER BY x.term LOOP
             -- the factor's value in each plan week, where the source has one
             IF m.source_kind = 'wide' THEN
-                EXECUTE format('SELECT pg_catalog.array_agg((SELECT max(s.%1$I)::float8 FROM %2$s s WHERE s.%3$I::date = $1 + 7 * t) ORDER BY t)
-                                  FROM pg_catalog.generate_series(0, $2 - 1) t', fr.term, m.source, def->>'date_column')
+                EXECUTE format('SELECT pg_catalog.array_agg(q.z ORDER BY t) FROM pg_catalog.generate_series(0, $2 - 1) t
+                                  LEFT JOIN (SELECT s.%3$I::date AS d, max(s.%1$I)::float8 AS z FROM %2$s s
+                                              WHERE s.%3$I::date >= $1 AND s.%3$I::date <= $1 + 7 * ($2 - 1)
+                                              GROUP BY 1) q ON q.d = $1 + 7 * t',
+                               fr.term, m.source, def->>'date_column')
                    INTO zs USING w0, nh;
             ELSE
                 zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel._factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t, m.owner) q
@@ -788,11 +814,14 @@ BEGIN
             END IF;
             SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO fmean FROM mixmodel.run_decomposition x
              WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period > last_p - 364;
+            -- (the term has one row a period)
             fcs := ARRAY(SELECT CASE WHEN u.z IS NOT NULL THEN fr.coef * u.z
                                      WHEN u.p IS NULL THEN fmean
-                                     ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
-                                            WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period = u.p) END
-                           FROM unnest(zs, prefs) WITH ORDINALITY u(z, p, k) ORDER BY u.k);
+                                     ELSE coalesce(x.contribution, 0) END
+                           FROM unnest(zs, prefs) WITH ORDINALITY u(z, p, k)
+                           LEFT JOIN mixmodel.run_decomposition x ON x.model = m.name AND x.run = r.run AND x.term = fr.term
+                                AND x.period = u.p AND u.z IS NULL
+                          ORDER BY u.k);
             bases := ARRAY(SELECT u.b + u.f FROM unnest(bases, fcs) WITH ORDINALITY u(b, f, k) ORDER BY u.k);
         END LOOP;
         END IF;
