@@ -45,6 +45,7 @@ OBJS = \
 	src/harmonize/generate_events.o \
 	src/harmonize/batch.o \
 	src/harmonize/generate_journeys.o \
+	src/harmonize/generate_geo.o \
 	src/math/ridge.o \
 	src/math/objective.o \
 	src/math/search.o \
@@ -103,7 +104,9 @@ OBJS = \
 	src/report/svg_curves.o \
 	src/report/chart.o \
 	src/math/scale/suffstats.o \
-	src/scale/suffstats.o
+	src/scale/suffstats.o \
+	src/math/geo/pool.o \
+	src/model/geo.o
 
 # Install SQL, in load order.
 STAGE_SQL = \
@@ -159,6 +162,7 @@ STAGE_SQL = \
 	src/scale/fit_metrics.sql \
 	src/scale/train_source.sql \
 	src/scale/suffstats.sql \
+	src/model/geo.sql \
 	src/attribution/primitives.sql \
 	src/attribution/tables.sql \
 	src/attribution/config.sql \

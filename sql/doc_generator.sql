@@ -31,3 +31,17 @@ DROP SCHEMA gen_exp CASCADE;
 SELECT count(*), sum(revenue)
   FROM mixmodel.generate_events_day(1, '2024-01-01', 3, 240, 10, 100,
        ARRAY['search','email'], ARRAY['search_c1','email_c1'], ARRAY[2,1]::float8[]);
+
+-- doc/generator.md:297
+SELECT * FROM mixmodel.generate_geo_data('geo', seed => 42, geos => 3, weeks => 104,
+         channels => ARRAY['tv', 'search', 'social']);
+
+-- doc/generator.md:305
+SELECT geo, population, round(sum(revenue)) AS revenue,
+       round(sum(tv_spend + search_spend + social_spend)) AS spend
+  FROM geo.geo_weekly GROUP BY geo, population ORDER BY geo;
+SELECT channel, geo, round(roas::numeric, 3) AS true_roas FROM geo.truth_geo ORDER BY channel, geo;
+SELECT channel, round(spend) AS spend, round(contribution) AS contribution,
+       round(roas::numeric, 3) AS roas, round(share::numeric, 4) AS share, target_roas
+  FROM geo.truth_geo_channel ORDER BY channel;
+DROP SCHEMA geo CASCADE;

@@ -258,6 +258,42 @@ SELECT split_part(t.channel, '_spend', 1) AS channel, round(b.spend) AS revenue_
  WHERE t.plan = 'demo_two_goals' AND t.channel <> 'base'
  ORDER BY t.channel = 'total', t.channel;
 
+-- geo
+-- Geo-level model (doc/geo.md): 12 regions with their own spend timing and true returns
+-- around each channel's; the national model over their sum, each region's effects partially
+-- pooled toward it, and a budget split across regions x channels.
+SELECT count(*) FROM mixmodel.generate_geo_data('geo', seed => 3, geos => 12, weeks => 104,
+         channels => ARRAY['tv', 'search', 'social']) \g /dev/null
+SELECT mixmodel.create_model('demo_geo', 'geo.geo_weekly', 'week', 'revenue',
+         ARRAY['tv_spend', 'search_spend', 'social_spend'], ARRAY['price_index', 'holiday'],
+         options => '{"geo": {"column": "geo", "population": "population"}}') \g /dev/null
+SELECT count(*) FROM mixmodel.train('demo_geo') \g /dev/null
+\echo
+\echo 'Geo: TV''s return (revenue per dollar, ROAS) in the 4 largest of 12 regions and nationally (the sum of'
+\echo 'the regions) over the training weeks, with its 90% interval, the region''s own unpooled estimate and the truth'
+WITH t AS (SELECT c.geo, sum(c.contribution) AS contribution
+             FROM geo.truth_geo_contributions c
+            WHERE c.term = 'tv' AND c.week IN (SELECT f.period FROM mixmodel.geo_fit f
+                                                WHERE f.model = 'demo_geo' AND f.split = 'train' AND f.geo = c.geo)
+            GROUP BY ROLLUP (c.geo)),
+     big AS (SELECT geo FROM mixmodel.run_geos WHERE model = 'demo_geo' ORDER BY population DESC LIMIT 4)
+SELECT coalesce(g.geo, 'national') AS region, round(g.spend) AS tv_spend, round(g.roas::numeric, 2) AS roas,
+       format('%s to %s', round(g.roas_lower::numeric, 2), round(g.roas_upper::numeric, 2)) AS roas_90pct,
+       round((g.roas * g.unpooled_coef / g.coef)::numeric, 2) AS own_estimate,
+       round((t.contribution / g.spend)::numeric, 2) AS true_roas
+  FROM mixmodel.geo_channel_performance g JOIN t ON t.geo IS NOT DISTINCT FROM g.geo
+ WHERE g.model = 'demo_geo' AND g.channel = 'tv_spend' AND (g.geo IS NULL OR g.geo IN (SELECT geo FROM big))
+ ORDER BY g.geo IS NULL, g.spend DESC;
+\echo
+\echo 'Geo: next quarter''s budget (the last 13 weeks'' spend) across the 12 regions x 3 channels for the most'
+\echo 'revenue, next to the historical split, per channel'
+SELECT coalesce(split_part(channel, '_spend', 1), 'total') AS channel, round(sum(historical_spend)) AS historical_spend,
+       round(sum(historical_revenue)) AS historical_revenue, round(sum(spend)) AS planned_spend,
+       round(sum(revenue)) AS planned_revenue
+  FROM mixmodel.geo_plan('demo_geo', (SELECT sum(tv_spend + search_spend + social_spend) FROM geo.geo_weekly
+                                       WHERE week > (SELECT max(week) - 91 FROM geo.geo_weekly)))
+ GROUP BY ROLLUP (channel) ORDER BY channel IS NULL, channel;
+
 -- experiment
 -- The raw data also hold the Journey Optimizer export of a content experiment:
 -- every email of the last 28 days went out with subject line A (the control),

@@ -26,7 +26,8 @@ BEGIN
     -- rows of a model or a plan
     FOREACH t IN ARRAY ARRAY['runs', 'run_candidates', 'run_channels', 'run_coefficients', 'run_metrics', 'run_fit',
                              'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores', 'schedules',
-                             'drift_checks', 'run_draws', 'run_posterior'] LOOP
+                             'drift_checks', 'run_draws', 'run_posterior',
+                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions'] LOOP
         EXECUTE format('ALTER TABLE mixmodel.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY owner ON mixmodel.%I USING (model OPERATOR(pg_catalog.=) ANY (ARRAY(
                             SELECT m.name FROM mixmodel.models m WHERE pg_catalog.pg_has_role(m.owner, ''USAGE''))))', t);
@@ -45,7 +46,8 @@ BEGIN
                              'run_fit', 'run_decomposition', 'run_diagnostics', 'scores', 'aggregate_scores',
                              'plans', 'plan_flights', 'plan_constraints', 'plan_allocations', 'plan_summary',
                              'plan_model_summary', 'touchpoints', 'conversions', 'harmonized', 'schedules',
-                             'drift_checks', 'run_draws', 'run_posterior'] LOOP
+                             'drift_checks', 'run_draws', 'run_posterior',
+                             'run_geos', 'run_geo_channels', 'run_geo_fit', 'run_geo_contributions'] LOOP
         EXECUTE format('CREATE POLICY reader ON mixmodel.%I FOR SELECT USING (%s)', t, reads);
         EXECUTE format('COMMENT ON POLICY reader ON mixmodel.%I IS %L', t,
                        'Members of mixmodel_reader read every owner''s rows (the result views read them).');
@@ -81,7 +83,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
     mixmodel.plan_summary, mixmodel.plan_model_summary,
     mixmodel.fields, mixmodel.dataset_rules, mixmodel.merge_preferences, mixmodel.touchpoints, mixmodel.conversions,
     mixmodel.harmonized_source, mixmodel.harmonized, mixmodel.sync_state, mixmodel.schedules, mixmodel.drift_checks,
-    mixmodel.run_draws, mixmodel.run_posterior
+    mixmodel.run_draws, mixmodel.run_posterior,
+    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions
     TO mixmodel_analyst;
 GRANT SELECT, INSERT ON mixmodel.audit_log TO mixmodel_analyst;
 GRANT USAGE, SELECT ON SEQUENCE mixmodel.merge_preferences_id_seq, mixmodel.audit_log_id_seq, mixmodel.drift_checks_id_seq
@@ -91,7 +94,8 @@ GRANT SELECT ON
     mixmodel.model_metrics, mixmodel.model_fit, mixmodel.channel_performance, mixmodel.response_curves,
     mixmodel.adstock_curves, mixmodel.contributions, mixmodel.synergy, mixmodel.base_breakdown,
     mixmodel.touchpoint_breakdown, mixmodel.plan_actuals, mixmodel.model_status, mixmodel.model_drift,
-    mixmodel.model_posterior
+    mixmodel.model_posterior, mixmodel.geo_channel_performance, mixmodel.geo_fit, mixmodel.geo_metrics,
+    mixmodel.geo_contributions
     TO mixmodel_analyst, mixmodel_reader;
 -- the result views run with the reader's rights (security_invoker), and the functions
 -- inside them (response curves, revenue per conversion) read these tables
@@ -102,7 +106,8 @@ GRANT SELECT ON
     mixmodel.plans, mixmodel.plan_flights, mixmodel.plan_constraints, mixmodel.plan_allocations,
     mixmodel.plan_summary, mixmodel.plan_model_summary,
     mixmodel.fields, mixmodel.touchpoints, mixmodel.conversions, mixmodel.harmonized, mixmodel.schedules,
-    mixmodel.drift_checks, mixmodel.audit_log, mixmodel.run_draws, mixmodel.run_posterior
+    mixmodel.drift_checks, mixmodel.audit_log, mixmodel.run_draws, mixmodel.run_posterior,
+    mixmodel.run_geos, mixmodel.run_geo_channels, mixmodel.run_geo_fit, mixmodel.run_geo_contributions
     TO mixmodel_reader;
 
 -- _sync_columns adds and drops the columns of custom fields, which only the tables' owner

@@ -133,8 +133,8 @@ BEGIN
     sp := spend;
     IF sp IS NULL AND m.source_kind = 'wide' AND channel IN (SELECT jsonb_array_elements_text(m.definition->'media')) THEN
         col := coalesce(m.options #>> ARRAY['spend_columns', channel], channel);
-        EXECUTE format('SELECT pg_catalog.sum(%1$I::float8) * ($2 - $1 + 1) / (7 * pg_catalog.count(*)) FROM %2$s '
-                       'WHERE %3$I::date + 6 >= $1 AND %3$I::date <= $2', col, m.source, m.definition->>'date_column')
+        EXECUTE format('SELECT pg_catalog.sum(%1$I::float8) * ($2 - $1 + 1) / (7 * pg_catalog.count(*)) FROM %2$s AS src '
+                       'WHERE %3$I::date + 6 >= $1 AND %3$I::date <= $2', col, mixmodel._model_source_sql(m.source, m.definition, m.options), m.definition->>'date_column')
            INTO sp USING d0, d1;
         IF NOT sp > 0 THEN
             sp := NULL;

@@ -35,6 +35,7 @@
 #include "common/rng.h"
 #include "experiment/generate.h"
 #include "harmonize/batch.h"
+#include "harmonize/generate_common.h"
 #include "harmonize/generate_journeys.h"
 #include "math/generate.h"
 
@@ -115,8 +116,8 @@ typedef struct GenOptions
 	bool		random_shapes;	/* shapes "random": each channel's true response drawn */
 } GenOptions;
 
-static void
-exec_sql(const char *sql)
+void
+gen_exec_sql(const char *sql)
 {
 	int			rc = SPI_execute(sql, false, 0);
 
@@ -125,8 +126,8 @@ exec_sql(const char *sql)
 }
 
 /* Number from an option value, or 22023 naming the key. */
-static double
-option_number(JsonbValue *v, const char *key)
+double
+gen_option_number(JsonbValue *v, const char *key)
 {
 	if (v->type != jbvNumeric)
 		ereport(ERROR,
@@ -135,10 +136,10 @@ option_number(JsonbValue *v, const char *key)
 	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
 }
 
-static int64
-option_integer(JsonbValue *v, const char *key, int64 lo, int64 hi)
+int64
+gen_option_integer(JsonbValue *v, const char *key, int64 lo, int64 hi)
 {
-	double		d = option_number(v, key);
+	double		d = gen_option_number(v, key);
 
 	if (d != floor(d) || d < (double) lo || d > (double) hi)
 		ereport(ERROR,
@@ -190,35 +191,35 @@ parse_options(Jsonb *jb, GenOptions *o)
 			continue;
 		if (strcmp(key, "noise") == 0)
 		{
-			o->noise = option_number(&v, key);
+			o->noise = gen_option_number(&v, key);
 			mm_check_range(o->noise, "noise", 0.0, true, 0.3, true);
 		}
 		else if (strcmp(key, "geos") == 0)
-			o->geos = (int) option_integer(&v, key, 1, 50);
+			o->geos = (int) gen_option_integer(&v, key, 1, 50);
 		else if (strcmp(key, "campaigns") == 0)
-			o->campaigns = (int) option_integer(&v, key, 1, 10);
+			o->campaigns = (int) gen_option_integer(&v, key, 1, 10);
 		else if (strcmp(key, "restatement_share") == 0)
 		{
-			o->restatement_share = option_number(&v, key);
+			o->restatement_share = gen_option_number(&v, key);
 			mm_check_range(o->restatement_share, "restatement_share", 0.0, true, 1.0, true);
 		}
 		else if (strcmp(key, "forecast_weeks") == 0)
-			o->forecast_weeks = (int) option_integer(&v, key, 0, 104);
+			o->forecast_weeks = (int) gen_option_integer(&v, key, 0, 104);
 		else if (strcmp(key, "profiles") == 0)
-			o->profiles = option_integer(&v, key, 1, 4294967295LL);
+			o->profiles = gen_option_integer(&v, key, 1, 4294967295LL);
 		else if (strcmp(key, "aov") == 0)
 		{
-			o->aov = option_number(&v, key);
+			o->aov = gen_option_number(&v, key);
 			mm_check_range(o->aov, "aov", 0.0, false, 1e6, true);
 		}
 		else if (strcmp(key, "online_share") == 0)
 		{
-			o->online_share = option_number(&v, key);
+			o->online_share = gen_option_number(&v, key);
 			mm_check_range(o->online_share, "online_share", 0.0, false, 1.0, false);
 		}
 		else if (strcmp(key, "spend_ratio") == 0)
 		{
-			o->spend_ratio = option_number(&v, key);
+			o->spend_ratio = gen_option_number(&v, key);
 			mm_check_range(o->spend_ratio, "spend_ratio", 0.0, false, 2.0, true);
 		}
 		else if (strcmp(key, "shapes") == 0)
@@ -269,34 +270,34 @@ parse_options(Jsonb *jb, GenOptions *o)
 }
 
 /* Calendar helpers on DateADT (days since 2000-01-01). */
-static DateADT
-ymd_date(int y, int m, int d)
+DateADT
+gen_ymd_date(int y, int m, int d)
 {
 	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
 }
 
-static void
-date_ymd(DateADT dt, int *y, int *m, int *d)
+void
+gen_date_ymd(DateADT dt, int *y, int *m, int *d)
 {
 	j2date(dt + POSTGRES_EPOCH_JDATE, y, m, d);
 }
 
 /* 0 = Monday .. 6 = Sunday */
-static int
-date_weekday(DateADT dt)
+int
+gen_date_weekday(DateADT dt)
 {
 	return (j2day(dt + POSTGRES_EPOCH_JDATE) + 6) % 7;
 }
 
-static double
-date_year_phase(DateADT dt)
+double
+gen_date_year_phase(DateADT dt)
 {
 	int			y,
 				m,
 				d;
 
-	date_ymd(dt, &y, &m, &d);
-	return (dt - ymd_date(y, 1, 1)) / 365.25;
+	gen_date_ymd(dt, &y, &m, &d);
+	return (dt - gen_ymd_date(y, 1, 1)) / 365.25;
 }
 
 /* n-th (1-based) weekday wd (0 = Monday) of a month; n = -1 for the last. */
@@ -305,15 +306,15 @@ nth_weekday(int y, int m, int wd, int n)
 {
 	if (n > 0)
 	{
-		DateADT		first = ymd_date(y, m, 1);
+		DateADT		first = gen_ymd_date(y, m, 1);
 
-		return first + (wd - date_weekday(first) + 7) % 7 + 7 * (n - 1);
+		return first + (wd - gen_date_weekday(first) + 7) % 7 + 7 * (n - 1);
 	}
 	else
 	{
-		DateADT		last = ymd_date(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+		DateADT		last = gen_ymd_date(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
 
-		return last - (date_weekday(last) - wd + 7) % 7;
+		return last - (gen_date_weekday(last) - wd + 7) % 7;
 	}
 }
 
@@ -335,34 +336,34 @@ holidays_of_year(int y, Holiday *h)
 				thanksgiving;
 
 	mm_gen_easter(y, &em, &ed);
-	easter = ymd_date(y, em, ed);
+	easter = gen_ymd_date(y, em, ed);
 	thanksgiving = nth_weekday(y, 11, 3, 4);
 #define ADD(c, dt, nm) (h[n].country = (c), h[n].date = (dt), h[n].name = (nm), n++)
-	ADD("US", ymd_date(y, 1, 1), "New Year's Day");
+	ADD("US", gen_ymd_date(y, 1, 1), "New Year's Day");
 	ADD("US", nth_weekday(y, 1, 0, 3), "Martin Luther King Jr. Day");
 	ADD("US", nth_weekday(y, 2, 0, 3), "Presidents' Day");
 	ADD("US", easter, "Easter Sunday");
 	ADD("US", nth_weekday(y, 5, 0, -1), "Memorial Day");
-	ADD("US", ymd_date(y, 7, 4), "Independence Day");
+	ADD("US", gen_ymd_date(y, 7, 4), "Independence Day");
 	ADD("US", nth_weekday(y, 9, 0, 1), "Labor Day");
 	ADD("US", thanksgiving, "Thanksgiving Day");
 	ADD("US", thanksgiving + 1, "Black Friday");
-	ADD("US", ymd_date(y, 12, 25), "Christmas Day");
-	ADD("DE", ymd_date(y, 1, 1), "Neujahr");
+	ADD("US", gen_ymd_date(y, 12, 25), "Christmas Day");
+	ADD("DE", gen_ymd_date(y, 1, 1), "Neujahr");
 	ADD("DE", easter - 2, "Karfreitag");
 	ADD("DE", easter + 1, "Ostermontag");
-	ADD("DE", ymd_date(y, 5, 1), "Tag der Arbeit");
+	ADD("DE", gen_ymd_date(y, 5, 1), "Tag der Arbeit");
 	ADD("DE", easter + 39, "Christi Himmelfahrt");
 	ADD("DE", easter + 50, "Pfingstmontag");
-	ADD("DE", ymd_date(y, 10, 3), "Tag der Deutschen Einheit");
-	ADD("DE", ymd_date(y, 12, 25), "1. Weihnachtstag");
-	ADD("DE", ymd_date(y, 12, 26), "2. Weihnachtstag");
+	ADD("DE", gen_ymd_date(y, 10, 3), "Tag der Deutschen Einheit");
+	ADD("DE", gen_ymd_date(y, 12, 25), "1. Weihnachtstag");
+	ADD("DE", gen_ymd_date(y, 12, 26), "2. Weihnachtstag");
 #undef ADD
 	return n;
 }
 
-static double
-round_cents(double v)
+double
+gen_round_cents(double v)
 {
 	return nearbyint(v * 100.0) / 100.0;
 }
@@ -373,8 +374,8 @@ text_datum(const char *s)
 	return CStringGetTextDatum(s);
 }
 
-static const char *
-adstock_name(MMAdstockKind k)
+const char *
+gen_adstock_name(MMAdstockKind k)
 {
 	switch (k)
 	{
@@ -392,8 +393,8 @@ adstock_name(MMAdstockKind k)
 	return "?";
 }
 
-static const char *
-saturation_name(MMSaturationKind k)
+const char *
+gen_saturation_name(MMSaturationKind k)
 {
 	switch (k)
 	{
@@ -501,7 +502,7 @@ write_daily_media(Gen *g)
 	gsl_ran_dirichlet(g->r, g->o.geos, alpha, geo_share);
 	for (int i = 0; i < g->D; i++)
 	{
-		phase[i] = date_year_phase(g->start + i);
+		phase[i] = gen_date_year_phase(g->start + i);
 		wd[i] = i % 7;
 	}
 	for (int c = 0; c < g->C; c++)
@@ -543,7 +544,7 @@ write_daily_media(Gen *g)
 			for (int k = 0; k < g->o.campaigns; k++)
 				for (int q = 0; q < g->o.geos; q++)
 				{
-					double		spend = round_cents(path[i] * camp[k] * geo_share[q]);
+					double		spend = gen_round_cents(path[i] * camp[k] * geo_share[q]);
 					double		cpc = def->unit_cost * gsl_ran_lognormal(g->r, 0.0, 0.1);
 					double		clicks = spend > 0 ? (double) gsl_ran_poisson(g->r, spend / cpc) : 0.0;
 					double		impr = nearbyint(spend / cpc / (def->rate * gsl_ran_lognormal(g->r, 0.0, 0.1)));
@@ -567,7 +568,7 @@ write_daily_media(Gen *g)
 							(0.05 + 0.20 * gsl_rng_uniform(g->r));
 						int			lag = 7 + (int) gsl_rng_uniform_int(g->r, 24);
 
-						B_SET(&b, 4, Float8GetDatum(round_cents(spend * f)));
+						B_SET(&b, 4, Float8GetDatum(gen_round_cents(spend * f)));
 						B_SET(&b, 5, Int64GetDatum((int64) nearbyint(impr * f)));
 						B_SET(&b, 6, Int64GetDatum((int64) nearbyint(clicks * f)));
 						B_SET(&b, 8, BoolGetDatum(false));
@@ -611,7 +612,7 @@ write_weekly_media(Gen *g)
 
 	batch_init(&b, qualified(g, TB_WEEKLY_MEDIA), lengthof(types), types);
 	for (int t = 0; t < g->T; t++)
-		phase[t] = date_year_phase(g->start + 7 * t);
+		phase[t] = gen_date_year_phase(g->start + 7 * t);
 	for (int c = 0; c < g->C; c++)
 		if (g->def[c]->type != MM_GEN_OWNED)
 			paid_weight += g->def[c]->weight;
@@ -628,7 +629,7 @@ write_weekly_media(Gen *g)
 										path), "generate_raw_data");
 		for (int t = 0; t < g->T; t++)
 		{
-			double		spend = round_cents(path[t]);
+			double		spend = gen_round_cents(path[t]);
 			double		grps = spend > 0 ? spend / (def->unit_cost * gsl_ran_lognormal(g->r, 0.0, 0.1)) : 0.0;
 			double		impr = nearbyint(grps * 10000.0);	/* 1 GRP = 1% of 1M people */
 
@@ -664,7 +665,7 @@ write_sends(Gen *g)
 	batch_init(&b, qualified(g, TB_SENDS), lengthof(types), types);
 	for (int i = 0; i < g->D; i++)
 	{
-		phase[i] = date_year_phase(g->start + i);
+		phase[i] = gen_date_year_phase(g->start + i);
 		wd[i] = i % 7;
 	}
 	for (int c = 0; c < g->C; c++)
@@ -757,8 +758,8 @@ write_factors(Gen *g, double *z)
 				internal_txt = text_datum("internal"),
 				external_txt = text_datum("external");
 
-	date_ymd(g->start, &y0, &m0, &d0);
-	date_ymd(g->start + 7 * n - 1, &y1, &m1, &d1);
+	gen_date_ymd(g->start, &y0, &m0, &d0);
+	gen_date_ymd(g->start + 7 * n - 1, &y1, &m1, &d1);
 	nm = (y1 - y0) * 12 + (m1 - m0) + 1;
 	conf = palloc(sizeof(double) * nm);
 	mm_gen_factors(g->r, n, nm, g->level, price, comp, conf);
@@ -788,7 +789,7 @@ write_factors(Gen *g, double *z)
 	{
 		int			y = y0 + (m0 - 1 + j) / 12,
 					m = (m0 - 1 + j) % 12 + 1;
-		DateADT		first = ymd_date(y, m, 1);
+		DateADT		first = gen_ymd_date(y, m, 1);
 
 		B_SET(&b, 0, DateADTGetDatum(first));
 		B_SET(&b, 1, text_datum(mm_gen_factor_names[2]));
@@ -807,10 +808,35 @@ write_factors(Gen *g, double *z)
 					m,
 					d;
 
-		date_ymd(g->start + 7 * t, &y, &m, &d);
+		gen_date_ymd(g->start + 7 * t, &y, &m, &d);
 		z[t] = price[t];
 		z[g->T + t] = comp[t];
 		z[2 * g->T + t] = conf[(y - y0) * 12 + (m - m0)];
+	}
+}
+
+/* The US holiday weeks of T weeks from start: holiday[t] = 1 when week t contains one. */
+void
+gen_us_holiday_weeks(DateADT start, int T, double *holiday)
+{
+	int			y0,
+				y1,
+				m,
+				d;
+	DateADT		end = start + 7 * T;
+
+	gen_date_ymd(start, &y0, &m, &d);
+	gen_date_ymd(end - 1, &y1, &m, &d);
+	for (int t = 0; t < T; t++)
+		holiday[t] = 0.0;
+	for (int y = y0; y <= y1; y++)
+	{
+		Holiday		h[32];
+		int			n = holidays_of_year(y, h);
+
+		for (int i = 0; i < n; i++)
+			if (strcmp(h[i].country, "US") == 0 && h[i].date >= start && h[i].date < end)
+				holiday[(h[i].date - start) / 7] = 1.0;
 	}
 }
 
@@ -824,13 +850,11 @@ write_holidays(Gen *g, double *holiday)
 				y1,
 				m,
 				d;
-	DateADT		end = g->start + 7 * g->T;
 
-	date_ymd(g->start, &y0, &m, &d);
-	date_ymd(g->start + 7 * (g->T + g->F) - 1, &y1, &m, &d);
+	gen_date_ymd(g->start, &y0, &m, &d);
+	gen_date_ymd(g->start + 7 * (g->T + g->F) - 1, &y1, &m, &d);
 	batch_init(&b, qualified(g, TB_HOLIDAYS), lengthof(types), types);
-	for (int t = 0; t < g->T; t++)
-		holiday[t] = 0.0;
+	gen_us_holiday_weeks(g->start, g->T, holiday);
 	for (int y = y0; y <= y1; y++)
 	{
 		Holiday		h[32];
@@ -842,8 +866,6 @@ write_holidays(Gen *g, double *holiday)
 			B_SET(&b, 1, DateADTGetDatum(h[i].date));
 			B_SET(&b, 2, text_datum(h[i].name));
 			batch_next(&b);
-			if (strcmp(h[i].country, "US") == 0 && h[i].date >= g->start && h[i].date < end)
-				holiday[(h[i].date - g->start) / 7] = 1.0;
 		}
 	}
 	batch_flush(&b);
@@ -1078,7 +1100,7 @@ write_wide(Gen *g, const double *y, const int64 *orders_week, const double *z, c
 	}
 	appendStringInfoString(&cols, ", holiday int NOT NULL");
 	types[nc++] = INT4OID;
-	exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, TB_WIDE), cols.data));
+	gen_exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, TB_WIDE), cols.data));
 
 	batch_init(&b, qualified(g, TB_WIDE), nc, types);
 	for (int t = 0; t < g->T; t++)
@@ -1153,12 +1175,12 @@ write_truth(Gen *g, const MMGenParams *pp, const double *contrib, const double *
 		}
 		param_row(&b, nm, "type", NAN, channel_type_name(g->def[c]->type));
 		param_row(&b, nm, "input", NAN, paid ? "spend" : "sends");
-		param_row(&b, nm, "adstock", NAN, adstock_name(s->adstock));
+		param_row(&b, nm, "adstock", NAN, gen_adstock_name(s->adstock));
 		param_row(&b, nm, "adstock_p1", s->adstock_p1, NULL);
 		param_row(&b, nm, "adstock_p2", s->adstock_p2, NULL);
 		param_row(&b, nm, "max_lag", s->max_lag, NULL);
 		param_row(&b, nm, "adstock_normalize", s->adstock_normalize ? 1.0 : 0.0, NULL);
-		param_row(&b, nm, "saturation", NAN, saturation_name(s->saturation));
+		param_row(&b, nm, "saturation", NAN, gen_saturation_name(s->saturation));
 		param_row(&b, nm, "sat_p1", s->sat_p1, NULL);
 		param_row(&b, nm, "sat_p2", s->sat_p2, NULL);
 		param_row(&b, nm, "input_scale", s->input_scale, NULL);
@@ -1208,13 +1230,75 @@ write_truth(Gen *g, const MMGenParams *pp, const double *contrib, const double *
 	g->counts[TB_TRUTH_KPI] = b.total;
 }
 
-/* Validate the channels argument into g->def / g->spec. */
-static void
-parse_channels(Gen *g, ArrayType *arr)
+/* 22023 unless target_schema is a schema of the user's own. */
+void
+gen_check_target_schema(const char *schema_name)
+{
+	if (schema_name[0] == '\0' || strcmp(schema_name, "mixmodel") == 0 ||
+		strcmp(schema_name, "information_schema") == 0 || strncmp(schema_name, "pg_", 3) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target_schema \"%s\" is not allowed", schema_name),
+				 errhint("Generate into a schema of your own, for example 'raw'.")));
+}
+
+/* 22023 unless start is a Monday between 1990-01-01 and 2200-12-31. */
+void
+gen_check_start_date(DateADT start)
+{
+	if (DATE_NOT_FINITE(start) || start < gen_ymd_date(1990, 1, 1) || start > gen_ymd_date(2200, 12, 31))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start_date must be between 1990-01-01 and 2200-12-31")));
+	if (gen_date_weekday(start) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start_date must be a Monday"),
+				 errdetail("Got %s.", DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(start)))),
+				 errhint("Weeks start on Monday; use date_trunc('week', d)::date.")));
+}
+
+/*
+ * Create the schema if missing; a table of "names" already in it is an error
+ * (42P07) or, with replace, dropped.  Needs SPI.
+ */
+void
+gen_prepare_schema(const char *schema_name, const char *const *names, int n, bool replace)
+{
+	Oid			nsp = get_namespace_oid(schema_name, true);
+	const char *schema = quote_identifier(schema_name);
+
+	if (!OidIsValid(nsp))
+	{
+		gen_exec_sql(psprintf("CREATE SCHEMA %s", schema));
+		nsp = get_namespace_oid(schema_name, false);
+	}
+	for (int i = 0; i < n; i++)
+		if (OidIsValid(get_relname_relid(names[i], nsp)))
+		{
+			if (!replace)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_TABLE),
+						 errmsg("table \"%s.%s\" already exists", schema_name, names[i]),
+						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
+			gen_exec_sql(psprintf("DROP TABLE %s.%s", schema, quote_identifier(names[i])));
+		}
+}
+
+/*
+ * The channels argument: distinct channels of the vocabulary, 1 .. max, into
+ * def; paid_only refuses owned channels (geo-level data).  Returns how many.
+ */
+int
+gen_parse_channels(ArrayType *arr, int max, bool paid_only, const MMGenChannelDef **def)
 {
 	Datum	   *values;
 	bool	   *nulls;
 	int			n;
+	const char *known = paid_only
+		? "Paid channels: tv, radio, ooh, print, search, social, display, video, affiliate."
+		: "Known channels: tv, radio, ooh, print (weekly paid); search, social, "
+		"display, video, affiliate (daily paid); email, push, sms (owned).";
 
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -1225,37 +1309,48 @@ parse_channels(Gen *g, ArrayType *arr)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("array \"channels\" must not be empty")));
-	if (n > MAX_CHANNELS)
+	if (n > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("too many channels"),
-				 errdetail("Got %d; the vocabulary has %d channels.", n, MAX_CHANNELS)));
+				 errdetail("Got %d; the vocabulary has %d%s channels.", n, max, paid_only ? " paid" : "")));
 	for (int i = 0; i < n; i++)
 	{
 		char	   *name;
-		const MMGenChannelDef *def;
 
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("array \"channels\" must not contain nulls")));
 		name = TextDatumGetCString(values[i]);
-		def = mm_gen_channel_find(name);
-		if (def == NULL)
+		def[i] = mm_gen_channel_find(name);
+		if (def[i] == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("unknown channel \"%s\"", name),
-					 errhint("Known channels: tv, radio, ooh, print (weekly paid); search, social, "
-							 "display, video, affiliate (daily paid); email, push, sms (owned).")));
+					 errhint("%s", known)));
+		if (paid_only && def[i]->type == MM_GEN_OWNED)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("channel \"%s\" is an owned channel", name),
+					 errdetail("Geo-level data have paid media only: spend per geo and week."),
+					 errhint("%s", known)));
 		for (int j = 0; j < i; j++)
-			if (g->def[j] == def)
+			if (def[j] == def[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("channel \"%s\" is listed twice", name)));
-		g->def[i] = def;
-		g->spec[i] = def->spec;
 	}
-	g->C = n;
+	return n;
+}
+
+/* Validate the channels argument into g->def / g->spec. */
+static void
+parse_channels(Gen *g, ArrayType *arr)
+{
+	g->C = gen_parse_channels(arr, MAX_CHANNELS, false, g->def);
+	for (int i = 0; i < g->C; i++)
+		g->spec[i] = g->def[i]->spec;
 }
 
 Datum
@@ -1267,7 +1362,6 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	char	   *schema_name;
 	char	   *form;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			nsp;
 	int			save_nestlevel;
 	int			ndaily = 0,
 				nowned = 0,
@@ -1300,28 +1394,14 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	parse_options(PG_GETARG_JSONB_P(7), &g->o);
 	g->F = g->o.forecast_weeks;
 
-	if (schema_name[0] == '\0' || strcmp(schema_name, "mixmodel") == 0 ||
-		strcmp(schema_name, "information_schema") == 0 || strncmp(schema_name, "pg_", 3) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target_schema \"%s\" is not allowed", schema_name),
-				 errhint("Generate into a schema of your own, for example 'raw'.")));
+	gen_check_target_schema(schema_name);
 	if (g->T < 53 || g->T > 520)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("weeks must be in the range [53, 520]"),
 				 errdetail("Got %d.", g->T),
 				 errhint("The model has a yearly seasonality, so it needs more than a year.")));
-	if (DATE_NOT_FINITE(g->start) || g->start < ymd_date(1990, 1, 1) || g->start > ymd_date(2200, 12, 31))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("start_date must be between 1990-01-01 and 2200-12-31")));
-	if (date_weekday(g->start) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("start_date must be a Monday"),
-				 errdetail("Got %s.", DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(g->start)))),
-				 errhint("Weeks start on Monday; use date_trunc('week', d)::date.")));
+	gen_check_start_date(g->start);
 	if (strcmp(form, "additive") == 0)
 		g->form = MM_FORM_ADDITIVE;
 	else if (strcmp(form, "multiplicative") == 0)
@@ -1397,39 +1477,15 @@ generate_raw_data(PG_FUNCTION_ARGS)
 
 	/* the schema, and no table of ours in it unless asked to replace */
 	g->schema = pstrdup(quote_identifier(schema_name));
-	nsp = get_namespace_oid(schema_name, true);
-	if (!OidIsValid(nsp))
-	{
-		exec_sql(psprintf("CREATE SCHEMA %s", g->schema));
-		nsp = get_namespace_oid(schema_name, false);
-	}
-	for (int i = 0; i < NTABLES; i++)
-		if (OidIsValid(get_relname_relid(table_names[i], nsp)))
-		{
-			if (!g->o.replace)
-				ereport(ERROR,
-						(errcode(ERRCODE_DUPLICATE_TABLE),
-						 errmsg("table \"%s.%s\" already exists", schema_name, table_names[i]),
-						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
-			exec_sql(psprintf("DROP TABLE %s", qualified(g, i)));
-		}
-	for (int i = 0; i < NJOURNEY_TABLES; i++)
-		if (OidIsValid(get_relname_relid(journey_table_names[i], nsp)))
-		{
-			if (!g->o.replace)
-				ereport(ERROR,
-						(errcode(ERRCODE_DUPLICATE_TABLE),
-						 errmsg("table \"%s.%s\" already exists", schema_name, journey_table_names[i]),
-						 errhint("Generate into another schema, or pass options => '{\"replace\": true}'.")));
-			exec_sql(psprintf("DROP TABLE %s.%s", g->schema, quote_identifier(journey_table_names[i])));
-		}
+	gen_prepare_schema(schema_name, table_names, NTABLES, g->o.replace);
+	gen_prepare_schema(schema_name, journey_table_names, NJOURNEY_TABLES, g->o.replace);
 	for (int i = 0; i < NTABLES; i++)
 		if (table_columns[i] != NULL)
-			exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, i),
+			gen_exec_sql(psprintf("CREATE TABLE %s (%s)", qualified(g, i),
 							  i == TB_EVENTS && g->o.journeys ? journey_events_columns : table_columns[i]));
 	if (g->o.journeys)
 		for (int i = 0; i < NJOURNEY_TABLES; i++)
-			exec_sql(psprintf("CREATE TABLE %s.%s (%s)", g->schema, quote_identifier(journey_table_names[i]),
+			gen_exec_sql(psprintf("CREATE TABLE %s.%s (%s)", g->schema, quote_identifier(journey_table_names[i]),
 							  journey_table_columns[i]));
 
 	write_factors(g, z);
@@ -1445,7 +1501,7 @@ generate_raw_data(PG_FUNCTION_ARGS)
 		/* weekly spend is a sum of cents: say so exactly, not with float dust */
 		if (paid[c])
 			for (int t = 0; t < g->T; t++)
-				g->x[c * g->T + t] = round_cents(g->x[c * g->T + t]);
+				g->x[c * g->T + t] = gen_round_cents(g->x[c * g->T + t]);
 	}
 	model.form = g->form;
 	model.T = g->T;
@@ -1458,6 +1514,7 @@ generate_raw_data(PG_FUNCTION_ARGS)
 	model.holiday = holiday;
 	model.z = z;
 	model.spec = g->spec;
+	model.fixed_scale = false;
 	if (g->o.random_shapes)
 	{
 		/* a stream of its own: only the truth's shapes change, not the data's paths */
@@ -1471,7 +1528,7 @@ generate_raw_data(PG_FUNCTION_ARGS)
 		MMStatus	st;
 
 		for (int t = 0; t < g->T; t++)
-			phase[t] = date_year_phase(g->start + 7 * t);
+			phase[t] = gen_date_year_phase(g->start + 7 * t);
 		model.year_phase = phase;
 		st = mm_gen_truth(g->r, &model, &params, contrib, mu, y, work);
 		if (st == MM_EDOM)

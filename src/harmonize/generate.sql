@@ -26,3 +26,17 @@ CREATE FUNCTION mixmodel.generate_raw_data(
     LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 13;
 COMMENT ON FUNCTION mixmodel.generate_raw_data(pg_catalog.name, pg_catalog.int8, pg_catalog.int4, pg_catalog.date, pg_catalog.text[], pg_catalog.text, pg_catalog.int8, pg_catalog.jsonb)
     IS 'Creates raw marketing tables (daily_media, weekly_media, sends, events, conversions_daily, factors, holidays, weekly_wide) in target_schema from a known, seeded marketing-mix model, with its truth (truth_parameters, truth_contributions, truth_kpi) and experiments with known true rates (experiment_assignments, experiment_truth); returns each table and its row count. Same arguments, same tables.';
+
+CREATE FUNCTION mixmodel.generate_geo_data(
+        target_schema pg_catalog.name,
+        seed pg_catalog.int8 DEFAULT 42,
+        geos pg_catalog.int4 DEFAULT 40,
+        weeks pg_catalog.int4 DEFAULT 156,
+        start_date pg_catalog.date DEFAULT '2023-01-02',
+        channels pg_catalog.text[] DEFAULT ARRAY['tv', 'search', 'social', 'display'],
+        options pg_catalog.jsonb DEFAULT '{}')
+    RETURNS TABLE (table_name pg_catalog.text, row_count pg_catalog.int8)
+    AS 'MODULE_PATHNAME', 'generate_geo_data'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 5;
+COMMENT ON FUNCTION mixmodel.generate_geo_data(pg_catalog.name, pg_catalog.int8, pg_catalog.int4, pg_catalog.int4, pg_catalog.date, pg_catalog.text[], pg_catalog.jsonb)
+    IS 'Creates weekly geo-level marketing data in target_schema (geo_weekly: revenue, paid spend per channel, population and factors per geo and week) from a known, seeded additive model with per-geo true ROIs around each channel''s target and shapes shared by all geos, with its truth (truth_geo, truth_geo_channel, truth_geo_contributions, truth_geo_kpi); returns each table and its row count. Same arguments, same tables.';

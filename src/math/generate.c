@@ -303,6 +303,20 @@ channel_response(MMChannelSpec *spec, const double *x, int T, double *a,
 }
 
 MMStatus
+mm_gen_adstock_mean(const MMChannelSpec *spec, const double *x, int T, double *work, double *mean)
+{
+	MMChannelSpec copy = *spec;
+	MMStatus	st;
+
+	if (T < 1 || spec->max_lag + 1 > T)
+		return MM_EDOM;
+	st = channel_response(&copy, x, T, work, work + T, work + 2 * T, true);
+	if (st == MM_OK)
+		*mean = copy.input_scale;
+	return st;
+}
+
+MMStatus
 mm_gen_truth(gsl_rng *r, const MMGenModel *m, MMGenParams *pp,
 			 double *contrib, double *mu, double *y, double *work)
 {
@@ -340,7 +354,9 @@ mm_gen_truth(gsl_rng *r, const MMGenModel *m, MMGenParams *pp,
 
 		if (m->spec[c].max_lag + 1 > T)
 			return MM_EDOM;
-		st = channel_response(&m->spec[c], m->x + (size_t) c * T, T, a, w, s, true);
+		if (m->fixed_scale && !(m->spec[c].input_scale > 0.0 && isfinite(m->spec[c].input_scale)))
+			return MM_EDOM;
+		st = channel_response(&m->spec[c], m->x + (size_t) c * T, T, a, w, s, !m->fixed_scale);
 		if (st != MM_OK)
 			return st;
 		for (int t = 0; t < T; t++)

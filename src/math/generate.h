@@ -101,6 +101,8 @@ typedef struct MMGenModel
 	const double *holiday;		/* T: 1 in holiday weeks */
 	const double *z;			/* MM_GEN_NFACTORS x T factor values */
 	MMChannelSpec *spec;		/* C: adstock and saturation in; input_scale, coef out */
+	bool		fixed_scale;	/* spec[c].input_scale (> 0) is the caller's: kept, not set to
+								 * the mean adstocked input */
 } MMGenModel;
 
 /* Terms of truth_contributions, in this order, then the C channels. */
@@ -125,7 +127,15 @@ typedef struct MMGenParams
 } MMGenParams;
 
 /*
- * Draw the truth: fills spec[c].input_scale and .coef, params, contrib
+ * The mean over T periods of a channel's adstocked input x (the input_scale
+ * mm_gen_truth gives a channel without fixed_scale; 1 when not positive).
+ * work holds at least 3 * T doubles.
+ */
+extern MMStatus mm_gen_adstock_mean(const MMChannelSpec *spec, const double *x, int T,
+									double *work, double *mean);
+
+/*
+ * Draw the truth: fills spec[c].input_scale (unless fixed_scale) and .coef, params, contrib
  * ((MM_GEN_NFIXED + C) x T, row-major: terms of formulas §2.1 or the
  * log_share decomposition of §2.2), mu (noiseless KPI), y (KPI with noise).
  * work holds at least 3 * T doubles.  MM_EDOM if a KPI comes out <= 0.

@@ -214,7 +214,7 @@ DECLARE
                           'spend_share_prior', 'experiments', 'candidates', 'seed', 'local_share',
                           'lookback', 'objective_weights', 'intercept_sign', 'normalize', 'spend_columns',
                           'calibration', 'train_size', 'inference', 'chains', 'draws', 'warmup',
-                          'target_accept', 'max_treedepth', 'metric', 'interval', 'paid_media_share'];
+                          'target_accept', 'max_treedepth', 'metric', 'interval', 'paid_media_share', 'geo'];
     ridge_only text[] := ARRAY['candidates', 'local_share', 'objective_weights', 'train_size', 'spend_share_prior',
                                'intercept_sign'];
     bayes_only text[] := ARRAY['chains', 'draws', 'warmup', 'target_accept', 'max_treedepth', 'metric', 'interval',
@@ -453,6 +453,8 @@ BEGIN
         RAISE EXCEPTION 'media, organic and factor columns must be distinct' USING ERRCODE = '22023';
     END IF;
     PERFORM mixmodel._model_check_options(options);
+    PERFORM mixmodel._model_check_geo(source, options,
+        ARRAY[date_column::text, kpi::text] || media || coalesce(organic, '{}') || coalesce(factors, '{}'));
     PERFORM mixmodel._model_check_terms(cardinality(media) + cardinality(coalesce(organic, '{}')),
                                         cardinality(coalesce(factors, '{}')), options);
     PERFORM mixmodel._model_check_priors(options, media);

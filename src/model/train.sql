@@ -641,6 +641,9 @@ BEGIN
            (c->'objectives'->>3)::float8, (c->>'lift_gaussian')::float8, (c->>'total')::float8, (c->>'lambda')::float8, mixmodel._jf(c->'hp')
       FROM jsonb_array_elements(r->'candidates') c;
     PERFORM mixmodel._model_write(model, k, i, r);
+    IF m.options ? 'geo' THEN
+        PERFORM mixmodel._geo_train(model, k, i);    -- each geo's effects (doc/geo.md)
+    END IF;
     UPDATE mixmodel.models x SET current_run = k WHERE x.name = model;
     -- collinear channels still fit (the ridge penalty makes the solution unique), with a warning
     PERFORM 1 FROM mixmodel.run_diagnostics d JOIN mixmodel.run_channels c

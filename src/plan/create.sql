@@ -824,7 +824,7 @@ BEGIN
                                   LEFT JOIN (SELECT s.%3$I::date AS d, max(s.%1$I)::float8 AS z FROM %2$s s
                                               WHERE s.%3$I::date >= $1 AND s.%3$I::date <= $1 + 7 * ($2 - 1)
                                               GROUP BY 1) q ON q.d = $1 + 7 * t',
-                               fr.term, m.source, def->>'date_column')
+                               fr.term, mixmodel._model_source_sql(m.source, def, m.options), def->>'date_column')
                    INTO zs USING w0, nh;
             ELSE
                 zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel._factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t, m.owner) q
@@ -1047,7 +1047,7 @@ BEGIN
                 'SELECT a.flight, a.week, a.channel, a.spend, s.%1$I::float8, NULL::float8, NULL::float8
                    FROM mixmodel.plan_allocations a JOIN %2$s s ON s.%3$I::date = a.week
                   WHERE a.plan = $1 AND a.channel = $2 AND s.%1$I IS NOT NULL',
-                col, m.source, m.definition->>'date_column') USING p.name, ch;
+                col, mixmodel._model_source_sql(m.source, m.definition, m.options), m.definition->>'date_column') USING p.name, ch;
         ELSE
             RETURN QUERY
             SELECT a.flight, a.week, a.channel, a.spend, s.spend, NULL::float8, NULL::float8
@@ -1063,7 +1063,7 @@ BEGIN
                FROM mixmodel.plan_allocations a JOIN %2$s s ON s.%3$I::date = a.week
               WHERE a.plan = $1 AND s.%1$I IS NOT NULL
               GROUP BY a.flight, a.week',
-            kcol, m.source, m.definition->>'date_column') USING p.name;
+            kcol, mixmodel._model_source_sql(m.source, m.definition, m.options), m.definition->>'date_column') USING p.name;
     ELSE
         RETURN QUERY
         SELECT a.flight, a.week, 'total', sum(a.spend), NULL::float8, sum(a.kpi),

@@ -35,7 +35,7 @@ BEGIN
         q := format('SELECT s.name, s.panel, s.style, s.color, s.o, w.%1$I::date AS period, s.v
                        FROM %2$s w CROSS JOIN LATERAL (VALUES %3$s) s(name, panel, style, color, o, v)
                       WHERE w.%1$I BETWEEN $1 AND $2',
-                    def->>'date_column', m.source, array_to_string(vals, ', '));
+                    def->>'date_column', mixmodel._model_source_sql(m.source, def, m.options), array_to_string(vals, ', '));
     ELSE
         q := 'SELECT rc.channel AS name, 1 AS panel, ''area'' AS style, rc.position - 1 AS color, rc.position AS o, s.period, s.spend AS v
                 FROM mixmodel.run_channels rc CROSS JOIN LATERAL mixmodel.touchpoint_series(rc.channel, ''week'', $1, $2) s

@@ -13,13 +13,13 @@ DECLARE
 BEGIN
     -- one array_agg per column, in period order, gathered into one 2-D array per list
     -- (a row per column); one scan of the source instead of one per column
-    q := format('SELECT pg_catalog.array_agg(%1$I::date ORDER BY %1$I), pg_catalog.array_agg(%2$I::float8 ORDER BY %1$I), %3$s, %4$s, %5$s, %6$s FROM %7$s',
+    q := format('SELECT pg_catalog.array_agg(%1$I::date ORDER BY %1$I), pg_catalog.array_agg(%2$I::float8 ORDER BY %1$I), %3$s, %4$s, %5$s, %6$s FROM %7$s AS src',
                 d, def->>'kpi',
                 mixmodel._wide_source_list(d, def->'media', NULL),
                 mixmodel._wide_source_list(d, def->'media', o->'spend_columns'),
                 mixmodel._wide_source_list(d, def->'organic', NULL),
                 mixmodel._wide_source_list(d, def->'factors', NULL),
-                source);
+                mixmodel._model_source_sql(source, def, o));
     EXECUTE q INTO periods, kpi, m2, s2, o2, f2;
     -- row-major flattening: the columns one after another, as train_core takes them
     media := ARRAY(SELECT pg_catalog.unnest(m2));

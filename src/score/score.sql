@@ -387,6 +387,93 @@ END $$;
 COMMENT ON FUNCTION mixmodel.response_points(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date) IS
 'The points of a channel''s response curve over a date range of its current run (default: the training rows): current window spend, the response to it (KPI units), marginal ROAS there (revenue per currency unit: the marginal response times the revenue per KPI unit), the marginal break-even spend (marginal ROAS = 1), the point of diminishing returns (mean_value rule) and the spend of the steepest marginal (0 for concave curves); NULL when a point does not exist or, for the ROAS, break-even and PDR, when a conversions KPI has no known revenue per conversion.';
 
+-- the grid arguments of a response curve
+CREATE FUNCTION mixmodel._check_curve_grid(grid_points pg_catalog.int4, max_multiple pg_catalog.float8)
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF grid_points IS NULL OR max_multiple IS NULL THEN
+        RAISE EXCEPTION 'grid_points and max_multiple must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF grid_points < 2 OR grid_points > 10001 THEN
+        RAISE EXCEPTION 'grid_points must be in the range [2, 10001]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', grid_points);
+    END IF;
+    IF NOT (max_multiple > 0 AND max_multiple <= 1000) THEN
+        RAISE EXCEPTION 'max_multiple must be in the range (0, 1000]' USING ERRCODE = '22023',
+            DETAIL = format('Got %s.', max_multiple);
+    END IF;
+END $$;
+COMMENT ON FUNCTION mixmodel._check_curve_grid(pg_catalog.int4, pg_catalog.float8) IS 'Internal: checks a response curve''s grid_points (2 to 10001) and max_multiple ((0, 1000]): 22004 when NULL, 22023 out of range.';
+
+-- the rows of a response curve: one fitted channel over a window of its input series
+-- (response_curve, geo_response_curve)
+CREATE FUNCTION mixmodel._response_curve_rows(form pg_catalog.text, ch mixmodel.run_channels, x pg_catalog.float8[],
+        start pg_catalog.int4, len pg_catalog.int4, yhat pg_catalog.float8[], current_spend pg_catalog.float8,
+        revenue_per_kpi pg_catalog.float8, grid_points pg_catalog.int4, max_multiple pg_catalog.float8,
+        draws pg_catalog.float8[], level pg_catalog.float8)
+    RETURNS TABLE (spend pg_catalog.float8, multiple pg_catalog.float8, response pg_catalog.float8,
+                   marginal_response pg_catalog.float8, marginal_roas pg_catalog.float8,
+                   is_current pg_catalog.bool, is_breakeven pg_catalog.bool,
+                   is_diminishing_returns pg_catalog.bool, is_peak pg_catalog.bool,
+                   response_lower pg_catalog.float8, response_upper pg_catalog.float8,
+                   marginal_roas_lower pg_catalog.float8, marginal_roas_upper pg_catalog.float8)
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 35
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pts float8[];
+    g float8[];
+    v float8[];
+    bd float8[];
+    ng int;
+BEGIN
+    PERFORM mixmodel._check_curve_grid(grid_points, max_multiple);
+    IF NOT current_spend > 0 THEN
+        RAISE EXCEPTION 'channel "%" has no spend in the range', ch.channel USING ERRCODE = '22000',
+            HINT = 'A response curve spans 0 to max_multiple times the spend of the range; choose a range with spend.';
+    END IF;
+    pts := mixmodel._response_core(form, ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag,
+               ch.adstock_normalize, ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale,
+               ch.coef, x, start, len, yhat, coalesce(revenue_per_kpi, 1.0), '{}');
+    IF revenue_per_kpi IS NULL THEN
+        -- no revenue per KPI unit: no break-even, hence no point of diminishing returns
+        pts[1] := 'NaN';
+        pts[3] := 'NaN';
+    END IF;
+    -- the grid, then the current spend and the points that exist
+    SELECT array_agg(CASE WHEN abs(gv.w - current_spend) <= 1e-12 * current_spend THEN current_spend ELSE gv.w END ORDER BY j)
+      INTO g
+      FROM generate_series(0, grid_points - 1) j, LATERAL (SELECT max_multiple * current_spend * j / (grid_points - 1)) gv(w);
+    -- (a grid spend a rounding away from the current one is the current one: one row)
+    g := g || current_spend || pts;
+    ng := cardinality(g);
+    g := array_replace(g, 'NaN'::float8, -1);
+    v := mixmodel._response_core(form, ch.adstock, ch.adstock_p1, ch.adstock_p2, ch.max_lag,
+             ch.adstock_normalize, ch.saturation, ch.sat_p1, ch.sat_p2, ch.input_scale,
+             ch.coef, x, start, len, yhat, 1.0, array_replace(g, -1::float8, 0));
+    -- a Bayesian run: the credible band of the curve over its draws (NULL otherwise)
+    IF level IS NOT NULL AND draws IS NOT NULL THEN
+        bd := mixmodel._response_band(ch.adstock, ch.max_lag, ch.adstock_normalize, ch.saturation,
+                  ch.input_scale, form, draws, x, start, len,
+                  ARRAY[ch.adstock_p1, ch.adstock_p2, ch.sat_p1, ch.sat_p2, ch.coef],
+                  yhat, level, array_replace(g, -1::float8, 0));
+    END IF;
+    RETURN QUERY
+    SELECT u.s, u.s / current_spend, min(u.r), min(u.d), revenue_per_kpi * min(u.d),
+           bool_or(u.k = grid_points + 1), bool_or(u.k = grid_points + 2),
+           bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3),
+           min(u.rl), min(u.ru), revenue_per_kpi * min(u.dl), revenue_per_kpi * min(u.du)
+      FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng], bd[1 : ng], bd[ng + 1 : 2 * ng], bd[2 * ng + 1 : 3 * ng],
+                  bd[3 * ng + 1 : 4 * ng]) WITH ORDINALITY u(s, r, d, rl, ru, dl, du, k)
+     WHERE u.s >= 0
+     GROUP BY u.s ORDER BY u.s;
+END $$;
+COMMENT ON FUNCTION mixmodel._response_curve_rows(pg_catalog.text, mixmodel.run_channels, pg_catalog.float8[], pg_catalog.int4, pg_catalog.int4, pg_catalog.float8[], pg_catalog.float8, pg_catalog.float8, pg_catalog.int4, pg_catalog.float8, pg_catalog.float8[], pg_catalog.float8) IS
+'Internal: the rows of response_curve and geo_response_curve for one fitted channel (ch) over x[start .. start+len-1]: the grid of grid_points spends from 0 to max_multiple times current_spend, the current spend, break-even, peak and point of diminishing returns, with the credible band over draws when level is not NULL.';
+
 CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalog.text,
         from_date pg_catalog.date DEFAULT NULL, to_date pg_catalog.date DEFAULT NULL,
         grid_points pg_catalog.int4 DEFAULT 31, max_multiple pg_catalog.float8 DEFAULT 3.0)
@@ -401,65 +488,15 @@ CREATE FUNCTION mixmodel.response_curve(model pg_catalog.text, channel pg_catalo
 AS $$
 DECLARE
     p record;
-    pts float8[];
-    g float8[];
-    v float8[];
-    bd float8[];
     lvl float8;
-    ng int;
 BEGIN
-    IF grid_points IS NULL OR max_multiple IS NULL THEN
-        RAISE EXCEPTION 'grid_points and max_multiple must not be NULL' USING ERRCODE = '22004';
-    END IF;
-    IF grid_points < 2 OR grid_points > 10001 THEN
-        RAISE EXCEPTION 'grid_points must be in the range [2, 10001]' USING ERRCODE = '22023',
-            DETAIL = format('Got %s.', grid_points);
-    END IF;
-    IF NOT (max_multiple > 0 AND max_multiple <= 1000) THEN
-        RAISE EXCEPTION 'max_multiple must be in the range (0, 1000]' USING ERRCODE = '22023',
-            DETAIL = format('Got %s.', max_multiple);
-    END IF;
+    PERFORM mixmodel._check_curve_grid(grid_points, max_multiple);
     p := mixmodel._response_input(model, channel, from_date, to_date);
-    IF NOT p.current_spend > 0 THEN
-        RAISE EXCEPTION 'channel "%" has no spend in the range', channel USING ERRCODE = '22000',
-            HINT = 'A response curve spans 0 to max_multiple times the spend of the range; choose a range with spend.';
-    END IF;
-    pts := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
-               (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
-               (p.ch).coef, p.x, p.start, p.len, p.yhat, coalesce(p.revenue_per_kpi, 1.0), '{}');
-    IF p.revenue_per_kpi IS NULL THEN
-        -- no revenue per KPI unit: no break-even, hence no point of diminishing returns
-        pts[1] := 'NaN';
-        pts[3] := 'NaN';
-    END IF;
-    -- the grid, then the current spend and the points that exist
-    SELECT array_agg(CASE WHEN abs(gv.w - p.current_spend) <= 1e-12 * p.current_spend THEN p.current_spend ELSE gv.w END ORDER BY j)
-      INTO g
-      FROM generate_series(0, grid_points - 1) j, LATERAL (SELECT max_multiple * p.current_spend * j / (grid_points - 1)) gv(w);
-    -- (a grid spend a rounding away from the current one is the current one: one row)
-    g := g || p.current_spend || pts;
-    ng := cardinality(g);
-    g := array_replace(g, 'NaN'::float8, -1);
-    v := mixmodel._response_core(p.form, (p.ch).adstock, (p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).max_lag,
-             (p.ch).adstock_normalize, (p.ch).saturation, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).input_scale,
-             (p.ch).coef, p.x, p.start, p.len, p.yhat, 1.0, array_replace(g, -1::float8, 0));
-    -- a Bayesian run: the credible band of the curve over its draws (NULL otherwise)
     lvl := mixmodel._run_level(model, p.run);
-    IF lvl IS NOT NULL THEN
-        bd := mixmodel._response_band((p.ch).adstock, (p.ch).max_lag, (p.ch).adstock_normalize, (p.ch).saturation,
-                  (p.ch).input_scale, p.form, mixmodel._run_channel_draws(model, p.run, channel), p.x, p.start, p.len,
-                  ARRAY[(p.ch).adstock_p1, (p.ch).adstock_p2, (p.ch).sat_p1, (p.ch).sat_p2, (p.ch).coef],
-                  p.yhat, lvl, array_replace(g, -1::float8, 0));
-    END IF;
     RETURN QUERY
-    SELECT u.s, u.s / p.current_spend, min(u.r), min(u.d), p.revenue_per_kpi * min(u.d),
-           bool_or(u.k = grid_points + 1), bool_or(u.k = grid_points + 2),
-           bool_or(u.k = grid_points + 4), bool_or(u.k = grid_points + 3),
-           min(u.rl), min(u.ru), p.revenue_per_kpi * min(u.dl), p.revenue_per_kpi * min(u.du)
-      FROM unnest(g, v[1 : ng], v[ng + 1 : 2 * ng], bd[1 : ng], bd[ng + 1 : 2 * ng], bd[2 * ng + 1 : 3 * ng],
-                  bd[3 * ng + 1 : 4 * ng]) WITH ORDINALITY u(s, r, d, rl, ru, dl, du, k)
-     WHERE u.s >= 0
-     GROUP BY u.s ORDER BY u.s;
+    SELECT * FROM mixmodel._response_curve_rows(p.form, p.ch, p.x, p.start, p.len, p.yhat, p.current_spend,
+                      p.revenue_per_kpi, grid_points, max_multiple,
+                      CASE WHEN lvl IS NOT NULL THEN mixmodel._run_channel_draws(model, p.run, channel) END, lvl);
 END $$;
 COMMENT ON FUNCTION mixmodel.response_curve(pg_catalog.text, pg_catalog.text, pg_catalog.date, pg_catalog.date, pg_catalog.int4, pg_catalog.float8) IS
 'A channel''s response curve over a date range of its model''s current run (default: the training rows): the incremental KPI when the range''s spend s is spent with the range''s weekly pattern, with carry-in from before it (formulas §4.2 window_pattern), on grid_points spends from 0 to max_multiple times the current spend, plus the current spend, break-even, point of diminishing returns and peak rows, flagged; marginal_response is the analytic dR/ds and marginal_roas is it in revenue per currency unit (times the revenue per conversion for a conversions KPI; NULL, and no break-even or point of diminishing returns, when that is unknown). For a Bayesian run, response_lower/upper and marginal_roas_lower/upper bound the curve''s credible band at the run''s level over its draws (at most 1000, evenly thinned); NULL for other runs.';

@@ -47,7 +47,9 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('compare_plan_models', 'b', 'text', '''gp2'''), ('duplicate_plan', 'source', 'text', '''gp'''),
   ('duplicate_plan', 'new_name', 'text', '''gp_copy'''), ('duplicate_plan', 'model', 'text', 'NULL'),
   ('generate_raw_data', 'target_schema', 'name', '''gr_new'''), ('generate_raw_data', 'weeks', 'int4', '60'),
-  ('generate_raw_data', 'events', 'int8', '1000'), ('_kpi_factors', 'kpi_unit', 'text', '''revenue'''),
+  ('generate_raw_data', 'events', 'int8', '1000'), ('generate_geo_data', 'target_schema', 'name', '''gg_new'''),
+  ('generate_geo_data', 'geos', 'int4', '5'), ('generate_geo_data', 'weeks', 'int4', '52'),
+  ('generate_geo_data', 'channels', 'text[]', 'ARRAY[''tv'', ''search'']'), ('_kpi_factors', 'kpi_unit', 'text', '''revenue'''),
   ('_kpi_factors', 'revenue_per_conversion', 'float8', '20'),
   ('_series', 'm1', 'text', '''impressions'''), ('_series', 'm2', 'text', '''spend'''),
   ('_check_metric', 'role', 'text', '''spend metric'''), ('_check_metric', 'definition', 'text', '''tv'''),
@@ -284,6 +286,46 @@ INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
   ('_prior_spec', 'v', 'jsonb', '''{"beta": [6, 4]}'''), ('_prior_spec', 'parameter', 'text', '''theta'''),
   ('_prior_spec', 'kind', 'text', '''beta'''), ('_prior_spec', 'a', 'float8', '3'), ('_prior_spec', 'b', 'float8', '3'),
   ('_prior_spec', 'lo', 'float8', '0'), ('_prior_spec', 'hi', 'float8', '1');
+
+-- the geo stage (doc/geo.md): the geo model ggeo's run and inputs; the core on a small valid panel
+-- (2 geos, 1 channel, 30 weeks)
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('_geo_train', 'model', 'text', '''ggeo'''),
+  ('_geo_train', 'run', 'int4', '(SELECT current_run FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_geo_train', 'i', 'jsonb', '(SELECT r.inputs FROM mixmodel.runs r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run WHERE r.model = ''ggeo'')'),
+  ('_model_check_geo', 'source', 'regclass', '''garden.geo_wide'''),
+  ('_model_check_geo', 'options', 'jsonb', '''{"geo": {"column": "geo", "population": "population"}}'''),
+  ('_model_check_geo', 'used', 'text[]', 'ARRAY[''week'', ''revenue'', ''tv_spend'']'),
+  ('_model_source_sql', 'source', 'regclass', '''garden.geo_wide'''),
+  ('_model_source_sql', 'def', 'jsonb', '(SELECT definition FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_model_source_sql', 'o', 'jsonb', '(SELECT options FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_geo_fit_core', 'x', 'float8[]', 'ARRAY(SELECT (1 + (k * 7) % 11)::float8 FROM generate_series(1, 60) k)'),
+  ('_geo_fit_core', 'y', 'float8[]', 'ARRAY(SELECT (100 + (k * 13) % 17 + k % 5)::float8 FROM generate_series(1, 60) k)'),
+  ('_geo_fit_core', 'z', 'float8[]', '''{}'''), ('_geo_fit_core', 'scale', 'float8[]', '''{2, 2}'''),
+  ('_geo_fit_core', 'dims', 'int4[]', '''{2, 1, 0, 30, 0, 30, 30}'''),
+  ('_geo_fit_core', 'adstock', 'text[]', '''{geometric}'''), ('_geo_fit_core', 'max_lag', 'int4[]', '''{2}'''),
+  ('_geo_fit_core', 'adstock_normalize', 'int4[]', '''{1}'''), ('_geo_fit_core', 'saturation', 'text[]', '''{hill}'''),
+  ('_geo_fit_core', 'input_scale', 'float8[]', '''{5}'''), ('_geo_fit_core', 'point', 'float8[]', '''{0.5, 0, 1, 1, 20}'''),
+  ('_geo_fit_core', 'draws', 'float8[]', '''{0.5, 0, 1, 1, 20, 0.4, 0, 1.2, 1, 25}'''),
+  ('_geo_fit_core', 'level', 'float8', '0.9'), ('_geo_fit_core', 'seed', 'int8', '1'),
+  ('_geo_fit_core', 'tau_floor', 'float8', '0.01');
+
+-- a geo's curve and a plan over geos x channels of ggeo; the rows of a national curve from gm's inputs
+INSERT INTO garden.normal (fname, argname, typ, expr) VALUES
+  ('geo_response_curve', 'model', 'text', '''ggeo'''), ('geo_response_curve', 'geo', 'text', '''north'''),
+  ('geo_plan', 'model', 'text', '''ggeo'''), ('geo_plan', 'budget', 'float8', '1000'),
+  ('_geo_channel', 'model', 'text', '''ggeo'''), ('_geo_channel', 'geo', 'text', '''north'''),
+  ('_geo_channel', 'run', 'int4', '(SELECT current_run FROM mixmodel.models WHERE name = ''ggeo'')'),
+  ('_response_curve_rows', 'form', 'text', '(SELECT form FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'ch', 'mixmodel.run_channels', '(SELECT ch FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'x', 'float8[]', '(SELECT x FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'start', 'int4', '(SELECT start FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'len', 'int4', '(SELECT len FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'yhat', 'float8[]', '(SELECT yhat FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'current_spend', 'float8', '(SELECT current_spend FROM garden.rin WHERE position = 1)'),
+  ('_response_curve_rows', 'revenue_per_kpi', 'float8', '1'), ('_response_curve_rows', 'draws', 'float8[]', 'NULL'),
+  ('_response_curve_rows', 'level', 'float8', 'NULL'),
+  ('_check_curve_grid', 'grid_points', 'int4', '31'), ('_check_curve_grid', 'max_multiple', 'float8', '3');
 
 -- the scale stage: a wide source read as train reads it, a harmonized factor of the owner who
 -- synced it, regression-statistics states from the real aggregate over the garden's source

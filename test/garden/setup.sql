@@ -48,6 +48,14 @@ SELECT mixmodel.create_model('hm', conversion => 'sales', touchpoints => ARRAY['
 SELECT count(*) AS trained FROM mixmodel.train('gm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('gmm', seed => 1);
 SELECT count(*) AS trained FROM mixmodel.train('hm', seed => 1);
+-- a geo model (doc/geo.md) over two scaled copies of the wide table
+CREATE TABLE garden.geo_wide AS
+SELECT g.geo, g.share * 1e6 AS population, w.week, g.share * w.revenue AS revenue, g.share * w.tv_spend AS tv_spend,
+       g.share * w.search_spend AS search_spend, w.price_index
+  FROM gr.weekly_wide w, (VALUES ('north', 0.6), ('south', 0.4)) g(geo, share);
+SELECT mixmodel.create_model('ggeo', 'garden.geo_wide', 'week', 'revenue', ARRAY['tv_spend', 'search_spend'], ARRAY['price_index'],
+       options => '{"geo": {"column": "geo", "population": "population"}, "inference": "ridge", "candidates": 50}');
+SELECT count(*) AS trained FROM mixmodel.train('ggeo', seed => 1);
 
 -- gd: a model without plans, with a schedule and two runs, the current one ending 12
 -- weeks before the data and scored after it (drop_model, delete_run, drop_schedule, check_drift)

@@ -36,6 +36,7 @@ main(void)
 	test_experiment();
 	test_svg();
 	test_suffstats();
+	test_geo();
 
 	printf("1..%d\n", unit_count);
 	return unit_failed ? 1 : 0;

@@ -158,6 +158,7 @@ truth_case(MMModelForm form)
 	m.holiday = hol;
 	m.z = z;
 	m.spec = spec;
+	m.fixed_scale = false;
 	UNIT_OK(mm_gen_truth(r, &m, &pp, contrib, mu, y, work) == MM_OK, "generate: %s truth runs", fname);
 	for (int t = 0; t < NW; t++)
 	{
@@ -251,9 +252,73 @@ test_events_day(void)
 	gsl_rng_free(r);
 }
 
+/* A caller's input scale (generate_geo_data): kept, and the ROAS still its target. */
+static void
+test_fixed_scale(void)
+{
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+	const MMGenChannelDef *def = mm_gen_channel_find("search");
+	double		x[NW],
+				phase[NW],
+				hol[NW],
+				z[3 * NW],
+				contrib[(MM_GEN_NFIXED + 1) * NW],
+				mu[NW],
+				y[NW],
+				work[3 * NW],
+				target = 2.5,
+				mean = 0.0,
+				plain = 0.0,
+				sc = 0.0,
+				sx = 0.0;
+	bool		paid = true;
+	MMChannelSpec spec = def->spec;
+	MMGenParams pp;
+	MMGenModel	m;
+
+	gsl_rng_set(r, 5);
+	for (int t = 0; t < NW; t++)
+	{
+		phase[t] = (7 * t % 365) / 365.25;
+		hol[t] = 0.0;
+		x[t] = 100.0 + 50.0 * (t % 7);
+		plain += x[t] / NW;
+	}
+	mm_gen_factors(r, NW, 30, 1e4, z, z + NW, z + 2 * NW);
+	UNIT_OK(mm_gen_adstock_mean(&spec, x, NW, work, &mean) == MM_OK, "generate: mean adstocked input");
+	/* search's window is not normalised: the mean is the input's times the weights' sum */
+	UNIT_OK(mean > plain, "generate: mean adstocked input above the input's mean (%g > %g)", mean, plain);
+	spec.input_scale = 3.0 * mean;
+	m.form = MM_FORM_ADDITIVE;
+	m.T = NW;
+	m.C = 1;
+	m.level = 1e4;
+	m.noise = 0.0;
+	m.x = x;
+	m.target = &target;
+	m.paid = &paid;
+	m.year_phase = phase;
+	m.holiday = hol;
+	m.z = z;
+	m.spec = &spec;
+	m.fixed_scale = true;
+	UNIT_OK(mm_gen_truth(r, &m, &pp, contrib, mu, y, work) == MM_OK, "generate: truth with a fixed scale");
+	UNIT_NEAR(spec.input_scale, 3.0 * mean, 0.0, "generate: fixed input scale kept");
+	for (int t = 0; t < NW; t++)
+	{
+		sc += contrib[MM_GEN_NFIXED * NW + t];
+		sx += x[t];
+	}
+	UNIT_NEAR(sc / sx, target, 1e-12, "generate: ROAS is the target with a fixed scale");
+	spec.input_scale = 0.0;
+	UNIT_OK(mm_gen_truth(r, &m, &pp, contrib, mu, y, work) == MM_EDOM, "generate: fixed scale 0 is EDOM");
+	gsl_rng_free(r);
+}
+
 void
 test_generate(void)
 {
+	test_fixed_scale();
 	test_vocabulary_and_calendar();
 	test_paths();
 	test_split_week();

@@ -50,5 +50,6 @@ void		test_drift(void);
 void		test_experiment(void);
 void		test_svg(void);
 void		test_suffstats(void);
+void		test_geo(void);
 
 #endif
