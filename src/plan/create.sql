@@ -198,7 +198,7 @@ CREATE FUNCTION mixmodel._plan_allocation_rows(channel text[], x float8[], term_
     RETURNS TABLE (flight integer, week integer, channel text, kind text, spend float8, volume float8, kpi float8,
                    incremental float8, conversions float8, revenue float8, roi float8, cpa float8, marginal float8,
                    carryover boolean)
-    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 600
     AS 'MODULE_PATHNAME', 'plan_allocation_rows';
 COMMENT ON FUNCTION mixmodel._plan_allocation_rows(text[], float8[], float8[], float8[], float8[], integer[], float8[], float8[], integer[], integer[], integer, float8, float8) IS
 'Internal (create_plan): the plan_allocations rows of a plan from _plan_core''s arrays, in one pass: each paid channel c (1-based) in horizon week t (0-based; week_flight[t + 1] its flight, carry-over after flight_to of it) with spend x[(c - 1) * horizon + t + 1], kpi and incremental of its primary term prim[c] of term_total and term_incr (0 without one), volume spend / cost[c], conversions and revenue by the factors, ROI, CPA and marginal; then base with kpi base[t + 1]. The same arithmetic as SQL''s float8 operators, a missing element NULL as a subscript gives.';
