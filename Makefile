@@ -34,6 +34,7 @@ OBJS = \
 	src/plan/optimize.o \
 	src/math/plan_model.o \
 	src/plan/plan_core.o \
+	src/plan/plan_rows.o \
 	src/plan/plan_mult.o \
 	src/harmonize/fields.o \
 	src/harmonize/rules.o \

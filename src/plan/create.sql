@@ -192,6 +192,17 @@ CREATE FUNCTION mixmodel._plan_core(adstock text[], adstock_p1 float8[], adstock
 COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], boolean[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer[], integer[], float8[], float8[], float8[], float8[], text, float8[], float8, integer[], float8[]) IS
 'Internal (create_plan): plans fitted channels (run_channels specs) with their spend history over flights; returns weekly spend, response and the certificate as arrays ([channel * horizon + week]). Several conversion models: the curve arrays hold one term per model and channel, term_channel (0-based, in order) and term_weight give each term''s channel and objective weight; term_incr and term_total are each term''s unweighted forecast ([term * horizon + week]).';
 
+CREATE FUNCTION mixmodel._plan_allocation_rows(channel text[], x float8[], term_total float8[], term_incr float8[],
+        marginal float8[], prim integer[], cost float8[], base float8[], week_flight integer[], flight_to integer[],
+        horizon integer, revenue_per_kpi float8, conversions_per_kpi float8)
+    RETURNS TABLE (flight integer, week integer, channel text, kind text, spend float8, volume float8, kpi float8,
+                   incremental float8, conversions float8, revenue float8, roi float8, cpa float8, marginal float8,
+                   carryover boolean)
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 600
+    AS 'MODULE_PATHNAME', 'plan_allocation_rows';
+COMMENT ON FUNCTION mixmodel._plan_allocation_rows(text[], float8[], float8[], float8[], float8[], integer[], float8[], float8[], integer[], integer[], integer, float8, float8) IS
+'Internal (create_plan): the plan_allocations rows of a plan from _plan_core''s arrays, in one pass: each paid channel c (1-based) in horizon week t (0-based; week_flight[t + 1] its flight, carry-over after flight_to of it) with spend x[(c - 1) * horizon + t + 1], kpi and incremental of its primary term prim[c] of term_total and term_incr (0 without one), volume spend / cost[c], conversions and revenue by the factors, ROI, CPA and marginal; then base with kpi base[t + 1]. The same arithmetic as SQL''s float8 operators, a missing element NULL as a subscript gives.';
+
 CREATE FUNCTION mixmodel.create_plan(name text, model text, goal text DEFAULT 'budget',
         flights jsonb DEFAULT NULL, target_metric text DEFAULT 'revenue', max_budget float8 DEFAULT NULL,
         constraints jsonb DEFAULT '{}', spend_pattern text DEFAULT 'automatic',
@@ -236,6 +247,7 @@ DECLARE
     mods text[]; mws float8[]; mrow mixmodel.models; q int; ntq int;
     ins jsonb[] := '{}'; mopts jsonb[] := '{}';
     tch int[]; tmod int[]; thist float8[] := '{}'; trow float8[]; prim int[];
+    xall float8[] := '{}'; xoff int[] := '{}'; xnt int[] := '{}';
     pbase float8[];
     mrev float8[]; mconv float8[];
     mult boolean;
@@ -290,13 +302,16 @@ BEGIN
         END IF;
         IF q = 1 THEN
             m := mrow;
+            SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
+            ins := ins || r.inputs;
+        ELSE
+            ins := ins || (SELECT x.inputs FROM mixmodel.runs x WHERE x.model = mrow.name AND x.run = mrow.current_run);
         END IF;
-        ins := ins || (SELECT x.inputs FROM mixmodel.runs x WHERE x.model = mrow.name AND x.run = mrow.current_run);
         mopts := mopts || mrow.options;
     END LOOP;
     mult := coalesce(m.options->>'form', 'additive') = 'multiplicative';
-    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
-    i := r.inputs;
+    -- (the element of ins, decompressed once: r.inputs would be decompressed at every ->)
+    i := ins[1];
     def := m.definition;
     IF goal NOT IN ('budget', 'target') THEN
         RAISE EXCEPTION 'goal must be budget or target' USING ERRCODE = '22023', DETAIL = format('Got "%s".', goal);
@@ -433,12 +448,18 @@ BEGIN
     -- longest (a model's adstock starts at its first period); hist (per channel: its first
     -- term's, for the monthly split and reference patterns) and xcost follow the channel's first term.
     xcost := '{}';
+    -- every model's x as float8, read once (models' arrays one after the other from xoff + 1)
+    FOR q IN 1 .. cardinality(mods) LOOP
+        xoff := xoff || cardinality(xall);
+        xall := xall || mixmodel._jf(ins[q]->'x');
+        xnt := xnt || cardinality(xall) - xoff[q];
+    END LOOP;
     FOR j IN 1 .. cardinality(tch) LOOP
-        e := ins[tmod[j]];
-        ntq := jsonb_array_length(e->'x') / jsonb_array_length(e->'channels');
-        nw := jsonb_array_length(e->'periods');
+        ntq := xnt[tmod[j]] / jsonb_array_length(ins[tmod[j]]->'channels');
         v := 1;
         IF mopts[tmod[j]] #>> ARRAY['spend_columns', ch[tch[j]]] IS NOT NULL THEN
+            e := ins[tmod[j]];
+            nw := jsonb_array_length(e->'periods');
             v := (SELECT sum((e->'spend'->>((pos[j] - 1) * nw + u - 1))::float8) FROM generate_series(1, nw) u)
                  / nullif((SELECT sum((e->'x'->>((pos[j] - 1) * ntq + ntq - nw + u - 1))::float8) FROM generate_series(1, nw) u), 0);
             IF NOT v > 0 THEN
@@ -446,11 +467,12 @@ BEGIN
             END IF;
         END IF;
         sc[j] := sc[j] * v;
-        -- (the term's slice of x, read once: e->'x'->>k per element copied x every time)
-        trow := array_fill(0::float8, ARRAY[nt - ntq])
-                || ARRAY(SELECT v * u.x FROM unnest((mixmodel._jf(e->'x'))[(pos[j] - 1) * ntq + 1 : pos[j] * ntq])
-                                             WITH ORDINALITY u(x, k) ORDER BY u.k)
-                || array_fill(0::float8, ARRAY[ngap]);
+        -- the term's slice of x (a spend channel's as it is: v = 1, and 1 * x is x)
+        trow := xall[xoff[tmod[j]] + (pos[j] - 1) * ntq + 1 : xoff[tmod[j]] + pos[j] * ntq];
+        IF v <> 1 THEN
+            trow := ARRAY(SELECT v * u.x FROM unnest(trow) WITH ORDINALITY u(x, k) ORDER BY u.k);
+        END IF;
+        trow := array_fill(0::float8, ARRAY[nt - ntq]) || trow || array_fill(0::float8, ARRAY[ngap]);
         thist := thist || trow;
         IF j = 1 OR tch[j] <> tch[j - 1] THEN
             xcost := xcost || v;
@@ -607,6 +629,19 @@ BEGIN
                 RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023';
             END IF;
         END IF;
+        IF ref_from IS NULL THEN
+            -- flat: every week of a flight gets 1 / its weeks (flights are in week order, apart),
+            -- the same for every channel
+            trow := '{}';
+            FOR k IN 1 .. nk LOOP
+                trow := trow || array_fill(0::float8, ARRAY[ffrom[k] - cardinality(trow)])
+                        || array_fill((1.0 / (fto[k] - ffrom[k]))::float8, ARRAY[fto[k] - ffrom[k]]);
+            END LOOP;
+            pat := '{}';
+            FOR c IN 1 .. nch LOOP
+                pat := pat || trow;
+            END LOOP;
+        ELSE
         pat := array_fill(0::float8, ARRAY[nch * np]);
         FOR c IN 1 .. nch LOOP
             FOR k IN 1 .. nk LOOP
@@ -632,6 +667,7 @@ BEGIN
                 END LOOP;
             END LOOP;
         END LOOP;
+        END IF;
     ELSE
         RAISE EXCEPTION 'spend_pattern must be automatic, flat or {"reference_from": date}' USING ERRCODE = '22023',
             DETAIL = format('Got "%s".', spend_pattern);
@@ -645,10 +681,11 @@ BEGIN
     END IF;
     SELECT f.revenue_per_kpi, f.conversions_per_kpi INTO rev_per_kpi, conv_per_kpi FROM mixmodel._kpi_factors(kpi_unit, rpc) f;
     -- each model's own factors (revenue_per_conversion is the primary model's)
-    SELECT array_agg(f.revenue_per_kpi ORDER BY q.o), array_agg(f.conversions_per_kpi ORDER BY q.o)
+    -- (the primary model's are those just found)
+    SELECT ARRAY[rev_per_kpi] || array_agg(f.revenue_per_kpi ORDER BY q.o), ARRAY[conv_per_kpi] || array_agg(f.conversions_per_kpi ORDER BY q.o)
       INTO mrev, mconv
-      FROM unnest(mods) WITH ORDINALITY q(x, o), LATERAL mixmodel._model_kpi_units(q.x) u,
-           LATERAL mixmodel._kpi_factors(u.kpi_unit, CASE WHEN q.o = 1 THEN rpc ELSE u.revenue_per_conversion END) f;
+      FROM unnest(mods[2:]) WITH ORDINALITY q(x, o), LATERAL mixmodel._model_kpi_units(q.x) u,
+           LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f;
     IF (target_metric IN ('revenue', 'roi') AND rev_per_kpi IS NULL) OR
        (target_metric IN ('conversions', 'cpa') AND conv_per_kpi IS NULL) THEN
         RAISE EXCEPTION 'target_metric % needs revenue_per_conversion', target_metric USING ERRCODE = '22023',
@@ -712,7 +749,11 @@ BEGIN
     END IF;
     nh := core.horizon;
     -- the flight of every horizon week (its lag tail belongs to the last flight before it)
-    wfl := ARRAY(SELECT (SELECT max(q) FROM generate_series(1, nk) q WHERE ffrom[q] <= t) FROM generate_series(0, nh - 1) t ORDER BY t);
+    -- (flights are in week order: flight k from its first week up to the next flight's)
+    wfl := array_fill(NULL::int, ARRAY[ffrom[1]]);
+    FOR k IN 1 .. nk LOOP
+        wfl := wfl || array_fill(k, ARRAY[CASE WHEN k < nk THEN ffrom[k + 1] ELSE nh END - ffrom[k]]);
+    END LOOP;
 
     -- write (a plan of the same name is replaced; concurrent rebuilds of one name queue here)
     PERFORM pg_advisory_xact_lock(hashtext('mixmodel.create_plan'), hashtext(plan_name));
@@ -740,16 +781,6 @@ BEGIN
     -- marginal and lambda are of the weighted objective
     -- a week after its flight's last week (before the next flight, or the lag tail) is a
     -- carry-over week: summaries report it apart from the flight's own weeks
-    INSERT INTO mixmodel.plan_allocations
-    SELECT plan_name, fw.fl, w0 + 7 * t, ch[c], 'paid',
-           x, x / cost[c], tot, inc, tot * conv_per_kpi, tot * rev_per_kpi,
-           CASE WHEN x > 0 THEN inc * rev_per_kpi / x - 1 END,
-           CASE WHEN x > 0 AND inc > 0 THEN x / (inc * conv_per_kpi) END,
-           core.marginal[(c - 1) * nh + t + 1], t >= fto[fw.fl]
-      FROM generate_series(1, nch) c, generate_series(0, nh - 1) t,
-           LATERAL (SELECT wfl[t + 1] AS fl) fw,
-           LATERAL (SELECT core.x[(c - 1) * nh + t + 1] AS x, coalesce(core.term_total[(prim[c] - 1) * nh + t + 1], 0) AS tot,
-                           coalesce(core.term_incr[(prim[c] - 1) * nh + t + 1], 0) AS inc) q;
     -- base: the non-paid part of the fit in the same week of the latest year of the window
     -- (same week last year); the mean of the window's last 52 weeks when no such week exists.
     -- A factor with a value for the plan week (a row of the wide table, or a harmonized
@@ -764,22 +795,36 @@ BEGIN
         ELSE
         -- (one statement per factor, not one per week and factor: the loop over weeks is in SQL)
         -- each week's reference period: the latest fitted week a whole number of years before it
-        prefs := ARRAY(SELECT (SELECT max(y.period) FROM mixmodel.run_fit y
-                                WHERE y.model = m.name AND y.run = r.run AND (w0 + 7 * t - y.period) % 364 = 0)
-                         FROM generate_series(0, nh - 1) t ORDER BY t);
+        -- (one join each, not one subquery per week: a whole number of years apart is the same
+        -- day number modulo 364)
+        prefs := ARRAY(SELECT q.p FROM (SELECT t.t, max(y.period) AS p FROM generate_series(0, nh - 1) t(t)
+                                          LEFT JOIN mixmodel.run_fit y ON y.model = m.name AND y.run = r.run
+                                               AND ((y.period - DATE '2000-01-03') % 364 + 364) % 364
+                                                   = ((w0 + 7 * t.t - DATE '2000-01-03') % 364 + 364) % 364
+                                         GROUP BY t.t) q ORDER BY q.t);
         SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO bmean FROM mixmodel.run_decomposition x
          WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor') AND x.period > last_p - 364;
-        bases := ARRAY(SELECT CASE WHEN u.p IS NULL THEN bmean
-                                   ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
-                                          WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor')
-                                            AND x.period = u.p) END
-                         FROM unnest(prefs) WITH ORDINALITY u(p, k) ORDER BY u.k);
+        -- a period's terms summed in term order (the primary key's, which a lookup of one period
+        -- read): the grouping reads the rows sorted by period and term
+        bases := ARRAY(SELECT CASE WHEN u.p IS NULL THEN bmean ELSE coalesce(b.v, 0) END
+                         FROM unnest(prefs) WITH ORDINALITY u(p, k)
+                         LEFT JOIN (SELECT o.period, sum(o.contribution) AS v
+                                      FROM (SELECT x.period, x.contribution FROM mixmodel.run_decomposition x
+                                             WHERE x.model = m.name AND x.run = r.run AND x.kind NOT IN ('channel', 'factor')
+                                               AND x.period >= (SELECT min(y) FROM unnest(prefs) y)
+                                               AND x.period <= (SELECT max(y) FROM unnest(prefs) y)
+                                             ORDER BY x.period, x.term) o
+                                     GROUP BY o.period) b ON b.period = u.p
+                        ORDER BY u.k);
         FOR fr IN SELECT x.term, x.coef FROM mixmodel.run_coefficients x
                    WHERE x.model = m.name AND x.run = r.run AND x.kind = 'factor' ORDER BY x.term LOOP
             -- the factor's value in each plan week, where the source has one
             IF m.source_kind = 'wide' THEN
-                EXECUTE format('SELECT pg_catalog.array_agg((SELECT max(s.%1$I)::float8 FROM %2$s s WHERE s.%3$I::date = $1 + 7 * t) ORDER BY t)
-                                  FROM pg_catalog.generate_series(0, $2 - 1) t', fr.term, mixmodel._model_source_sql(m.source, def, m.options), def->>'date_column')
+                EXECUTE format('SELECT pg_catalog.array_agg(q.z ORDER BY t) FROM pg_catalog.generate_series(0, $2 - 1) t
+                                  LEFT JOIN (SELECT s.%3$I::date AS d, max(s.%1$I)::float8 AS z FROM %2$s s
+                                              WHERE s.%3$I::date >= $1 AND s.%3$I::date <= $1 + 7 * ($2 - 1)
+                                              GROUP BY 1) q ON q.d = $1 + 7 * t',
+                               fr.term, mixmodel._model_source_sql(m.source, def, m.options), def->>'date_column')
                    INTO zs USING w0, nh;
             ELSE
                 zs := ARRAY(SELECT (SELECT max(q.value) FROM mixmodel._factor_series(fr.term, 'week', w0 + 7 * t, w0 + 7 * t, m.owner) q
@@ -788,20 +833,25 @@ BEGIN
             END IF;
             SELECT coalesce(sum(x.contribution) / count(DISTINCT x.period), 0) INTO fmean FROM mixmodel.run_decomposition x
              WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period > last_p - 364;
+            -- (the term has one row a period)
             fcs := ARRAY(SELECT CASE WHEN u.z IS NOT NULL THEN fr.coef * u.z
                                      WHEN u.p IS NULL THEN fmean
-                                     ELSE (SELECT coalesce(sum(x.contribution), 0) FROM mixmodel.run_decomposition x
-                                            WHERE x.model = m.name AND x.run = r.run AND x.term = fr.term AND x.period = u.p) END
-                           FROM unnest(zs, prefs) WITH ORDINALITY u(z, p, k) ORDER BY u.k);
+                                     ELSE coalesce(x.contribution, 0) END
+                           FROM unnest(zs, prefs) WITH ORDINALITY u(z, p, k)
+                           LEFT JOIN mixmodel.run_decomposition x ON x.model = m.name AND x.run = r.run AND x.term = fr.term
+                                AND x.period = u.p AND u.z IS NULL
+                          ORDER BY u.k);
             bases := ARRAY(SELECT u.b + u.f FROM unnest(bases, fcs) WITH ORDINALITY u(b, f, k) ORDER BY u.k);
         END LOOP;
         END IF;
+        -- the paid channels' rows (spend, the primary model's own term, volume, conversions,
+        -- revenue, ROI = incremental revenue / spend - 1, CPA = spend / incremental conversions),
+        -- then base's; formed in C (_plan_allocation_rows)
         INSERT INTO mixmodel.plan_allocations
-        SELECT plan_name, fw.fl, w0 + 7 * t, 'base', 'base',
-               0, NULL, bases[t + 1], 0, bases[t + 1] * conv_per_kpi, bases[t + 1] * rev_per_kpi, NULL, NULL, NULL,
-               t >= fto[fw.fl]
-          FROM generate_series(0, nh - 1) t,
-               LATERAL (SELECT wfl[t + 1] AS fl) fw;
+        SELECT plan_name, a.flight, w0 + 7 * a.week, a.channel, a.kind, a.spend, a.volume, a.kpi, a.incremental,
+               a.conversions, a.revenue, a.roi, a.cpa, a.marginal, a.carryover
+          FROM mixmodel._plan_allocation_rows(ch, core.x, core.term_total, core.term_incr, core.marginal, prim, cost,
+                                              bases, wfl, fto, nh, rev_per_kpi, conv_per_kpi) a;
     END;
 
     INSERT INTO mixmodel.plan_flights
@@ -832,8 +882,8 @@ BEGIN
            CASE WHEN a.kind = 'paid' THEN nullif(hi[(array_position(ch, a.channel) - 1) * nk + a.flight], 'Infinity') END,
            coalesce(sum(a.incremental) FILTER (WHERE a.carryover), 0)
       FROM mixmodel.plan_allocations a WHERE a.plan = plan_name
-     GROUP BY a.flight, a.channel, a.kind;
-    INSERT INTO mixmodel.plan_summary
+     GROUP BY a.flight, a.channel, a.kind
+    UNION ALL
     SELECT plan_name, a.flight, 'total', sum(a.spend), 1, 1, sum(a.kpi) FILTER (WHERE NOT a.carryover),
            sum(a.incremental), sum(a.conversions) FILTER (WHERE NOT a.carryover),
            sum(a.revenue) FILTER (WHERE NOT a.carryover),

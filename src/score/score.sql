@@ -255,7 +255,8 @@ BEGIN
         -- whatever join order the planner picks
         RETURN;
     END IF;
-    SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
+    -- (the window only: the whole row would fetch the run's inputs from TOAST)
+    SELECT x.from_date, x.to_date INTO r.from_date, r.to_date FROM mixmodel.runs x WHERE x.model = m.name AND x.run = m.current_run;
     def := m.definition;
     IF m.source_kind = 'harmonized' THEN
         -- a harmonized conversion counts conversions unless it carries revenue

@@ -77,7 +77,7 @@ DECLARE
     p record;
 BEGIN
     SELECT proname::text AS name, pronargs AS n, proargnames AS names, proargtypes::oid[] AS types,
-           prorettype = 'void'::regtype AS void INTO p FROM pg_proc WHERE oid = f;
+           prorettype = 'void'::regtype AS void, proretset AS retset INTO p FROM pg_proc WHERE oid = f;
     EXECUTE format('ALTER FUNCTION %s RENAME TO %I', f, p.name || '_garden_orig');
     EXECUTE format('CREATE FUNCTION mixmodel.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', p.name,
                    pg_get_function_arguments(f), pg_get_function_result(f),
@@ -87,7 +87,8 @@ BEGIN
                           '%s mixmodel.%I(%s); END',
                           p.name, p.name, p.names, ARRAY(SELECT t::regtype::text FROM unnest(p.types) t),
                           (SELECT string_agg(format('quote_nullable($%s)', i), ', ') FROM generate_series(1, p.n) i),
-                          CASE WHEN p.void THEN 'PERFORM' ELSE 'RETURN' END, p.name || '_garden_orig',
+                          CASE WHEN p.void THEN 'PERFORM' WHEN p.retset THEN 'RETURN QUERY SELECT * FROM' ELSE 'RETURN' END,
+                          p.name || '_garden_orig',
                           (SELECT string_agg(format('$%s', i), ', ') FROM generate_series(1, p.n) i)));
 END $$;
 CREATE FUNCTION garden.capture_end(f text) RETURNS void LANGUAGE plpgsql AS $$
@@ -118,8 +119,10 @@ SELECT count(*) AS curve FROM mixmodel.response_curve('gb', 'tv_spend');
 SELECT garden.capture_end('_response_band');
 SELECT garden.capture_begin('mixmodel._plan_write_bands(text,text,integer,text,text[],text[],integer[],boolean[],text[],float8[],float8[],float8[],float8[],integer[],integer[],integer,float8,float8)');
 SELECT garden.capture_begin('mixmodel._plan_band(text,text[],integer[],boolean[],text[],float8[],float8[],float8[],float8[],float8[],integer[],boolean[],integer,float8)');
+SELECT garden.capture_begin('mixmodel._plan_allocation_rows(text[],float8[],float8[],float8[],float8[],integer[],float8[],float8[],integer[],integer[],integer,float8,float8)');
 SELECT count(*) AS planned FROM mixmodel.create_plan('gbp', 'gb', flights => jsonb_build_array(jsonb_build_object(
            'from', (SELECT max(week) + 7 FROM gr.weekly_wide), 'to', (SELECT max(week) + 34 FROM gr.weekly_wide), 'budget', 20000)));
+SELECT garden.capture_end('_plan_allocation_rows');
 SELECT garden.capture_end('_plan_band');
 SELECT garden.capture_end('_plan_write_bands');
 SELECT fname, count(*) AS captured_arguments FROM garden.captured GROUP BY fname ORDER BY fname;
