@@ -13,9 +13,13 @@ CREATE TABLE mixmodel.run_geos (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_geos IS 'The geos of a geo model''s run: population (NULL when the model has no population column), the scale r_g = total size / geo size that makes the geo''s KPI and media national-equivalent, and the residual sd in the geo''s KPI units.';
+COMMENT ON COLUMN mixmodel.run_geos.population IS 'the geo''s population (mean of the population column over its rows); NULL when the model has no population column';
 COMMENT ON COLUMN mixmodel.run_geos.position IS 'the geo''s place in geo order (1-based)';
 COMMENT ON COLUMN mixmodel.run_geos.scale IS 'r_g: total population (or total KPI over the training rows without a population column) / the geo''s';
 COMMENT ON COLUMN mixmodel.run_geos.sigma IS 'residual sd of the geo''s own fit, in the geo''s KPI units';
+COMMENT ON COLUMN mixmodel.run_geos.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_geos.run IS 'run of the model';
+COMMENT ON COLUMN mixmodel.run_geos.geo IS 'the geo (value of the geo column)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geos', '');
 
 CREATE TABLE mixmodel.run_geo_channels (
@@ -42,6 +46,15 @@ COMMENT ON COLUMN mixmodel.run_geo_channels.contribution IS 'contribution over t
 COMMENT ON COLUMN mixmodel.run_geo_channels.coef IS 'the geo''s effect beta_gc on its national-equivalent scale (posterior median or mean); NULL on national rows';
 COMMENT ON COLUMN mixmodel.run_geo_channels.unpooled_coef IS 'the geo''s own least-squares effect, without pooling (for comparison); NULL on national rows';
 COMMENT ON COLUMN mixmodel.run_geo_channels.tau IS 'national rows: the between-geo sd of the effect (method of moments, at least 1% of the national effect); NULL on geo rows';
+COMMENT ON COLUMN mixmodel.run_geo_channels.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_geo_channels.run IS 'run of the model';
+COMMENT ON COLUMN mixmodel.run_geo_channels.channel IS 'media or organic channel';
+COMMENT ON COLUMN mixmodel.run_geo_channels.paid IS 'a paid channel (organic channels have spend 0)';
+COMMENT ON COLUMN mixmodel.run_geo_channels.spend IS 'spend over the training rows (the geo''s, or the sum over the geos)';
+COMMENT ON COLUMN mixmodel.run_geo_channels.contribution_lower IS 'Bayesian runs: lower end of the contribution''s credible interval at the run''s level';
+COMMENT ON COLUMN mixmodel.run_geo_channels.contribution_upper IS 'Bayesian runs: upper end of the contribution''s credible interval';
+COMMENT ON COLUMN mixmodel.run_geo_channels.coef_lower IS 'Bayesian runs: lower end of the effect''s credible interval';
+COMMENT ON COLUMN mixmodel.run_geo_channels.coef_upper IS 'Bayesian runs: upper end of the effect''s credible interval';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_channels', '');
 
 CREATE TABLE mixmodel.run_geo_fit (
@@ -58,6 +71,15 @@ CREATE TABLE mixmodel.run_geo_fit (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_geo_fit IS 'Actual and predicted KPI of each geo and window period of a geo model''s run (posterior mean, with its credible band for Bayesian runs); split train or test (the holdout).';
+COMMENT ON COLUMN mixmodel.run_geo_fit.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_geo_fit.run IS 'run of the model';
+COMMENT ON COLUMN mixmodel.run_geo_fit.geo IS 'the geo';
+COMMENT ON COLUMN mixmodel.run_geo_fit.period IS 'period start';
+COMMENT ON COLUMN mixmodel.run_geo_fit.split IS 'train (fitted rows) or test (holdout)';
+COMMENT ON COLUMN mixmodel.run_geo_fit.actual IS 'the geo''s KPI';
+COMMENT ON COLUMN mixmodel.run_geo_fit.predicted IS 'the geo''s predicted KPI (posterior mean)';
+COMMENT ON COLUMN mixmodel.run_geo_fit.predicted_lower IS 'Bayesian runs: lower end of the prediction''s credible band';
+COMMENT ON COLUMN mixmodel.run_geo_fit.predicted_upper IS 'Bayesian runs: upper end of the prediction''s credible band';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_fit', '');
 
 CREATE TABLE mixmodel.run_geo_contributions (
@@ -71,6 +93,12 @@ CREATE TABLE mixmodel.run_geo_contributions (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_geo_contributions IS 'Decomposition of each geo''s prediction by window period: term base (intercept and fixed terms) and one row per channel, in the geo''s KPI units (posterior means); the terms add up to run_geo_fit.predicted.';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.run IS 'run of the model';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.geo IS 'the geo';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.period IS 'period start';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.term IS 'base (intercept and fixed terms) or a channel';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.contribution IS 'the term''s part of the geo''s predicted KPI, KPI units (posterior mean)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_contributions', '');
 
 CREATE TABLE mixmodel.run_geo_draws (
@@ -83,6 +111,11 @@ CREATE TABLE mixmodel.run_geo_draws (
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
 COMMENT ON TABLE mixmodel.run_geo_draws IS 'A Bayesian geo model run''s draws of each geo''s effect beta_gc (national-equivalent units), one per national posterior draw used (at most 200, every k-th in chain order, as mixmodel._run_channel_draws(model, run, channel, 200) thins them): the per-geo response bands pair them with the national draws'' curves.';
+COMMENT ON COLUMN mixmodel.run_geo_draws.model IS 'model name';
+COMMENT ON COLUMN mixmodel.run_geo_draws.run IS 'run of the model';
+COMMENT ON COLUMN mixmodel.run_geo_draws.geo IS 'the geo';
+COMMENT ON COLUMN mixmodel.run_geo_draws.channel IS 'media or organic channel';
+COMMENT ON COLUMN mixmodel.run_geo_draws.coef IS 'beta_gc in each national draw used, in their order';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_draws', '');
 
 CREATE FUNCTION mixmodel._geo_fit_core(x float8[], y float8[], z float8[], scale float8[], dims integer[],

@@ -192,8 +192,8 @@ CREATE FUNCTION mixmodel._plan_core(adstock text[], adstock_p1 float8[], adstock
 COMMENT ON FUNCTION mixmodel._plan_core(text[], float8[], float8[], integer[], boolean[], text[], float8[], float8[], float8[], float8[], float8[], integer, integer[], integer[], float8[], float8[], float8[], float8[], text, float8[], float8, integer[], float8[]) IS
 'Internal (create_plan): plans fitted channels (run_channels specs) with their spend history over flights; returns weekly spend, response and the certificate as arrays ([channel * horizon + week]). Several conversion models: the curve arrays hold one term per model and channel, term_channel (0-based, in order) and term_weight give each term''s channel and objective weight; term_incr and term_total are each term''s unweighted forecast ([term * horizon + week]).';
 
-CREATE FUNCTION mixmodel._plan_allocation_rows(channel text[], x float8[], term_total float8[], term_incr float8[],
-        marginal float8[], prim integer[], cost float8[], base float8[], week_flight integer[], flight_to integer[],
+CREATE FUNCTION mixmodel._plan_allocation_rows(channels text[], x float8[], term_total float8[], term_incr float8[],
+        marginals float8[], prim integer[], cost float8[], base float8[], week_flight integer[], flight_to integer[],
         horizon integer, revenue_per_kpi float8, conversions_per_kpi float8)
     RETURNS TABLE (flight integer, week integer, channel text, kind text, spend float8, volume float8, kpi float8,
                    incremental float8, conversions float8, revenue float8, roi float8, cpa float8, marginal float8,
