@@ -76,7 +76,7 @@ CREATE FUNCTION garden.capture_begin(f regprocedure) RETURNS void LANGUAGE plpgs
 DECLARE
     p record;
 BEGIN
-    SELECT proname::text AS name, pronargs AS n, proargnames AS names, proargtypes::oid[] AS types,
+    SELECT proname::text AS name, pronargs AS n, (proargnames)[1:pronargs] AS names, proargtypes::oid[] AS types,
            prorettype = 'void'::regtype AS void, proretset AS retset INTO p FROM pg_proc WHERE oid = f;
     EXECUTE format('ALTER FUNCTION %s RENAME TO %I', f, p.name || '_garden_orig');
     EXECUTE format('CREATE FUNCTION mixmodel.%I(%s) RETURNS %s LANGUAGE plpgsql AS %L', p.name,
