@@ -22,13 +22,13 @@ SELECT b.label, b.value::float8 = p.roi AS is_the_views_roi
   JOIN mixmodel.channel_performance p ON p.model = 'doc_r' AND p.channel = b.label
  ORDER BY b.label;
 
--- doc/report.md:129
+-- doc/report.md:133
 SELECT length(mixmodel.report('doc_r', plan => 'doc_r_q3')) > 100000 AS a_page,
        mixmodel.report('doc_r') ~ '<section id="channels">' AS has_channel_section,
        (SELECT count(*) FROM regexp_matches(mixmodel.report('doc_r', plan => 'doc_r_q3'), '<svg ', 'g')) AS charts;
 
--- doc/report.md:154
+-- doc/report.md:158
 SELECT mixmodel.plan_report('doc_r_q3') LIKE '%KKT residual%' AS shows_the_certificate;
 
--- doc/report.md:172
+-- doc/report.md:176
 SELECT term, round(share::numeric, 3) AS share, bar FROM mixmodel.contribution_bars('doc_r', width => 24);

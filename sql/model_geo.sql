@@ -107,6 +107,12 @@ SELECT count(*) AS cells, abs(sum(spend) - sum(historical_spend)) < 1e-6 * sum(s
 SELECT n.channel, abs(n.spend / s.spend - 5.0 / 3) < 1e-3 AS proportional_spend
   FROM gplan n JOIN gplan s ON s.channel = n.channel AND s.geo = 'south' WHERE n.geo = 'north' ORDER BY n.channel;
 
+-- the report of a geo model has a Geos section: a chart and a table row per geo and national
+SELECT mixmodel.report('mg_copies') AS html \gset
+SELECT :'html' ~ '<section id="geos"><h2>4\. Geos</h2>' AS geos_section,
+       (SELECT count(*) FROM regexp_matches(:'html', '<tr><td>[^<]*(north|south|west|national \(sum of the geos\))[^<]*</td>', 'g')) AS table_rows,
+       mixmodel.report('mg_copies') = :'html' AS same_page;
+
 -- bad input, each from a working model definition
 \set ON_ERROR_STOP 0
 \set SHOW_CONTEXT never

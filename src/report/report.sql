@@ -162,6 +162,75 @@ END $$;
 COMMENT ON FUNCTION mixmodel._report_plan_section(pg_catalog.text, pg_catalog.text, pg_catalog.int4) IS
 'Internal: the HTML of a plan in a report: summary cards, spend and forecast per week, planned against historical split, forecast ROI, the per-flight table, plan against actuals and, with compare_to, the comparison with another plan.';
 
+-- the geos of a geo model (doc/geo.md): ROI per geo and channel as a chart (the largest
+-- geos) and a table (every geo, then national, the sum of the geos); '' for other models
+CREATE FUNCTION mixmodel._report_geo_section(model pg_catalog.text, width pg_catalog.int4)
+    RETURNS pg_catalog.text
+    LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    chans text[];
+    top text[];
+    ng int;
+    chart text;
+    tbl text;
+BEGIN
+    SELECT array_agg(DISTINCT g.channel ORDER BY g.channel) INTO chans
+      FROM mixmodel.geo_channel_performance g WHERE g.model = _report_geo_section.model;
+    IF chans IS NULL THEN
+        RETURN '';
+    END IF;
+    SELECT count(*) INTO ng FROM mixmodel.run_geos g JOIN mixmodel.models m ON m.name = g.model AND m.current_run = g.run
+     WHERE g.model = _report_geo_section.model;
+    -- the 12 largest geos (population, else the scale's inverse), largest first
+    SELECT array_agg(x.geo ORDER BY x.o) INTO top
+      FROM (SELECT g.geo, row_number() OVER (ORDER BY g.scale, g.geo) AS o
+              FROM mixmodel.run_geos g JOIN mixmodel.models m ON m.name = g.model AND m.current_run = g.run
+             WHERE g.model = _report_geo_section.model) x
+     WHERE x.o <= 12;
+    chart := mixmodel._svg_bars(
+        CASE WHEN ng > 12 THEN format('ROI per geo and channel (the 12 largest of %s geos)', ng) ELSE 'ROI per geo and channel' END,
+        top, chans,
+        ARRAY(SELECT p.roi FROM unnest(chans) WITH ORDINALITY c(ch, i) CROSS JOIN unnest(top) WITH ORDINALITY t(geo, j)
+                LEFT JOIN mixmodel.geo_channel_performance p ON p.model = _report_geo_section.model AND p.geo = t.geo AND p.channel = c.ch
+               ORDER BY c.i, t.j),
+        ARRAY(SELECT p.roi_lower FROM unnest(chans) WITH ORDINALITY c(ch, i) CROSS JOIN unnest(top) WITH ORDINALITY t(geo, j)
+                LEFT JOIN mixmodel.geo_channel_performance p ON p.model = _report_geo_section.model AND p.geo = t.geo AND p.channel = c.ch
+               ORDER BY c.i, t.j),
+        ARRAY(SELECT p.roi_upper FROM unnest(chans) WITH ORDINALITY c(ch, i) CROSS JOIN unnest(top) WITH ORDINALITY t(geo, j)
+                LEFT JOIN mixmodel.geo_channel_performance p ON p.model = _report_geo_section.model AND p.geo = t.geo AND p.channel = c.ch
+               ORDER BY c.i, t.j),
+        NULL, ARRAY(SELECT i::int FROM generate_series(1, cardinality(chans)) i),
+        'ROI = (revenue - spend) / spend over the training rows, each geo partially pooled toward the national effect',
+        'percent', width);
+    tbl := '<div class="scroll"><table><tr><th>geo</th><th>population</th><th>R² (training)</th>'
+        || (SELECT string_agg(format('<th>ROI %s</th>', mixmodel._html_escape(c)), '' ORDER BY i)
+              FROM unnest(chans) WITH ORDINALITY u(c, i))
+        || '</tr>'
+        || coalesce((SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td>%s</td>%s</tr>',
+                                              mixmodel._html_escape(coalesce(g.geo, 'national (sum of the geos)')),
+                                              mixmodel._html_escape(coalesce(mixmodel._format_value(g.population, 'number'), '')),
+                                              mixmodel._html_escape(coalesce(mixmodel._format_value(q.r2, 'number'), '')),
+                                              (SELECT string_agg('<td>' || mixmodel._report_interval(to_jsonb(p), 'roi', 'percent') || '</td>', ''
+                                                                 ORDER BY c.i)
+                                                 FROM unnest(chans) WITH ORDINALITY c(ch, i)
+                                                 LEFT JOIN mixmodel.geo_channel_performance p
+                                                   ON p.model = _report_geo_section.model AND p.geo IS NOT DISTINCT FROM g.geo
+                                                  AND p.channel = c.ch)),
+                                       '' ORDER BY g.geo IS NULL, g.o)
+                       FROM (SELECT r.geo, r.population, row_number() OVER (ORDER BY r.scale, r.geo) AS o
+                               FROM mixmodel.run_geos r JOIN mixmodel.models m ON m.name = r.model AND m.current_run = r.run
+                              WHERE r.model = _report_geo_section.model
+                             UNION ALL SELECT NULL, NULL, NULL) g
+                       LEFT JOIN mixmodel.geo_metrics q ON q.model = _report_geo_section.model AND q.geo = g.geo AND q.split = 'train'), '')
+        || '</table></div>';
+    RETURN mixmodel._report_chart(chart) || tbl
+        || '<p class="note">mixmodel.geo_channel_performance: each geo''s effects are partially pooled toward the national '
+        || 'model''s (doc/geo.md); the national row is the sum of the geos, draw by draw; R² from mixmodel.geo_metrics.</p>';
+END $$;
+COMMENT ON FUNCTION mixmodel._report_geo_section(pg_catalog.text, pg_catalog.int4) IS 'Internal: the Geos section of a geo model''s report: ROI per geo and channel with its interval as a bar chart of the 12 largest geos and as a table of every geo and the national sum, with each geo''s training R²; empty for other models.';
+
 CREATE FUNCTION mixmodel.report(model pg_catalog.text, plan pg_catalog.text DEFAULT NULL, compare_to pg_catalog.text DEFAULT NULL)
     RETURNS pg_catalog.text
     LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -183,6 +252,7 @@ DECLARE
     half int := 470;
     n int := 0;
     sec int := 0;
+    geo text;
 BEGIN
     SELECT * INTO m FROM mixmodel.models x WHERE x.name = report.model;
     SELECT * INTO r FROM mixmodel.runs x WHERE x.model = m.name AND x.run = k;
@@ -269,6 +339,12 @@ BEGIN
         || '</table></div><p class="note">mixmodel.channel_performance over the training rows: ROI = (revenue - spend) / spend; '
         || 'marginal ROI is the return of the next unit of spend at the current level, minus 1; the effect share is the channel''s '
         || 'share of the paid channels'' contribution; the carry-over share comes from earlier periods'' spend.</p></section>';
+
+    geo := mixmodel._report_geo_section(m.name, w);
+    IF geo <> '' THEN
+        sec := sec + 1;
+        html := html || format('<section id="geos"><h2>%s. Geos</h2>', sec) || geo || '</section>';
+    END IF;
 
     sec := sec + 1;
     html := html || format('<section id="curves"><h2>%s. Response curves and carry-over</h2>', sec)

@@ -33,3 +33,11 @@ SELECT mixmodel.create_model('br <hostile> & "m"', source => 'br.hostile', date_
                       'a display channel with a rather long name that goes on'],
        organic => ARRAY['e‮evil'], factors => ARRAY['price_index']) \g /dev/null
 SELECT count(*) FROM mixmodel.train('br <hostile> & "m"', seed => 1) \g /dev/null
+
+-- a geo-level model (doc/geo.md): 14 generated geos, 3 channels, at the posterior mode
+SELECT count(*) FROM mixmodel.generate_geo_data('brg', seed => 5, geos => 14, weeks => 104,
+       channels => ARRAY['tv', 'search', 'social']) \g /dev/null
+SELECT mixmodel.create_model('br_geo', 'brg.geo_weekly', 'week', 'revenue', ARRAY['tv_spend', 'search_spend', 'social_spend'],
+       ARRAY['price_index'], options => '{"geo": {"column": "geo", "population": "population"},
+                                          "chains": 2, "draws": 300, "warmup": 300}') \g /dev/null
+SELECT count(*) FROM mixmodel.train('br_geo', seed => 2) \g /dev/null
