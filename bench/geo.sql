@@ -8,13 +8,13 @@
 -- intervals' coverage of the per-geo truth, and the national sum of the geos against the
 -- national truth.  Three data sets: the generator's vocabulary shapes, random shapes ("shapes":
 -- "random": adstock and saturation families the model does not default to), and 3 channels
--- whose geos differ more (sd of log ROAS 0.5 instead of 0.3).
+-- whose geos differ more (sd of log ROAS 0.5 instead of 0.3); then 1,000 geos for scale.
 \set ON_ERROR_STOP 1
 SET client_min_messages = error;
 
 CREATE FUNCTION pg_temp.bench_geo(label text, seed int8, shapes text,
         chans text[] DEFAULT ARRAY['tv', 'radio', 'ooh', 'search', 'social', 'display', 'video', 'affiliate'],
-        roi_sd float8 DEFAULT 0.3) RETURNS text LANGUAGE plpgsql AS $$
+        roi_sd float8 DEFAULT 0.3, n_geos int DEFAULT 40) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     s text := 'bgeo_' || label;
     media text[] := ARRAY(SELECT c || '_spend' FROM unnest(chans) WITH ORDINALITY u(c, k) ORDER BY k);
@@ -22,7 +22,7 @@ DECLARE
     geo_s float8; nat_s float8;
     r record; n record;
 BEGIN
-    PERFORM mixmodel.generate_geo_data(s, seed => seed, geos => 40, weeks => 156,
+    PERFORM mixmodel.generate_geo_data(s, seed => seed, geos => n_geos, weeks => 156,
               channels => chans, options => jsonb_build_object('shapes', shapes, 'roi_sd', roi_sd));
     EXECUTE format('CREATE TABLE %I.national AS SELECT week, sum(revenue) AS revenue, %s, avg(price_index) AS price_index,
                            avg(competitor_spend) AS competitor_spend FROM %I.geo_weekly GROUP BY week',
@@ -66,10 +66,10 @@ BEGIN
       JOIN mixmodel.channel_performance c ON c.model = s || '_nat' AND c.channel = g.channel
      WHERE g.model = s AND g.geo IS NULL;
     DROP TABLE truth_train;
-    RETURN format('geo (%s shapes, between-geo sd of log ROAS %s): 40 geos x 156 weeks x %s channels: train %s s (target <= 60 s) %s; baseline national model alone %s s, ratio %s. '
+    RETURN format('geo (%s shapes, between-geo sd of log ROAS %s): %s geos x 156 weeks x %s channels: train %s s (target <= 60 s) %s; baseline national model alone %s s, ratio %s. '
                   'Per-geo ROAS over the training weeks, %s geo-channel cells (truth rms %s, sd %s): RMSE partially pooled %s, unpooled %s, complete pooling %s; '
                   '90%% intervals cover the per-geo truth in %s%%. National (sum of the geos): largest ROAS error %s (the national model alone: %s), intervals cover %s of %s',
-                  shapes, roi_sd, cardinality(chans), round(geo_s::numeric, 1), CASE WHEN geo_s <= 60 THEN 'met' ELSE 'NOT met' END, round(nat_s::numeric, 1),
+                  shapes, roi_sd, n_geos, cardinality(chans), round(geo_s::numeric, 1), CASE WHEN geo_s <= 60 THEN 'met' ELSE 'NOT met' END, round(nat_s::numeric, 1),
                   round((geo_s / nat_s)::numeric, 2), r.cells, round(r.rms_truth::numeric, 2), round(r.sd_truth::numeric, 2),
                   round(r.rmse_pooled::numeric, 3), round(r.rmse_unpooled::numeric, 3), round(r.rmse_complete::numeric, 3),
                   round(100 * r.coverage::numeric, 0), round(n.max_err::numeric, 2), round(n.max_err_national_model::numeric, 2),
@@ -80,3 +80,5 @@ SELECT pg_temp.bench_geo('vocabulary', 1, 'vocabulary');
 SELECT pg_temp.bench_geo('random', 2, 'random');
 -- where geos differ more and each channel has more signal: 3 channels, sd 0.5
 SELECT pg_temp.bench_geo('hetero', 3, 'vocabulary', ARRAY['tv', 'search', 'social'], 0.5);
+-- scale: 1,000 geos (156,000 rows)
+SELECT pg_temp.bench_geo('large', 4, 'vocabulary', n_geos => 1000);

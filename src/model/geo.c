@@ -3,16 +3,17 @@
  *
  * mixmodel._geo_fit_core(x, y, z, scale, dims, adstock, max_lag, normalize,
  *                        saturation, input_scale, point, draws, level, seed, tau_floor)
- * returns the geo model as rows (kind, geo, channel, period, value, lower, upper):
+ * returns the geo model as rows (kind, geo, channel, period, value, lower, upper, series):
  *   coef          (g, c)       beta_gc, national-equivalent units
  *   unpooled      (g, c)       the geo's own least-squares b_gc
  *   contribution  (g, c)       channel contribution over the training rows, geo KPI units;
  *                 (0, c)       the same summed over the geos (national)
  *   sigma         (g)          residual sd (r_g-scaled units)
  *   tau           (c)          between-geo sd of beta_c
- *   term          (g, c, t)    channel term of window row t (c = 0: intercept and fixed terms)
+ *   term          (g, c)       series: the channel's term in each window row (c = 0: intercept
+ *                              and fixed terms)
  *   fit           (g, t)       prediction of window row t
- *   draw          (g, c, k)    beta_gc in national draw k (runs with draws only)
+ *   draw          (g, c)       series: beta_gc in each national draw (runs with draws only)
  * geo, channel and period count from 1.  With draws (D x C x 5: adstock_p1,
  * adstock_p2, sat_p1, sat_p2, coef per channel, a Bayesian run's thinned
  * posterior) each geo's coefficients are drawn once per national draw;
@@ -44,10 +45,10 @@ PG_FUNCTION_INFO_V1(geo_fit_core);
 
 static void
 geo_row(ReturnSetInfo *rsinfo, const char *kind, int g, int c, int t,
-		double value, double lower, double upper, bool interval)
+		double value, double lower, double upper, bool interval, const double *series, int n)
 {
-	Datum		v[7];
-	bool		nulls[7] = {false};
+	Datum		v[8];
+	bool		nulls[8] = {false};
 
 	v[0] = CStringGetTextDatum(kind);
 	v[1] = Int32GetDatum(g);
@@ -57,9 +58,13 @@ geo_row(ReturnSetInfo *rsinfo, const char *kind, int g, int c, int t,
 	v[3] = Int32GetDatum(t);
 	nulls[3] = (t < 0);
 	v[4] = Float8GetDatum(value);
+	nulls[4] = (series != NULL);
 	v[5] = Float8GetDatum(lower);
 	v[6] = Float8GetDatum(upper);
 	nulls[5] = nulls[6] = !interval;
+	if (series != NULL)
+		v[7] = PointerGetDatum(mm_float8_array_build(series, n));
+	nulls[7] = (series == NULL);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
 }
 
@@ -199,12 +204,12 @@ geo_fit_core(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (int c = 0; c < d.C; c++)
-		geo_row(rsinfo, "tau", -1, c + 1, -1, tau[c], 0, 0, false);
+		geo_row(rsinfo, "tau", -1, c + 1, -1, tau[c], 0, 0, false, NULL, 0);
 	for (int g = 0; g < d.G; g++)
 	{
-		geo_row(rsinfo, "sigma", g + 1, -1, -1, sigma[g], 0, 0, false);
+		geo_row(rsinfo, "sigma", g + 1, -1, -1, sigma[g], 0, 0, false, NULL, 0);
 		for (int c = 0; c < d.C; c++)
-			geo_row(rsinfo, "unpooled", g + 1, c + 1, -1, unpooled[(size_t) g * d.C + c], 0, 0, false);
+			geo_row(rsinfo, "unpooled", g + 1, c + 1, -1, unpooled[(size_t) g * d.C + c], 0, 0, false, NULL, 0);
 	}
 
 	if (D == 0)
@@ -227,23 +232,22 @@ geo_fit_core(PG_FUNCTION_ARGS)
 				for (int t = 0; t < d.n_train; t++)
 					tot += ct[t];
 				ctot[c] += tot;
-				geo_row(rsinfo, "coef", g + 1, c + 1, -1, f.beta[(size_t) g * d.C + c], 0, 0, false);
-				geo_row(rsinfo, "contribution", g + 1, c + 1, -1, tot, 0, 0, false);
-				for (int t = 0; t < d.n; t++)
-					geo_row(rsinfo, "term", g + 1, c + 1, t + 1, ct[t], 0, 0, false);
+				geo_row(rsinfo, "coef", g + 1, c + 1, -1, f.beta[(size_t) g * d.C + c], 0, 0, false, NULL, 0);
+				geo_row(rsinfo, "contribution", g + 1, c + 1, -1, tot, 0, 0, false, NULL, 0);
+				geo_row(rsinfo, "term", g + 1, c + 1, -1, 0, 0, 0, false, ct, d.n);
 			}
+			geo_row(rsinfo, "term", g + 1, 0, -1, 0, 0, 0, false, f.base + (size_t) g * d.n, d.n);
 			for (int t = 0; t < d.n; t++)
 			{
 				double		v = f.base[(size_t) g * d.n + t];
 
-				geo_row(rsinfo, "term", g + 1, 0, t + 1, v, 0, 0, false);
 				for (int c = 0; c < d.C; c++)
 					v += f.contrib[((size_t) g * d.C + c) * d.n + t];
-				geo_row(rsinfo, "fit", g + 1, -1, t + 1, v, 0, 0, false);
+				geo_row(rsinfo, "fit", g + 1, -1, t + 1, v, 0, 0, false, NULL, 0);
 			}
 		}
 		for (int c = 0; c < d.C; c++)
-			geo_row(rsinfo, "contribution", 0, c + 1, -1, ctot[c], 0, 0, false);
+			geo_row(rsinfo, "contribution", 0, c + 1, -1, ctot[c], 0, 0, false, NULL, 0);
 	}
 	else
 	{
@@ -256,6 +260,7 @@ geo_fit_core(PG_FUNCTION_ARGS)
 		double	   *term_sum = palloc_extended(sizeof(double) * GC * d.n, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		double	   *base_sum = palloc0(sizeof(double) * Gn);
 		double	   *vals = palloc(sizeof(double) * D);
+		double	   *tmean = palloc(sizeof(double) * d.n);
 		MMChannelSpec *sd = palloc(sizeof(MMChannelSpec) * d.C);
 		MMGeoFit	f;
 		gsl_rng    *r = mm_rng_create((unsigned long) seed);
@@ -315,14 +320,17 @@ geo_fit_core(PG_FUNCTION_ARGS)
 				CHECK_FOR_INTERRUPTS();
 				memcpy(vals, beta_d + ((size_t) g * d.C + c) * D, sizeof(double) * D);
 				geo_summary(vals, D, level, &med, &lo, &hi);
-				geo_row(rsinfo, "coef", g + 1, c + 1, -1, med, lo, hi, true);
+				geo_row(rsinfo, "coef", g + 1, c + 1, -1, med, lo, hi, true, NULL, 0);
 				memcpy(vals, tot_d + ((size_t) g * d.C + c) * D, sizeof(double) * D);
 				geo_summary(vals, D, level, &med, &lo, &hi);
-				geo_row(rsinfo, "contribution", g + 1, c + 1, -1, med, lo, hi, true);
+				geo_row(rsinfo, "contribution", g + 1, c + 1, -1, med, lo, hi, true, NULL, 0);
 				for (int t = 0; t < d.n; t++)
-					geo_row(rsinfo, "term", g + 1, c + 1, t + 1,
-							term_sum[((size_t) g * d.C + c) * d.n + t] / D, 0, 0, false);
+					tmean[t] = term_sum[((size_t) g * d.C + c) * d.n + t] / D;
+				geo_row(rsinfo, "term", g + 1, c + 1, -1, 0, 0, 0, false, tmean, d.n);
 			}
+			for (int t = 0; t < d.n; t++)
+				tmean[t] = base_sum[(size_t) g * d.n + t] / D;
+			geo_row(rsinfo, "term", g + 1, 0, -1, 0, 0, 0, false, tmean, d.n);
 			for (int t = 0; t < d.n; t++)
 			{
 				double		med, lo, hi;
@@ -331,22 +339,20 @@ geo_fit_core(PG_FUNCTION_ARGS)
 
 				for (int k = 0; k < D; k++)
 					mean += fv[k] / D;
-				geo_row(rsinfo, "term", g + 1, 0, t + 1, base_sum[(size_t) g * d.n + t] / D, 0, 0, false);
 				geo_summary(fv, D, level, &med, &lo, &hi);
-				geo_row(rsinfo, "fit", g + 1, -1, t + 1, mean, lo, hi, true);
+				geo_row(rsinfo, "fit", g + 1, -1, t + 1, mean, lo, hi, true, NULL, 0);
 			}
 		}
 		/* every geo's effect draws, in the national draws' order (geo response bands) */
 		for (size_t j = 0; j < GC; j++)
-			for (int k = 0; k < D; k++)
-				geo_row(rsinfo, "draw", (int) (j / d.C) + 1, (int) (j % d.C) + 1, k + 1, beta_d[j * D + k], 0, 0, false);
+			geo_row(rsinfo, "draw", (int) (j / d.C) + 1, (int) (j % d.C) + 1, -1, 0, 0, 0, false, beta_d + j * D, D);
 		for (int c = 0; c < d.C; c++)
 		{
 			double		med, lo, hi;
 
 			memcpy(vals, nat_d + (size_t) c * D, sizeof(double) * D);
 			geo_summary(vals, D, level, &med, &lo, &hi);
-			geo_row(rsinfo, "contribution", 0, c + 1, -1, med, lo, hi, true);
+			geo_row(rsinfo, "contribution", 0, c + 1, -1, med, lo, hi, true, NULL, 0);
 		}
 	}
 	return (Datum) 0;

@@ -86,19 +86,21 @@ CREATE TABLE mixmodel.run_geo_contributions (
     model        text NOT NULL,
     run          integer NOT NULL,
     geo          text NOT NULL,
-    period       date NOT NULL,
     term         text NOT NULL,
-    contribution float8 NOT NULL,
-    PRIMARY KEY (model, run, geo, period, term),
+    first_period date NOT NULL,
+    period_days  integer NOT NULL CHECK (period_days > 0),
+    contribution float8[] NOT NULL,
+    PRIMARY KEY (model, run, geo, term),
     FOREIGN KEY (model, run) REFERENCES mixmodel.runs ON UPDATE CASCADE ON DELETE CASCADE
 );
-COMMENT ON TABLE mixmodel.run_geo_contributions IS 'Decomposition of each geo''s prediction by window period: term base (intercept and fixed terms) and one row per channel, in the geo''s KPI units (posterior means); the terms add up to run_geo_fit.predicted.';
+COMMENT ON TABLE mixmodel.run_geo_contributions IS 'Decomposition of each geo''s prediction over the window periods: term base (intercept and fixed terms) and one row per channel, each an array with one element per period (period k starts at first_period + (k - 1) x period_days), in the geo''s KPI units (posterior means); the terms add up to run_geo_fit.predicted. One row per geo and term rather than per period keeps a model of 1,000 geos at 9,000 rows. Read it through mixmodel.geo_contributions.';
 COMMENT ON COLUMN mixmodel.run_geo_contributions.model IS 'model name';
 COMMENT ON COLUMN mixmodel.run_geo_contributions.run IS 'run of the model';
 COMMENT ON COLUMN mixmodel.run_geo_contributions.geo IS 'the geo';
-COMMENT ON COLUMN mixmodel.run_geo_contributions.period IS 'period start';
 COMMENT ON COLUMN mixmodel.run_geo_contributions.term IS 'base (intercept and fixed terms) or a channel';
-COMMENT ON COLUMN mixmodel.run_geo_contributions.contribution IS 'the term''s part of the geo''s predicted KPI, KPI units (posterior mean)';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.first_period IS 'start of the first window period';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.period_days IS 'days between period starts (the model''s periods are evenly spaced)';
+COMMENT ON COLUMN mixmodel.run_geo_contributions.contribution IS 'the term''s part of the geo''s predicted KPI in each window period, KPI units (posterior mean)';
 SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_contributions', '');
 
 CREATE TABLE mixmodel.run_geo_draws (
@@ -121,10 +123,11 @@ SELECT pg_catalog.pg_extension_config_dump('mixmodel.run_geo_draws', '');
 CREATE FUNCTION mixmodel._geo_fit_core(x float8[], y float8[], z float8[], scale float8[], dims integer[],
         adstock text[], max_lag integer[], adstock_normalize integer[], saturation text[], input_scale float8[],
         point float8[], draws float8[], level float8, seed bigint, tau_floor float8)
-    RETURNS TABLE (kind text, geo integer, channel integer, period integer, value float8, lower float8, upper float8)
+    RETURNS TABLE (kind text, geo integer, channel integer, period integer, value float8, lower float8, upper float8,
+                   series float8[])
     AS 'MODULE_PATHNAME', 'geo_fit_core'
     LANGUAGE C VOLATILE PARALLEL SAFE COST 100000 ROWS 10000;
-COMMENT ON FUNCTION mixmodel._geo_fit_core(float8[], float8[], float8[], float8[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8, bigint, float8) IS 'Internal: the geo stage of training (src/model/geo.c): every geo''s effects, partially pooled toward the national ones, drawn once per national posterior draw; rows (kind, geo, channel, period, value, lower, upper).';
+COMMENT ON FUNCTION mixmodel._geo_fit_core(float8[], float8[], float8[], float8[], integer[], text[], integer[], integer[], text[], float8[], float8[], float8[], float8, bigint, float8) IS 'Internal: the geo stage of training (src/model/geo.c): every geo''s effects, partially pooled toward the national ones, drawn once per national posterior draw; rows (kind, geo, channel, period, value, lower, upper, series): per-period terms and effect draws as arrays (series).';
 
 -- the option "geo" of a wide model, checked at create_model
 CREATE FUNCTION mixmodel._model_check_geo(source regclass, options jsonb, used text[])
@@ -211,7 +214,7 @@ DECLARE
     chans jsonb;
     nc int; np int; nrows int; t0 int; nw int; ntr int; nf int; ng int := 0;
     q text;
-    gr record;
+    kpi2 float8[]; media3 float8[]; spend2 float8[]; nnull bigint; bad text; bad_detail text;
     geos text[] := '{}'; pops float8[] := '{}'; sizes float8[] := '{}'; scales float8[] := '{}';
     xs float8[] := '{}'; ys float8[] := '{}'; sp float8[] := '{}';
     cs mixmodel.run_channels[];
@@ -242,42 +245,59 @@ BEGIN
     t0 := (i->>'t0')::int; nw := jsonb_array_length(i->'y'); ntr := (i->>'n_train')::int;
     nf := jsonb_array_length(i->'fixed');
     periods := ARRAY(SELECT (e #>> '{}')::date FROM jsonb_array_elements(i->'periods') e);
-    -- one query: per geo its rows, KPI, media (+ organic) and spend columns in period order
-    q := format('SELECT %1$I::text AS geo, pg_catalog.count(*) AS rows, pg_catalog.count(DISTINCT %2$I) AS periods,
-                        %3$s AS population, pg_catalog.array_agg(%4$I::float8 ORDER BY %2$I) AS kpi,
-                        %5$s AS media, %6$s AS spend
-                   FROM %7$s GROUP BY %1$I ORDER BY %1$I',
+    -- one query, one scan: per geo its rows, the KPI of the window, its size (KPI over the
+    -- training rows), media (+ organic) over every period and the spend over the training rows,
+    -- gathered over the geos in geo order (a geo without one row per period is left out of
+    -- the arrays and named)
+    q := format('SELECT pg_catalog.array_agg(g.geo ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.array_agg(g.population ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.array_agg(g.size ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.array_agg(g.kpi ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.array_agg(g.media ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.array_agg(g.spend ORDER BY g.geo) FILTER (WHERE g.ok),
+                        pg_catalog.count(*) FILTER (WHERE g.geo IS NULL),
+                        (pg_catalog.array_agg(g.geo ORDER BY g.geo) FILTER (WHERE NOT g.ok AND g.geo IS NOT NULL))[1],
+                        (pg_catalog.array_agg(pg_catalog.format(''%%s rows over %%s periods'', g.nrow, g.nper)
+                            ORDER BY g.geo) FILTER (WHERE NOT g.ok AND g.geo IS NOT NULL))[1]
+                   FROM (SELECT %1$I::text AS geo, pg_catalog.count(*) AS nrow, pg_catalog.count(DISTINCT %2$I) AS nper,
+                                pg_catalog.count(*) = $1 AND pg_catalog.count(DISTINCT %2$I) = $1 AS ok,
+                                %3$s AS population,
+                                pg_catalog.array_agg(%4$I::float8 ORDER BY %2$I) FILTER (WHERE %2$I::date BETWEEN $2 AND $3) AS kpi,
+                                pg_catalog.sum(%4$I::float8) FILTER (WHERE %2$I::date BETWEEN $2 AND $4) AS size,
+                                %5$s AS media, %6$s AS spend
+                           FROM %7$s AS src GROUP BY 1) g',
                 gcol, dcol,
                 CASE WHEN pcol IS NULL THEN 'NULL::float8'
                      ELSE format('pg_catalog.avg(%I::float8)', pcol) END,
                 def->>'kpi',
                 mixmodel._wide_source_list(dcol, chans, NULL),
-                mixmodel._wide_source_list(dcol, def->'media', o->'spend_columns'),
+                (SELECT 'ARRAY[' || string_agg(format('pg_catalog.sum(%s) FILTER (WHERE %I::date BETWEEN $2 AND $4)',
+                                                      CASE WHEN o #>> ARRAY['spend_columns', e.c] IS NOT NULL
+                                                           THEN format('coalesce(%I::float8, 0)', o #>> ARRAY['spend_columns', e.c])
+                                                           ELSE format('%I::float8', e.c) END, dcol), ', ' ORDER BY e.i) || ']::float8[]'
+                   FROM jsonb_array_elements_text(def->'media') WITH ORDINALITY e(c, i)),
                 m.source);
-    FOR gr IN EXECUTE q LOOP
-        IF gr.geo IS NULL THEN
-            RAISE EXCEPTION 'the geo column of model "%" has NULL values', model USING ERRCODE = '22000';
-        END IF;
-        IF gr.rows <> nrows OR gr.periods <> nrows THEN
-            RAISE EXCEPTION 'geo "%" of model "%" does not have one row in every period', gr.geo, model
-                USING ERRCODE = '22000',
-                DETAIL = format('%s rows over %s periods; the model has %s periods.', gr.rows, gr.periods, nrows),
-                HINT = 'Every geo needs a row for each period (0 spend where there was none).';
-        END IF;
-        IF pcol IS NOT NULL AND NOT (gr.population > 0) THEN
-            RAISE EXCEPTION 'geo "%" of model "%" has no positive population', gr.geo, model USING ERRCODE = '22000';
-        END IF;
-        ng := ng + 1;
-        geos := geos || gr.geo;
-        pops := pops || gr.population;
-        ys := ys || gr.kpi[t0 + 1 : t0 + nw];
-        sizes := sizes || coalesce(gr.population,
-                                   (SELECT sum(v) FROM unnest(gr.kpi[t0 + 1 : t0 + ntr]) v));
-        xs := xs || ARRAY(SELECT unnest(gr.media));
-        -- spend over the training rows of each paid channel
-        sp := sp || ARRAY(SELECT (SELECT sum(s) FROM unnest(gr.spend[q1.j:q1.j][t0 + 1 : t0 + ntr]) s)
-                            FROM generate_series(1, np) q1(j) ORDER BY q1.j);
-    END LOOP;
+    EXECUTE q INTO geos, pops, sizes, kpi2, media3, spend2, nnull, bad, bad_detail
+      USING nrows::bigint, periods[1], periods[nw], periods[ntr];
+    IF nnull > 0 THEN
+        RAISE EXCEPTION 'the geo column of model "%" has NULL values', model USING ERRCODE = '22000';
+    END IF;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'geo "%" of model "%" does not have one row in every period', bad, model
+            USING ERRCODE = '22000',
+            DETAIL = format('%s; the model has %s periods.', bad_detail, nrows),
+            HINT = 'Every geo needs a row for each period (0 spend where there was none).';
+    END IF;
+    ng := coalesce(cardinality(geos), 0);
+    IF pcol IS NOT NULL AND (SELECT count(*) FROM unnest(pops) p WHERE NOT p > 0 OR p IS NULL) > 0 THEN
+        RAISE EXCEPTION 'geo "%" of model "%" has no positive population',
+            (SELECT g FROM unnest(geos, pops) u(g, p) WHERE NOT p > 0 OR p IS NULL LIMIT 1), model USING ERRCODE = '22000';
+    END IF;
+    -- row-major flattening: geo after geo
+    ys := ARRAY(SELECT unnest(kpi2));
+    xs := ARRAY(SELECT unnest(media3));
+    sp := ARRAY(SELECT unnest(spend2));
+    sizes := ARRAY(SELECT coalesce(u.p, u.s) FROM unnest(pops, sizes) WITH ORDINALITY u(p, s, k) ORDER BY u.k);
     IF ng < 2 THEN
         RAISE EXCEPTION 'model "%" needs at least 2 geos', model USING ERRCODE = '22000',
             DETAIL = format('Found %s.', ng);
@@ -320,12 +340,12 @@ BEGIN
           FROM res x WHERE x.kind = 'fit'
     ), ins_draws AS (
         INSERT INTO mixmodel.run_geo_draws
-        SELECT model, run, geos[x.geo], chans->>(x.channel - 1), array_agg(x.value ORDER BY x.period)
-          FROM res x WHERE x.kind = 'draw' GROUP BY x.geo, x.channel
+        SELECT model, run, geos[x.geo], chans->>(x.channel - 1), x.series
+          FROM res x WHERE x.kind = 'draw'
     ), ins_terms AS (
         INSERT INTO mixmodel.run_geo_contributions
-        SELECT model, run, geos[x.geo], periods[x.period],
-               CASE WHEN x.channel = 0 THEN 'base' ELSE chans->>(x.channel - 1) END, x.value
+        SELECT model, run, geos[x.geo], CASE WHEN x.channel = 0 THEN 'base' ELSE chans->>(x.channel - 1) END,
+               periods[1], coalesce(periods[2] - periods[1], 7), x.series
           FROM res x WHERE x.kind = 'term'
     )
     INSERT INTO mixmodel.run_geo_channels
@@ -418,9 +438,10 @@ COMMENT ON COLUMN mixmodel.geo_metrics.mape IS 'mean absolute percentage error';
 COMMENT ON COLUMN mixmodel.geo_metrics.nrmse IS 'RMSE / range of the actual KPI';
 
 CREATE VIEW mixmodel.geo_contributions WITH (security_invoker = true) AS
-SELECT c.model, c.geo, c.period, c.term, c.contribution
+SELECT c.model, c.geo, c.first_period + c.period_days * (u.k - 1)::integer AS period, c.term, u.v AS contribution
   FROM mixmodel.models m
-  JOIN mixmodel.run_geo_contributions c ON c.model = m.name AND c.run = m.current_run;
+  JOIN mixmodel.run_geo_contributions c ON c.model = m.name AND c.run = m.current_run
+ CROSS JOIN LATERAL unnest(c.contribution) WITH ORDINALITY u(v, k);
 COMMENT ON VIEW mixmodel.geo_contributions IS 'Decomposition of every geo''s prediction by window period of every geo model''s current run: base (intercept and fixed terms) and each channel, in the geo''s KPI units (posterior means); summed over the geos it is the national decomposition of the geo model.';
 COMMENT ON COLUMN mixmodel.geo_contributions.model IS 'model name';
 COMMENT ON COLUMN mixmodel.geo_contributions.geo IS 'the geo';
