@@ -39,20 +39,25 @@ BEGIN
     PERFORM count(*) FROM mixmodel.train(s);
     geo_s := extract(epoch FROM clock_timestamp() - t0);
     -- the truth over the training weeks the model reports on (its holdout excluded)
+    -- (every geo has the same periods: the training weeks are one range)
     EXECUTE format($q$CREATE TEMP TABLE truth_train AS
         SELECT c.geo, c.term || '_spend' AS channel, sum(c.contribution) AS contribution
-          FROM %1$I.truth_geo_contributions c
-         WHERE c.week IN (SELECT f.period FROM mixmodel.geo_fit f WHERE f.model = $1 AND f.split = 'train' AND f.geo = c.geo)
-           AND c.term || '_spend' = ANY ($2)
+          FROM %1$I.truth_geo_contributions c,
+               (SELECT min(f.period) AS lo, max(f.period) AS hi FROM mixmodel.run_geo_fit f
+                 WHERE f.model = $1 AND f.split = 'train') w
+         WHERE c.week BETWEEN w.lo AND w.hi AND c.term || '_spend' = ANY ($2)
          GROUP BY 1, 2$q$, s) USING s, media;
     -- per-geo ROAS: pooled, unpooled (the same contribution at the geo's own effect) and complete pooling
-    WITH t AS (SELECT x.geo, x.channel, x.contribution / g.spend AS roas
-                 FROM truth_train x JOIN mixmodel.geo_channel_performance g ON g.model = s AND g.geo = x.geo AND g.channel = x.channel),
+    -- (each view read once: channel_performance computes response points per row)
+    WITH gp AS MATERIALIZED (SELECT * FROM mixmodel.geo_channel_performance WHERE model = s),
+         cp AS MATERIALIZED (SELECT channel, roas FROM mixmodel.channel_performance WHERE model = s),
+         t AS (SELECT x.geo, x.channel, x.contribution / g.spend AS roas
+                 FROM truth_train x JOIN gp g ON g.geo = x.geo AND g.channel = x.channel),
          g AS (SELECT g.geo, g.channel, g.roas, g.roas_lower, g.roas_upper,
                       g.roas * g.unpooled_coef / nullif(g.coef, 0) AS roas_unpooled, c.roas AS roas_national, t.roas AS truth
-                 FROM mixmodel.geo_channel_performance g JOIN t USING (geo, channel)
-                 JOIN mixmodel.channel_performance c ON c.model = g.model AND c.channel = g.channel
-                WHERE g.model = s AND g.geo IS NOT NULL)
+                 FROM gp g JOIN t USING (geo, channel)
+                 JOIN cp c ON c.channel = g.channel
+                WHERE g.geo IS NOT NULL)
     SELECT count(*) AS cells, sqrt(avg((g.roas - truth)^2)) AS rmse_pooled, sqrt(avg((roas_unpooled - truth)^2)) AS rmse_unpooled,
            sqrt(avg((roas_national - truth)^2)) AS rmse_complete, avg((truth BETWEEN roas_lower AND roas_upper)::int) AS coverage,
            sqrt(avg(truth^2)) AS rms_truth, stddev_pop(truth) AS sd_truth

@@ -363,12 +363,16 @@ END $$;
 COMMENT ON FUNCTION mixmodel._geo_train(text, integer, jsonb) IS 'Internal: the geo stage of train for a model with option "geo": reads every geo''s rows in one query, checks the panel (every geo in every period, positive sizes), fits each geo''s effects partially pooled toward the national run''s (one draw per national draw, at most 200, for Bayesian runs) and writes run_geos, run_geo_channels, run_geo_fit and run_geo_contributions.';
 
 CREATE VIEW mixmodel.geo_channel_performance WITH (security_invoker = true) AS
-WITH c AS (
-    SELECT g.*, f.revenue_per_kpi
+WITH k AS MATERIALIZED (
+    -- each geo model's revenue per KPI unit, once per model (not once per geo and channel)
+    SELECT m.name, m.current_run, f.revenue_per_kpi
       FROM mixmodel.models m
-      JOIN mixmodel.run_geo_channels g ON g.model = m.name AND g.run = m.current_run AND g.paid
      CROSS JOIN LATERAL mixmodel._model_kpi_units(m.name) u
      CROSS JOIN LATERAL mixmodel._kpi_factors(u.kpi_unit, u.revenue_per_conversion) f
+     WHERE m.options ? 'geo' AND m.current_run IS NOT NULL
+), c AS (
+    SELECT g.*, k.revenue_per_kpi
+      FROM k JOIN mixmodel.run_geo_channels g ON g.model = k.name AND g.run = k.current_run AND g.paid
 )
 SELECT c.model, c.geo, c.channel, c.spend, c.contribution, c.contribution * c.revenue_per_kpi AS revenue,
        (c.contribution * c.revenue_per_kpi - c.spend) / nullif(c.spend, 0) AS roi,
